@@ -1,0 +1,48 @@
+# CME Ledger: `make run` and `make test` are all a fresh machine needs (Python 3.11+).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+export PORT
+
+.PHONY: run test test-browser test-postgres lint bench demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+data/secret_key:
+	mkdir -p data
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > data/secret_key
+
+run: $(STAMP) data/secret_key
+	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger migrate --no-input
+	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger collectstatic --no-input --verbosity 0
+	@if [ -n "$(DEMO)" ]; then SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger demo; fi
+	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger serve --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check cmeledger bench
+
+# The suite runs on SQLite unless DATABASE_URL points elsewhere (.ci/run sets it for PostgreSQL).
+test: $(STAMP) lint
+	SECRET_KEY=test-only-secret-key $(BIN)/pytest -q
+
+test-postgres: $(STAMP)
+	SECRET_KEY=test-only-secret-key DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q
+
+test-browser: $(STAMP)
+	SECRET_KEY=test-only-secret-key $(BIN)/pytest -q -m browser -o addopts="-p no:cacheprovider"
+
+bench: $(STAMP)
+	SECRET_KEY=bench-only-secret-key $(BIN)/python -m bench
+
+demo: $(STAMP) data/secret_key
+	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger migrate --no-input
+	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger demo
+
+clean:
+	rm -rf $(VENV) staticfiles

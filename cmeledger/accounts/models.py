@@ -1,0 +1,277 @@
+"""Users, roles, clinician profiles, licenses, board certifications, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from cmeledger.lib.npi import is_valid_npi
+from cmeledger.lib.states import USState
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    ORGANIZATION = "organization", "Organization member"
+    BOARD_STAFF = "board-staff", "Board staff"
+    SITE_ADMIN = "site-admin", "Site admin"
+
+
+class Degree(models.TextChoices):
+    MD = "MD", "MD"
+    DO = "DO", "DO"
+    PA = "PA", "PA"
+    NP = "NP", "NP"
+    RN = "RN", "RN"
+    OTHER = "other", "Other"
+
+
+class Board(models.Model):
+    """A certifying board (ABPMR, ABIM, ...)."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code.upper()})"
+
+
+class Organization(models.Model):
+    """A reporting organization: a CME provider or society."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.SITE_ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLINICIAN)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="organization") | models.Q(organization__isnull=False),
+                name="organization_member_has_organization",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="board-staff") | models.Q(board__isnull=False),
+                name="board_staff_has_board",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == Role.CLINICIAN
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class ClinicianProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    middle_name = models.CharField(max_length=100, blank=True)
+    degree = models.CharField(max_length=8, choices=Degree.choices, default=Degree.MD)
+    npi = models.CharField("NPI", max_length=10, blank=True, db_index=True)
+    # Month and day only: partner records match on them, and the year is not needed.
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    birth_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    specialty = models.CharField(max_length=120, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.npi and not is_valid_npi(self.npi):
+            errors["npi"] = "Enter a 10-digit NPI starting with 1 or 2 whose check digit is right."
+        if (self.birth_month is None) != (self.birth_day is None):
+            errors["birth_day"] = "Enter both the month and the day of birth, or neither."
+        elif self.birth_month and self.birth_day:
+            days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][self.birth_month - 1]
+            if self.birth_day > days:
+                errors["birth_day"] = f"Month {self.birth_month} has at most {days} days."
+        if errors:
+            raise ValidationError(errors)
+
+
+class License(models.Model):
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="licenses"
+    )
+    state = models.CharField(max_length=2, choices=USState.choices)
+    profession = models.CharField(max_length=8, choices=Degree.choices, default=Degree.MD)
+    number = models.CharField(max_length=40)
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    dea_registrant = models.BooleanField("DEA registrant", default=False)
+    direct_patient_care = models.BooleanField(default=True)
+    first_licensed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["state", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinician", "state", "profession", "number"], name="unique_license"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.profession} license {self.number}"
+
+    def clean(self) -> None:
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            raise ValidationError({"expires_on": "The expiry date must be after the issue date."})
+        if self.first_licensed_on and self.issued_on and self.first_licensed_on > self.issued_on:
+            raise ValidationError(
+                {"first_licensed_on": "First licensed cannot be after this license was issued."}
+            )
+
+
+class Certification(models.Model):
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certifications"
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="certifications")
+    board_id_number = models.CharField("board ID", max_length=40, blank=True)
+    specialty = models.CharField(max_length=120, blank=True)
+    cycle_start = models.DateField()
+    cycle_end = models.DateField()
+
+    class Meta:
+        ordering = ["-cycle_start"]
+
+    def __str__(self) -> str:
+        return f"{self.board.code.upper()} {self.specialty} {self.cycle_start}–{self.cycle_end}"
+
+    def clean(self) -> None:
+        if self.cycle_start and self.cycle_end and self.cycle_end <= self.cycle_start:
+            raise ValidationError({"cycle_end": "The cycle must end after it starts."})
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in; recent rows for an email throttle further attempts."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def recent_count(cls, email: str) -> int:
+        since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+        return cls.objects.filter(email=email.lower(), at__gte=since).count()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 is stored, the secret is shown once."""
+
+    PREFIX = "cme_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    hint = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, hint=key[: len(cls.PREFIX) + 6], key_hash=cls.hash_key(key)
+        )
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        if not key.startswith(cls.PREFIX):
+            return None
+        token = (
+            cls.objects.active()
+            .select_related("user")
+            .filter(key_hash=cls.hash_key(key), user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

@@ -1,0 +1,99 @@
+"""The fixed cast every test uses: a clinician, another clinician (the outsider),
+an organization member and a board's staff member. Generated people, never real ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cmeledger.accounts.models import Board, ClinicianProfile, Organization, Role, User
+from cmeledger.ledger import services
+from cmeledger.ledger.vocabulary import ActivityKind, CreditType
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def make_clinician(email: str, first: str, last: str, **profile) -> User:
+    user = User.objects.create_user(email, PASSWORD, first_name=first, last_name=last)
+    ClinicianProfile.objects.create(user=user, **profile)
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_clinician("alice@example.org", "Alice", "Abbot", degree="MD", specialty="PM&R")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_clinician("bob@example.org", "Bob", "Brandt", degree="DO")
+
+
+@pytest.fixture
+def board(db) -> Board:
+    # Migration 0002 seeds the ABMS boards, so the board is usually there already.
+    board, _ = Board.objects.get_or_create(
+        code="abpmr", defaults={"name": "American Board of Physical Medicine and Rehabilitation"}
+    )
+    return board
+
+
+@pytest.fixture
+def organization(db) -> Organization:
+    return Organization.objects.create(slug="acme-cme", name="Acme CME Institute")
+
+
+@pytest.fixture
+def org_member(organization) -> User:
+    return User.objects.create_user(
+        "org@example.org", PASSWORD, role=Role.ORGANIZATION, organization=organization
+    )
+
+
+@pytest.fixture
+def board_staff(board) -> User:
+    return User.objects.create_user(
+        "staff@example.org", PASSWORD, role=Role.BOARD_STAFF, board=board
+    )
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def entry_fields(**overrides) -> dict:
+    fields = {
+        "title": "Spasticity management update",
+        "provider": "Acme CME Institute",
+        "accreditor": "accme",
+        "activity_kind": ActivityKind.LIVE,
+        "start_date": date(2025, 5, 3),
+        "end_date": date(2025, 5, 4),
+        "completed_on": date(2025, 5, 4),
+        "credit_type": CreditType.AMA_PRA_1,
+        "credits": Decimal("2.50"),
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def alice_entry(alice):
+    return services.create_entry(alice, alice, entry_fields(), topics=["ethics"])

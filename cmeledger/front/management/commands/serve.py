@@ -1,0 +1,69 @@
+"""`cmeledger serve`: the web app under gunicorn plus the background worker, together.
+
+One command for a single machine; larger installs run gunicorn and `cmeledger db_worker`
+as separate services instead (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Start the web app (gunicorn) and the background worker; Ctrl-C stops both."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--no-worker", action="store_true", help="do not start db_worker")
+
+    def handle(self, *args, host: str, port: int, workers: int, no_worker: bool, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535; got {port}")
+        web = [
+            sys.executable, "-m", "gunicorn", "cmeledger.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--access-logfile", "-", "--graceful-timeout", "10",
+        ]  # fmt: skip
+        worker = [sys.executable, "-m", "cmeledger", "db_worker", "--no-reload", "--interval", "1"]
+        processes = [subprocess.Popen(web)]
+        if not no_worker:
+            processes.append(subprocess.Popen(worker))
+        url = f"http://{host}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"CME Ledger is running at {url}"))
+        self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+        self.stdout.write("Background worker: " + ("off" if no_worker else "on (db_worker)"))
+        self.stdout.write("Press Ctrl-C to stop.")
+        stopping = False
+
+        def stop(_signum, _frame) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for process in processes:
+                if process.poll() is not None:
+                    exit_code = process.returncode or 1
+                    self.stderr.write(f"{process.args[2]} exited with code {process.returncode}")
+                    stopping = True
+            time.sleep(0.5)
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if exit_code:
+            raise CommandError("A process stopped unexpectedly; see its output above.")

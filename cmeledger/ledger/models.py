@@ -1,0 +1,217 @@
+"""Credit entries, their history, and certificate files."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from cmeledger.accounts.models import Organization
+from cmeledger.ledger.vocabulary import (
+    CREDIT_STEP,
+    MAX_CREDITS_PER_ENTRY,
+    Accreditor,
+    ActivityKind,
+    CreditType,
+    Source,
+    Topic,
+)
+
+
+def validate_credits(value: Decimal) -> None:
+    if value is None:
+        return
+    if value <= 0:
+        raise ValidationError("Enter a number of credits above 0.")
+    if value > MAX_CREDITS_PER_ENTRY:
+        raise ValidationError(
+            f"Enter at most {MAX_CREDITS_PER_ENTRY} credits for one activity; split larger claims."
+        )
+    if value % CREDIT_STEP != 0:
+        raise ValidationError("Enter credits in steps of 0.25 (for example 1.25).")
+
+
+class CertificateKind(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "JPEG image"
+    PNG = "image/png", "PNG image"
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[self.value]
+
+
+def certificate_path(instance: Certificate, _filename: str) -> str:
+    # Never derived from the uploaded name: the id and the sniffed type only.
+    extension = CertificateKind(instance.content_type).extension
+    return f"certificates/{instance.clinician_id}/{instance.id}.{extension}"
+
+
+def preview_path(instance: Certificate, _filename: str) -> str:
+    return f"previews/{instance.clinician_id}/{instance.id}.png"
+
+
+class CertificateQuerySet(models.QuerySet["Certificate"]):
+    def owned_by(self, user) -> CertificateQuerySet:
+        return self.filter(clinician=user)
+
+
+class Certificate(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    file = models.FileField(upload_to=certificate_path, max_length=200)
+    preview = models.FileField(upload_to=preview_path, max_length=200, blank=True)
+    # Kept for display and download names only; never used in a storage path.
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=32, choices=CertificateKind.choices)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField(default=1)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinician", "sha256"], name="unique_certificate_file")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == CertificateKind.PDF
+
+    @property
+    def download_name(self) -> str:
+        extension = CertificateKind(self.content_type).extension
+        stem = self.original_name.rsplit(".", 1)[0] or "certificate"
+        return f"{stem}.{extension}"
+
+
+class CreditEntryQuerySet(models.QuerySet["CreditEntry"]):
+    def live(self) -> CreditEntryQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> CreditEntryQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+    def owned_by(self, user) -> CreditEntryQuerySet:
+        return self.filter(clinician=user)
+
+    def with_topic(self, topic: str) -> CreditEntryQuerySet:
+        return self.filter(topic_links__topic=topic)
+
+
+class CreditEntry(models.Model):
+    # UUIDs so an entry keeps its identity across exports and installs.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
+    )
+    title = models.CharField("activity title", max_length=300)
+    provider = models.CharField(max_length=200, blank=True)
+    accreditor = models.CharField(max_length=20, choices=Accreditor.choices, blank=True)
+    activity_kind = models.CharField(
+        max_length=32, choices=ActivityKind.choices, default=ActivityKind.LIVE
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    completed_on = models.DateField("completion date")
+    credit_type = models.CharField(max_length=32, choices=CreditType.choices)
+    credits = models.DecimalField(max_digits=6, decimal_places=2, validators=[validate_credits])
+    specialty_related = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, max_length=5000)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.SELF)
+    reported_by = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    certificates = models.ManyToManyField(Certificate, blank=True, related_name="entries")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CreditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_on", "-created_at"]
+        verbose_name_plural = "credit entries"
+        indexes = [models.Index(fields=["clinician", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.credits} {self.credit_type})"
+
+    @property
+    def is_editable_by_clinician(self) -> bool:
+        return self.source in Source.clinician_editable()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted(link.topic for link in self.topic_links.all())
+
+    def topic_labels(self) -> list[str]:
+        return [Topic(code).label for code in self.topics]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if self.completed_on:
+            if self.start_date and self.completed_on < self.start_date:
+                errors["completed_on"] = "The completion date cannot be before the start date."
+            elif self.completed_on > timezone.localdate():
+                errors["completed_on"] = "The completion date cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class EntryTopic(models.Model):
+    entry = models.ForeignKey(CreditEntry, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.CharField(max_length=32, choices=Topic.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "topic"], name="unique_entry_topic")
+        ]
+        indexes = [models.Index(fields=["topic"])]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class RevisionAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Changed"
+    DELETED = "deleted", "Deleted"
+    RESTORED = "restored", "Restored"
+
+
+class EntryRevision(models.Model):
+    """One change to an entry: who, when, and each field's old and new value."""
+
+    entry = models.ForeignKey(CreditEntry, on_delete=models.CASCADE, related_name="revisions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=16, choices=RevisionAction.choices)
+    at = models.DateTimeField(default=timezone.now)
+    # {"field": [old, new]} with values as shown to people (strings, lists).
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
