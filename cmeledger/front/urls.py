@@ -1,9 +1,38 @@
 from django.urls import path
 
-from cmeledger.front import views
+from cmeledger.front import certificate_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("entries/add/", views.dashboard, name="entry-add"),
-    path("certificates/", views.dashboard, name="certificates"),
+    path("entries/add/", views.entry_add, name="entry-add"),
+    path("entries/deleted/", views.entries_deleted, name="entries-deleted"),
+    path("entries/<uuid:pk>/", views.entry_detail, name="entry-detail"),
+    path("entries/<uuid:pk>/edit/", views.entry_edit, name="entry-edit"),
+    path("entries/<uuid:pk>/delete/", views.entry_delete, name="entry-delete"),
+    path("entries/<uuid:pk>/restore/", views.entry_restore, name="entry-restore"),
+    path("entries/<uuid:pk>/attach/", views.entry_attach, name="entry-attach"),
+    path(
+        "entries/<uuid:pk>/detach/<uuid:certificate_pk>/",
+        views.entry_detach,
+        name="entry-detach",
+    ),
+    path("certificates/", certificate_views.certificates, name="certificates"),
+    path(
+        "certificates/<uuid:pk>/", certificate_views.certificate_detail, name="certificate-detail"
+    ),
+    path(
+        "certificates/<uuid:pk>/attach/",
+        certificate_views.certificate_attach,
+        name="certificate-attach",
+    ),
+    path(
+        "certificates/<uuid:pk>/preview.png",
+        certificate_views.certificate_preview,
+        name="certificate-preview",
+    ),
+    path(
+        "certificates/<uuid:pk>/download/",
+        certificate_views.certificate_download,
+        name="certificate-download",
+    ),
 ]

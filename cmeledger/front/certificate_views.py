@@ -1,0 +1,156 @@
+"""Certificate pages: upload (several files at once), list, preview and download."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cmeledger.front.decorators import clinician_required
+from cmeledger.front.forms import AttachToEntryForm, CertificateUploadForm
+from cmeledger.front.views import own_certificate, own_entry
+from cmeledger.ledger import services
+from cmeledger.ledger.certificates import (
+    CertificateRejected,
+    StoreResult,
+    ensure_preview,
+    read_upload,
+    store_certificate,
+)
+from cmeledger.ledger.models import Certificate
+from cmeledger.ledger.tasks import make_preview
+
+
+def _store_one(request: HttpRequest, upload) -> StoreResult:
+    return store_certificate(request.user, read_upload(upload), upload.name)
+
+
+def _report(request: HttpRequest, upload, result: StoreResult) -> None:
+    link = reverse("certificate-detail", args=[result.certificate.pk])
+    if result.duplicate:
+        messages.info(
+            request,
+            format_html(
+                "“{}” is already in your certificates as <a href='{}'>{}</a>, uploaded {}.",
+                upload.name,
+                link,
+                result.certificate.original_name,
+                f"{result.certificate.uploaded_at:%b %-d, %Y}",
+            ),
+        )
+    else:
+        messages.success(request, format_html("Stored <a href='{}'>{}</a>.", link, upload.name))
+
+
+def _upload(request: HttpRequest, form: CertificateUploadForm) -> tuple[list, list[str]]:
+    """Store each file on its own: one bad file does not lose the good ones."""
+    stored, rejected = [], []
+    for upload in form.cleaned_data["upload"]:
+        try:
+            result = _store_one(request, upload)
+        except CertificateRejected as error:
+            rejected.append(f"{upload.name}: {error}")
+            continue
+        if not result.duplicate:
+            make_preview.enqueue(str(result.certificate.pk))
+        _report(request, upload, result)
+        stored.append(result.certificate)
+    return stored, rejected
+
+
+def _list_context(request: HttpRequest, form: CertificateUploadForm) -> dict:
+    certificates = Certificate.objects.owned_by(request.user).prefetch_related("entries")
+    max_mb = settings.CERTIFICATE_MAX_BYTES // 1_048_576
+    return {"form": form, "certificates": certificates, "max_mb": max_mb}
+
+
+def _entry_from_query(request: HttpRequest):
+    """The entry an upload is for (?entry=<id>), or None; a bad or foreign id is a 404."""
+    raw = request.GET.get("entry")
+    if not raw:
+        return None
+    try:
+        return own_entry(request, UUID(raw))
+    except ValueError:
+        raise Http404("No such entry.") from None
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def certificates(request: HttpRequest) -> HttpResponse:
+    """The list, and the upload form posting back to it (optionally for one entry)."""
+    entry = _entry_from_query(request)
+    form = CertificateUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if not form.is_bound:
+        context = _list_context(request, form) | {"entry": entry}
+        return render(request, "front/certificates.html", context)
+    stored, rejected = _upload(request, form) if form.is_valid() else ([], [])
+    for message in rejected:
+        form.add_error("upload", message)
+    if entry is not None:
+        for certificate in stored:
+            services.attach_certificate(entry, certificate, request.user)
+    if not stored:
+        context = _list_context(request, form) | {"entry": entry}
+        return render(request, "front/certificates.html", context, status=400)
+    for message in rejected:
+        messages.error(request, message)
+    return redirect(reverse("entry-detail", args=[entry.pk]) if entry else reverse("certificates"))
+
+
+@require_GET
+@clinician_required
+def certificate_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    certificate = own_certificate(request, pk)
+    context = {
+        "certificate": certificate,
+        "entries": certificate.entries.live(),
+        "attach_form": AttachToEntryForm(clinician=request.user),
+    }
+    return render(request, "front/certificate_detail.html", context)
+
+
+@require_POST
+@clinician_required
+def certificate_attach(request: HttpRequest, pk: UUID) -> HttpResponse:
+    certificate = own_certificate(request, pk)
+    form = AttachToEntryForm(request.POST, clinician=request.user)
+    if form.is_valid():
+        services.attach_certificate(form.cleaned_data["entry"], certificate, request.user)
+        messages.success(request, "Attached to the entry.")
+    else:
+        messages.error(request, "Choose one of your own entries.")
+    return redirect("certificate-detail", pk=certificate.pk)
+
+
+@require_GET
+@clinician_required
+@cache_control(private=True, max_age=3600)
+def certificate_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
+    certificate = own_certificate(request, pk)
+    return HttpResponse(ensure_preview(certificate), content_type="image/png")
+
+
+@require_GET
+@clinician_required
+@cache_control(private=True, no_store=True)
+def certificate_download(request: HttpRequest, pk: UUID) -> FileResponse:
+    certificate = own_certificate(request, pk)
+    response = FileResponse(
+        certificate.file.open("rb"),
+        as_attachment=True,
+        filename=certificate.download_name,
+        content_type=certificate.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

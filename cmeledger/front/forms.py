@@ -1,0 +1,160 @@
+"""Forms of the ledger pages. Validation of the entry itself lives on the model."""
+
+from __future__ import annotations
+
+from django import forms
+
+from cmeledger.ledger.models import Certificate, CreditEntry
+from cmeledger.ledger.queries import EntryFilter
+from cmeledger.ledger.services import EDITABLE_FIELDS
+from cmeledger.ledger.vocabulary import (
+    CREDIT_STEP,
+    MAX_CREDITS_PER_ENTRY,
+    CreditType,
+    Source,
+    Topic,
+)
+
+# What "Save and Add Another" carries into the next form: a conference's sessions share
+# these, and only the title, credits and topics change between them.
+CARRIED_FIELDS = (
+    "provider",
+    "accreditor",
+    "activity_kind",
+    "start_date",
+    "end_date",
+    "completed_on",
+    "credit_type",
+    "specialty_related",
+)
+
+MAX_FILES_PER_UPLOAD = 20
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EntryForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    certificates = forms.ModelMultipleChoiceField(
+        queryset=Certificate.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Certificates you already uploaded that prove this activity.",
+    )
+
+    class Meta:
+        model = CreditEntry
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "completed_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"credits": "In steps of 0.25, for example 1.25."}
+
+    def __init__(self, *args, clinician, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["certificates"].queryset = Certificate.objects.owned_by(clinician)
+        if not self.fields["certificates"].queryset.exists():
+            del self.fields["certificates"]
+        credits = self.fields["credits"].widget.attrs
+        credits.update(step=str(CREDIT_STEP), min=str(CREDIT_STEP), max=str(MAX_CREDITS_PER_ENTRY))
+        credits["inputmode"] = "decimal"
+        self.fields["title"].widget.attrs["autofocus"] = True
+
+    def entry_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+class EntryFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    date_from = forms.DateField(required=False, label="From", widget=DateInput())
+    date_to = forms.DateField(required=False, label="To", widget=DateInput())
+    credit_type = forms.ChoiceField(
+        required=False, choices=[("", "Any credit type"), *CreditType.choices]
+    )
+    topic = forms.ChoiceField(required=False, choices=[("", "Any topic"), *Topic.choices])
+    source = forms.ChoiceField(required=False, choices=[("", "Any source"), *Source.choices])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(type="search", placeholder="Title, provider, notes")
+
+    def wanted(self, *, deleted: bool = False) -> EntryFilter:
+        """The filter asked for; a field with a bad value is left out (and shown as an error)."""
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {
+                name: value for name, value in self.cleaned_data.items() if name not in self.errors
+            }
+        )
+        return EntryFilter(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            credit_type=data.get("credit_type") or "",
+            topic=data.get("topic") or "",
+            source=data.get("source") or "",
+            text=data.get("q") or "",
+            deleted=deleted,
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Django's documented pattern for one input taking several files."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        # Empty files reach the certificate checks, whose message names the file.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return super().clean(None, initial)  # raises "required"
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class CertificateUploadForm(forms.Form):
+    upload = MultipleFileField(
+        label="Certificate files",
+        widget=MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        help_text="PDF, JPEG or PNG. On a phone you can take a photo of the certificate.",
+        error_messages={"required": "Choose at least one file."},
+    )
+
+    def clean_upload(self):
+        chosen = self.cleaned_data["upload"]
+        if len(chosen) > MAX_FILES_PER_UPLOAD:
+            raise forms.ValidationError(f"Upload at most {MAX_FILES_PER_UPLOAD} files at once.")
+        return chosen
+
+
+class AttachForm(forms.Form):
+    certificate = forms.ModelChoiceField(queryset=Certificate.objects.none())
+
+    def __init__(self, *args, clinician, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["certificate"].queryset = Certificate.objects.owned_by(clinician)
+
+
+class AttachToEntryForm(forms.Form):
+    entry = forms.ModelChoiceField(queryset=CreditEntry.objects.none(), label="Entry")
+
+    def __init__(self, *args, clinician, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = CreditEntry.objects.owned_by(clinician).live()

@@ -1,0 +1,58 @@
+"""Reading the ledger: the one place entry filters are defined, for pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+
+from cmeledger.ledger.models import CreditEntry, CreditEntryQuerySet
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """What a clinician asked to see; empty fields do not filter."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    credit_type: str = ""
+    topic: str = ""
+    source: str = ""
+    text: str = ""
+    deleted: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return self == EntryFilter(deleted=self.deleted)
+
+
+def filter_entries(entries: CreditEntryQuerySet, wanted: EntryFilter) -> CreditEntryQuerySet:
+    entries = entries.deleted() if wanted.deleted else entries.live()
+    if wanted.date_from:
+        entries = entries.filter(completed_on__gte=wanted.date_from)
+    if wanted.date_to:
+        entries = entries.filter(completed_on__lte=wanted.date_to)
+    if wanted.credit_type:
+        entries = entries.filter(credit_type=wanted.credit_type)
+    if wanted.topic:
+        entries = entries.with_topic(wanted.topic)
+    if wanted.source:
+        entries = entries.filter(source=wanted.source)
+    for word in wanted.text.split()[:8]:
+        entries = entries.filter(
+            Q(title__icontains=word) | Q(provider__icontains=word) | Q(notes__icontains=word)
+        )
+    return entries
+
+
+def entries_for_listing(user, wanted: EntryFilter) -> CreditEntryQuerySet:
+    """The clinician's entries, filtered, with what a list row shows loaded in bulk."""
+    entries = filter_entries(CreditEntry.objects.owned_by(user), wanted)
+    return (
+        entries.select_related("reported_by")
+        .prefetch_related("topic_links")
+        .annotate(certificate_count=Count("certificates", distinct=True))
+        # Grouped queries drop Meta.ordering, and pages need a total order.
+        .order_by("-completed_on", "-created_at", "pk")
+    )
