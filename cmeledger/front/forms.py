@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cmeledger.accounts.forms import DateInput
 from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.ledger.queries import EntryFilter
 from cmeledger.ledger.services import EDITABLE_FIELDS
@@ -29,13 +30,6 @@ CARRIED_FIELDS = (
 )
 
 MAX_FILES_PER_UPLOAD = 20
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class EntryForm(forms.ModelForm):
@@ -75,7 +69,12 @@ class EntryForm(forms.ModelForm):
 
 
 class EntryFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Title, provider, notes"}),
+    )
     date_from = forms.DateField(required=False, label="From", widget=DateInput())
     date_to = forms.DateField(required=False, label="To", widget=DateInput())
     credit_type = forms.ChoiceField(
@@ -83,10 +82,6 @@ class EntryFilterForm(forms.Form):
     )
     topic = forms.ChoiceField(required=False, choices=[("", "Any topic"), *Topic.choices])
     source = forms.ChoiceField(required=False, choices=[("", "Any source"), *Source.choices])
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(type="search", placeholder="Title, provider, notes")
 
     def wanted(self, *, deleted: bool = False) -> EntryFilter:
         """The filter asked for; a field with a bad value is left out (and shown as an error)."""

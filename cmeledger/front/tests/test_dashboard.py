@@ -97,9 +97,7 @@ def test_the_dashboard_shows_cycles_and_entries_with_source_badges(
     alice_cycles, client, organization
 ):
     add(alice_cycles, "Self-reported talk", date(2025, 1, 5))
-    reported = add(
-        alice_cycles, "Reported workshop", date(2025, 2, 5), source=Source.ORGANIZATION
-    )
+    reported = add(alice_cycles, "Reported workshop", date(2025, 2, 5), source=Source.ORGANIZATION)
     reported.reported_by = organization
     reported.save()
     client.force_login(alice_cycles)
