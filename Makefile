@@ -25,7 +25,7 @@ run: $(STAMP) data/secret_key
 	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger serve --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check cmeledger bench
+	$(BIN)/ruff check cmeledger bench tests
 
 # The suite runs on SQLite unless DATABASE_URL points elsewhere (.ci/run sets it for PostgreSQL).
 test: $(STAMP) lint
