@@ -60,7 +60,9 @@ def _plain(value: Any) -> Any:
 def snapshot(entry: CreditEntry) -> dict[str, Any]:
     """The entry's editable state as JSON-ready values, for history and diffs."""
     data = {field: _plain(getattr(entry, field)) for field in EDITABLE_FIELDS}
-    data["topics"] = sorted(link.topic for link in entry.topic_links.all())
+    # Queried afresh: a caller may hold the entry with its topics prefetched, and the
+    # cache would hide the change being recorded.
+    data["topics"] = sorted(EntryTopic.objects.filter(entry=entry).values_list("topic", flat=True))
     data["certificates"] = sorted(str(pk) for pk in entry.certificates.values_list("pk", flat=True))
     return data
 

@@ -1,0 +1,87 @@
+"""Certificate files: upload, list, metadata and download (owner only)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from cmeledger.api.auth import clinicians
+from cmeledger.api.schemas import CertificateOut, CertificatePage, ErrorOut
+from cmeledger.ledger.certificates import read_upload, store_certificate
+from cmeledger.ledger.models import Certificate
+from cmeledger.ledger.tasks import make_preview
+
+router = Router(tags=["certificates"], auth=clinicians())
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+def certificate_out(certificate: Certificate, duplicate: bool = False) -> dict:
+    return {
+        **{
+            name: getattr(certificate, name)
+            for name in (
+                "id",
+                "original_name",
+                "content_type",
+                "size",
+                "sha256",
+                "page_count",
+                "uploaded_at",
+            )
+        },
+        "entry_ids": [entry.pk for entry in certificate.entries.all()],
+        "duplicate": duplicate,
+    }
+
+
+def _own(request: HttpRequest, certificate_id: UUID) -> Certificate:
+    return get_object_or_404(Certificate, pk=certificate_id, clinician=request.auth)
+
+
+@router.get("/certificates", response={200: CertificatePage, **ERRORS})
+def list_certificates(request: HttpRequest, page: Query[Page]) -> dict:
+    certificates = Certificate.objects.owned_by(request.auth).order_by("-uploaded_at", "pk")
+    chosen = certificates.prefetch_related("entries")[page.offset : page.offset + page.limit]
+    return {"count": certificates.count(), "items": [certificate_out(c) for c in chosen]}
+
+
+@router.post("/certificates", response={200: CertificateOut, 201: CertificateOut, **ERRORS})
+def upload_certificate(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    """Multipart field `file`: a PDF, JPEG or PNG. The same file again answers 200 with
+    `duplicate: true` and the certificate you already have."""
+    result = store_certificate(request.auth, read_upload(file), file.name or "certificate")
+    if not result.duplicate:
+        make_preview.enqueue(str(result.certificate.pk))
+    return Status(
+        200 if result.duplicate else 201, certificate_out(result.certificate, result.duplicate)
+    )
+
+
+@router.get("/certificates/{uuid:certificate_id}", response={200: CertificateOut, **ERRORS})
+def read_certificate(request: HttpRequest, certificate_id: UUID) -> dict:
+    return certificate_out(_own(request, certificate_id))
+
+
+@router.get("/certificates/{uuid:certificate_id}/download", response={200: None, **ERRORS})
+def download_certificate(request: HttpRequest, certificate_id: UUID) -> FileResponse:
+    """The file as uploaded, as an attachment."""
+    certificate = _own(request, certificate_id)
+    response = FileResponse(
+        certificate.file.open("rb"),
+        as_attachment=True,
+        filename=certificate.download_name,
+        content_type=certificate.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,166 @@
+"""Credit entries: list with filters, create, read, update, delete and restore."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from cmeledger.api.auth import clinicians
+from cmeledger.api.schemas import (
+    EntryIn,
+    EntryOut,
+    EntryPage,
+    EntryPatch,
+    ErrorOut,
+    ValidationErrorOut,
+)
+from cmeledger.ledger import services
+from cmeledger.ledger.models import Certificate, CreditEntry
+from cmeledger.ledger.queries import EntryFilter, entries_for_listing
+from cmeledger.ledger.vocabulary import CreditType, Source, Topic
+
+router = Router(tags=["entries"], auth=clinicians())
+
+MAX_PAGE = 200
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+class EntryQuery(Schema):
+    date_from: date | None = Field(None, description="Completed on or after this date.")
+    date_to: date | None = Field(None, description="Completed on or before this date.")
+    credit_type: CreditType | None = None
+    topic: Topic | None = None
+    source: Source | None = None
+    q: str = Field("", max_length=200, description="Words to find in title, provider, notes.")
+    deleted: bool = Field(False, description="List deleted entries instead of live ones.")
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+
+def _with_certificate_ids(entries):
+    return entries.prefetch_related(
+        Prefetch("certificates", queryset=Certificate.objects.only("id"))
+    )
+
+
+def entry_out(entry: CreditEntry) -> dict:
+    reporter = entry.reported_by
+    return {
+        **{name: getattr(entry, name) for name in services.EDITABLE_FIELDS},
+        "id": entry.pk,
+        "accreditor": entry.accreditor or None,
+        "topics": entry.topics,
+        "source": entry.source,
+        "reported_by": {"slug": reporter.slug, "name": reporter.name} if reporter else None,
+        "certificate_ids": [c.pk for c in entry.certificates.all()],
+        "editable": entry.is_editable_by_clinician,
+        "deleted": entry.is_deleted,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+    }
+
+
+def _own_entry(request: HttpRequest, entry_id: UUID) -> CreditEntry:
+    entries = _with_certificate_ids(CreditEntry.objects.select_related("reported_by"))
+    return get_object_or_404(
+        entries.prefetch_related("topic_links"), pk=entry_id, clinician=request.auth
+    )
+
+
+def _own_certificates(request: HttpRequest, ids: list[UUID]) -> list[Certificate]:
+    found = list(Certificate.objects.owned_by(request.auth).filter(pk__in=ids))
+    missing = sorted({str(i) for i in ids} - {str(c.pk) for c in found})
+    if missing:
+        raise ValidationError(
+            {"certificate_ids": f"No such certificate of yours: {', '.join(missing)}."}
+        )
+    return found
+
+
+def _fields(data: dict) -> dict:
+    fields = {name: data[name] for name in services.EDITABLE_FIELDS if name in data}
+    if "accreditor" in fields:
+        fields["accreditor"] = fields["accreditor"] or ""
+    if fields.get("notes") is None and "notes" in fields:
+        fields["notes"] = ""
+    return fields
+
+
+@router.get("/entries", response={200: EntryPage, **ERRORS})
+def list_entries(request: HttpRequest, filters: Query[EntryQuery]) -> dict:
+    """Your entries, newest completion first, filtered, `limit` at a time from `offset`."""
+    wanted = EntryFilter(
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        credit_type=filters.credit_type or "",
+        topic=filters.topic or "",
+        source=filters.source or "",
+        text=filters.q,
+        deleted=filters.deleted,
+    )
+    entries = entries_for_listing(request.auth, wanted)
+    page = _with_certificate_ids(entries)[filters.offset : filters.offset + filters.limit]
+    return {"count": entries.count(), "items": [entry_out(e) for e in page]}
+
+
+@router.post("/entries", response={201: EntryOut, **ERRORS})
+def create_entry(request: HttpRequest, payload: EntryIn) -> Status:
+    """A self-reported entry; its history starts with this creation."""
+    data = payload.model_dump()
+    entry = services.create_entry(
+        request.auth,
+        request.auth,
+        _fields(data),
+        topics=data["topics"],
+        certificates=_own_certificates(request, data["certificate_ids"]),
+    )
+    return Status(201, entry_out(_own_entry(request, entry.pk)))
+
+
+@router.get("/entries/{uuid:entry_id}", response={200: EntryOut, **ERRORS})
+def read_entry(request: HttpRequest, entry_id: UUID) -> dict:
+    return entry_out(_own_entry(request, entry_id))
+
+
+@router.patch("/entries/{uuid:entry_id}", response={200: EntryOut, 409: ErrorOut, **ERRORS})
+def update_entry(request: HttpRequest, entry_id: UUID, payload: EntryPatch) -> dict:
+    """Change the fields sent; entries reported by others answer 409."""
+    entry = _own_entry(request, entry_id)
+    data = payload.model_dump(exclude_unset=True)
+    required = {"title", "completed_on", "credit_type", "credits", "activity_kind"}
+    nulls = sorted(
+        name for name in required | {"specialty_related"} if name in data and data[name] is None
+    )
+    if nulls:
+        raise ValidationError({name: "This field cannot be null." for name in nulls})
+    certificates = None
+    if data.get("certificate_ids") is not None:
+        certificates = _own_certificates(request, data["certificate_ids"])
+    services.update_entry(
+        entry,
+        request.auth,
+        _fields(data),
+        topics=data.get("topics"),
+        certificates=certificates,
+    )
+    return entry_out(_own_entry(request, entry_id))
+
+
+@router.delete("/entries/{uuid:entry_id}", response={204: None, 409: ErrorOut, **ERRORS})
+def delete_entry(request: HttpRequest, entry_id: UUID) -> Status:
+    """Soft delete: the entry stops counting and can be restored."""
+    services.delete_entry(_own_entry(request, entry_id), request.auth)
+    return Status(204, None)
+
+
+@router.post("/entries/{uuid:entry_id}/restore", response={200: EntryOut, 409: ErrorOut, **ERRORS})
+def restore_entry(request: HttpRequest, entry_id: UUID) -> dict:
+    services.restore_entry(_own_entry(request, entry_id), request.auth)
+    return entry_out(_own_entry(request, entry_id))

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from cmeledger.accounts.models import ClinicianProfile, Role
+from cmeledger.api.auth import anyone_signed_in
+from cmeledger.api.schemas import ErrorOut, MeOut
+
+router = Router(tags=["me"], auth=anyone_signed_in())
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut})
+def me(request: HttpRequest) -> dict:
+    """The signed-in user; for clinicians also the profile, licenses and certifications."""
+    user = request.auth
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+    }
+    if user.role != Role.CLINICIAN:
+        return data
+    profile = ClinicianProfile.objects.filter(user=user).first()
+    certifications = user.certifications.select_related("board")
+    return data | {
+        "profile": profile,
+        "licenses": list(user.licenses.all()),
+        "certifications": [
+            {
+                "id": c.pk,
+                "board": c.board.code,
+                "board_name": c.board.name,
+                "board_id_number": c.board_id_number,
+                "specialty": c.specialty,
+                "cycle_start": c.cycle_start,
+                "cycle_end": c.cycle_end,
+            }
+            for c in certifications
+        ],
+    }

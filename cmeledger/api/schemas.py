@@ -1,0 +1,148 @@
+"""The API's request and response shapes (apart from the models, as DESIGN.md asks)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+from cmeledger.accounts.models import Degree
+from cmeledger.ledger.vocabulary import Accreditor, ActivityKind, CreditType, Source, Topic
+
+
+class ErrorOut(Schema):
+    error: str
+
+
+class ValidationErrorOut(Schema):
+    errors: dict[str, list[str]] = Field(
+        description="Messages by field; nested fields are dotted, e.g. `topics.0`."
+    )
+
+
+class ProfileOut(Schema):
+    middle_name: str
+    degree: Degree
+    npi: str
+    birth_month: int | None
+    birth_day: int | None
+    specialty: str
+
+
+class LicenseOut(Schema):
+    id: int
+    state: str
+    profession: str
+    number: str
+    issued_on: date | None
+    expires_on: date | None
+    dea_registrant: bool
+    direct_patient_care: bool
+    first_licensed_on: date | None
+
+
+class CertificationOut(Schema):
+    id: int
+    board: str = Field(description="The board's code, e.g. `abpmr`.")
+    board_name: str
+    board_id_number: str
+    specialty: str
+    cycle_start: date
+    cycle_end: date
+
+
+class MeOut(Schema):
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    profile: ProfileOut | None = None
+    licenses: list[LicenseOut] = []
+    certifications: list[CertificationOut] = []
+
+
+class ReporterOut(Schema):
+    slug: str
+    name: str
+
+
+class EntryOut(Schema):
+    id: UUID
+    title: str
+    provider: str
+    accreditor: Accreditor | None
+    activity_kind: ActivityKind
+    start_date: date | None
+    end_date: date | None
+    completed_on: date
+    credit_type: CreditType
+    credits: Decimal = Field(description='In steps of 0.25, as a string such as `"2.50"`.')
+    topics: list[Topic]
+    specialty_related: bool
+    notes: str
+    source: Source
+    reported_by: ReporterOut | None
+    certificate_ids: list[UUID]
+    editable: bool = Field(description="False for entries their reporter owns.")
+    deleted: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    provider: str = Field("", max_length=200)
+    accreditor: Accreditor | None = None
+    activity_kind: ActivityKind = ActivityKind.LIVE
+    start_date: date | None = None
+    end_date: date | None = None
+    completed_on: date
+    credit_type: CreditType
+    credits: Decimal = Field(description="Above 0, at most 100, in steps of 0.25.")
+    topics: list[Topic] = []
+    specialty_related: bool = False
+    notes: str = Field("", max_length=5000)
+    certificate_ids: list[UUID] = []
+
+
+class EntryPatch(Schema):
+    """Only the fields sent change."""
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    provider: str | None = Field(None, max_length=200)
+    accreditor: Accreditor | None = None
+    activity_kind: ActivityKind | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    completed_on: date | None = None
+    credit_type: CreditType | None = None
+    credits: Decimal | None = None
+    topics: list[Topic] | None = None
+    specialty_related: bool | None = None
+    notes: str | None = Field(None, max_length=5000)
+    certificate_ids: list[UUID] | None = None
+
+
+class EntryPage(Schema):
+    count: int
+    items: list[EntryOut]
+
+
+class CertificateOut(Schema):
+    id: UUID
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    page_count: int
+    uploaded_at: datetime
+    entry_ids: list[UUID]
+    duplicate: bool = Field(False, description="True when this upload matched a file you had.")
+
+
+class CertificatePage(Schema):
+    count: int
+    items: list[CertificateOut]

@@ -1,0 +1,82 @@
+"""The certificate endpoints: upload with checks, list, metadata, download, ownership."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cmeledger.ledger.certificates import store_certificate
+from cmeledger.ledger.models import Certificate
+from cmeledger.ledger.testing import make_image, make_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(api, name: str, data: bytes):
+    return api.post("/api/v1/certificates", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_uploading_stores_the_file_and_a_second_upload_is_a_duplicate(api, alice):
+    data = make_pdf("API upload")
+    first = upload(api, "course.pdf", data)
+    assert first.status_code == 201, first.content
+    assert first.json()["content_type"] == "application/pdf"
+    assert first.json()["duplicate"] is False
+    again = upload(api, "renamed.pdf", data)
+    assert again.status_code == 200
+    assert again.json()["duplicate"] is True
+    assert again.json()["id"] == first.json()["id"]
+    assert Certificate.objects.filter(clinician=alice).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("page.pdf", b"<html><body>hello</body></html>", "not a PDF, JPEG or PNG"),
+        ("cut.pdf", make_pdf()[:500], "incomplete"),
+        ("empty.pdf", b"", "empty"),
+        ("broken.jpg", make_image("JPEG")[:100], "damaged"),
+    ],
+)
+def test_bad_files_are_400_with_the_reason_and_store_nothing(api, name, data, message):
+    response = upload(api, name, data)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not Certificate.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused(api, settings):
+    settings.CERTIFICATE_MAX_BYTES = 2048
+    response = upload(api, "big.png", make_image("PNG", (800, 800), "red") + b"\0" * 4096)
+    assert response.status_code == 400
+    assert "limit" in response.json()["error"]
+    assert not Certificate.objects.exists()
+
+
+def test_a_missing_file_field_is_422(api):
+    response = api.post("/api/v1/certificates", {})
+    assert response.status_code == 422
+    assert "file" in response.json()["errors"]
+
+
+def test_the_owner_lists_reads_and_downloads(api, alice, alice_entry):
+    data = make_image("PNG")
+    certificate = store_certificate(alice, data, "scan.png").certificate
+    alice_entry.certificates.add(certificate)
+    listing = api.get("/api/v1/certificates").json()
+    assert listing["count"] == 1
+    assert listing["items"][0]["entry_ids"] == [str(alice_entry.pk)]
+    assert api.get(f"/api/v1/certificates/{certificate.pk}").json()["sha256"] == certificate.sha256
+    download = api.get(f"/api/v1/certificates/{certificate.pk}/download")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == data
+    assert download["Content-Type"] == "image/png"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_another_clinicians_certificate_is_not_found(api, bob):
+    bobs = store_certificate(bob, make_pdf("Bob"), "bob.pdf").certificate
+    assert api.get(f"/api/v1/certificates/{bobs.pk}").status_code == 404
+    assert api.get(f"/api/v1/certificates/{bobs.pk}/download").status_code == 404
+    assert api.get("/api/v1/certificates").json()["count"] == 0
