@@ -33,6 +33,7 @@ class TypeTotal:
 class Cycle:
     kind: str  # "certification" or "license"
     label: str
+    short_label: str
     start: date
     end: date
     totals: list[TypeTotal] = field(default_factory=list)
@@ -83,6 +84,7 @@ def _certification_cycles(user) -> list[Cycle]:
         Cycle(
             kind="certification",
             label=f"{cert.board.name}{f' · {cert.specialty}' if cert.specialty else ''}",
+            short_label=cert.board.code.upper(),
             start=cert.cycle_start,
             end=cert.cycle_end,
         )
@@ -95,7 +97,8 @@ def _license_cycles(user) -> list[Cycle]:
     for lic in License.objects.filter(clinician=user, expires_on__isnull=False):
         start = lic.issued_on or _years_before(lic.expires_on, DEFAULT_LICENSE_YEARS)
         label = f"{lic.get_state_display()} {lic.get_profession_display()} license {lic.number}"
-        cycles.append(Cycle(kind="license", label=label, start=start, end=lic.expires_on))
+        short = f"{lic.state} license"
+        cycles.append(Cycle("license", label, short, start=start, end=lic.expires_on))
     return cycles
 
 
@@ -133,7 +136,7 @@ def cycles_for(user) -> list[Cycle]:
     cycles = _certification_cycles(user) + _license_cycles(user)
     cycles.sort(key=lambda c: (c.kind != "certification", c.end))
     return [
-        Cycle(c.kind, c.label, c.start, c.end, totals)
+        Cycle(c.kind, c.label, c.short_label, c.start, c.end, totals)
         for c, totals in zip(cycles, _totals(user, cycles), strict=True)
     ]
 

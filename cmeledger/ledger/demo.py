@@ -196,16 +196,18 @@ def _history(user: User, rng: random.Random, today: date) -> list:
     return entries
 
 
-def _certificates(user: User) -> list:
-    titles = ["Annual assembly attendance", "Opioid stewardship course", "Self-assessment module"]
-    return [
-        store_certificate(
-            user,
-            make_pdf(f"Demo certificate: {title} - Dr. Demo Clinician"),
-            f"{title.lower().replace(' ', '-')}.pdf",
-        ).certificate
-        for title in titles
+def _attach_certificates(user: User, entries: list) -> None:
+    """Three certificates, each for the activity it proves."""
+    chosen = [
+        next(e for e in entries if e.activity_kind == ActivityKind.LIVE),
+        next(e for e in entries if "Opioid" in e.title or "controlled" in e.title),
+        next(e for e in entries if e.credit_type == CreditType.SA_CME),
     ]
+    for entry in chosen:
+        text = f"Certificate: {entry.title}, {entry.credits} credits - Dana Demo, MD"
+        name = f"{entry.title[:40].lower().replace(' ', '-').replace(':', '')}.pdf"
+        certificate = store_certificate(user, make_pdf(text), name).certificate
+        services.attach_certificate(entry, certificate, user)
 
 
 @transaction.atomic
@@ -220,14 +222,13 @@ def create_demo(today: date | None = None) -> DemoResult:
     reporter, _ = Organization.objects.get_or_create(
         slug=REPORTER_SLUG, defaults={"name": "American Academy of PM&R (demo)"}
     )
-    certificates = _certificates(user)
-    for index, (fields, topics, source) in enumerate(_history(user, rng, today)):
+    entries = []
+    for fields, topics, source in _history(user, rng, today):
         actor = user if source == Source.SELF else None
-        attached = [certificates[index % 3]] if index % 11 == 0 else []
-        entry = services.create_entry(
-            user, actor, fields, topics=topics, certificates=attached, source=source
-        )
+        entry = services.create_entry(user, actor, fields, topics=topics, source=source)
         if source == Source.ORGANIZATION:
             entry.reported_by = reporter
             entry.save(update_fields=["reported_by"])
+        entries.append(entry)
+    _attach_certificates(user, entries)
     return DemoResult(user, created=True)
