@@ -13,8 +13,9 @@ from django.db import transaction
 from django.test import Client
 
 from bench.timing import measure
-from cmeledger.accounts.models import ClinicianProfile, User
+from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License, User
 from cmeledger.ledger import services
+from cmeledger.ledger.ledger_import import import_bytes
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.vocabulary import ActivityKind, CreditType, Topic
 
@@ -27,8 +28,17 @@ def make_clinician(email: str, entries: int) -> User:
         email, "bench-password-123", first_name="Bench", last_name="User"
     )
     ClinicianProfile.objects.create(user=user, degree="MD", specialty="PM&R")
-    rng = random.Random(entries)
     today = date.today()
+    Certification.objects.create(
+        clinician=user,
+        board=Board.objects.get(code="abpmr"),
+        cycle_start=today - timedelta(days=3 * 365),
+        cycle_end=today + timedelta(days=2 * 365),
+    )
+    License.objects.create(
+        clinician=user, state="TX", number=email[:10], expires_on=today + timedelta(days=300)
+    )
+    rng = random.Random(entries)
     rows = [
         CreditEntry(
             clinician=user,
@@ -103,3 +113,18 @@ def run() -> None:
 
         results.append(measure(export, repeats=3))
     _report("ledger export (JSON)", *results)
+    _bench_import(small, large)
+
+
+def _bench_import(small: User, large: User) -> None:
+    """Import into an empty account (bulk inserts), then again (the no-change merge)."""
+    first, again = [], []
+    for user in (small, large):
+        out = io.StringIO()
+        call_command("ledger", "export", user.email, stdout=out)
+        data = out.getvalue().encode()
+        user.delete()
+        first.append(measure(lambda data=data: import_bytes(data), repeats=1, warmup=0))
+        again.append(measure(lambda data=data: import_bytes(data), repeats=3, warmup=0))
+    _report("ledger import into an empty account", *first)
+    _report("ledger import again (nothing changes)", *again)

@@ -59,10 +59,20 @@ def _clinician(user: User) -> ClinicianDoc:
     )
 
 
+def _fields(entry: CreditEntry) -> dict:
+    fields = {name: getattr(entry, name) for name in EDITABLE_FIELDS}
+    fields["accreditor"] = entry.accreditor or None  # stored as "", written as null
+    return fields
+
+
 def _entry(entry: CreditEntry) -> EntryDoc:
     reporter = entry.reported_by
     return EntryDoc(
-        **{name: getattr(entry, name) for name in EDITABLE_FIELDS},
+        # A blank accreditor is stored as "" and written as null.
+        **{
+            name: getattr(entry, name) or None if name == "accreditor" else getattr(entry, name)
+            for name in EDITABLE_FIELDS
+        },
         id=entry.pk,
         topics=entry.topics,
         source=entry.source,

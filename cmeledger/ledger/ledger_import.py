@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 
 from cmeledger.accounts.models import (
     Board,
@@ -33,7 +34,7 @@ from cmeledger.accounts.models import (
 from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision, EntryTopic
 from cmeledger.ledger.portable import LEDGER_MEMBER, EntryDoc, LedgerDoc
-from cmeledger.ledger.services import EDITABLE_FIELDS, snapshot
+from cmeledger.ledger.services import EDITABLE_FIELDS, plain
 
 MAX_JSON_BYTES = 200 * 1_048_576
 MAX_ZIP_MEMBERS = 20_000
@@ -396,10 +397,18 @@ def _create_entries(user, docs: list[EntryDoc], certs, orgs) -> None:
     )
 
 
+def _current_state(entry: CreditEntry) -> dict[str, Any]:
+    """snapshot() from prefetched topics and certificates: no queries per entry."""
+    state = {name: plain(getattr(entry, name)) for name in EDITABLE_FIELDS}
+    state["topics"] = sorted(link.topic for link in entry.topic_links.all())
+    state["certificates"] = sorted(str(c.pk) for c in entry.certificates.all())
+    return state
+
+
 def _update_entry(entry: CreditEntry, doc: EntryDoc, certs, orgs) -> bool:
     """Bring an existing entry to the file's state; True if anything changed."""
     wanted = _doc_state(doc, certs)
-    before = snapshot(entry)
+    before = _current_state(entry)
     deleted_changed = (entry.deleted_at is None) != (doc.deleted_at is None)
     if before == wanted and not deleted_changed and entry.source == doc.source:
         return False
@@ -430,7 +439,11 @@ def write(ledger: LedgerFile) -> ImportResult:
             docs = ledger.document.entries
             existing = {
                 e.pk: e
-                for e in CreditEntry.objects.filter(clinician=user, pk__in=[d.id for d in docs])
+                for e in CreditEntry.objects.filter(
+                    clinician=user, pk__in=[d.id for d in docs]
+                ).prefetch_related(
+                    "topic_links", Prefetch("certificates", Certificate.objects.only("id"))
+                )
             }
             _create_entries(user, [d for d in docs if d.id not in existing], certs, orgs)
             result.entries_created = sum(1 for d in docs if d.id not in existing)

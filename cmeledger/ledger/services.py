@@ -49,7 +49,7 @@ class EntryLocked(Exception):
         )
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -59,7 +59,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(entry: CreditEntry) -> dict[str, Any]:
     """The entry's editable state as JSON-ready values, for history and diffs."""
-    data = {field: _plain(getattr(entry, field)) for field in EDITABLE_FIELDS}
+    data = {field: plain(getattr(entry, field)) for field in EDITABLE_FIELDS}
     # Queried afresh: a caller may hold the entry with its topics prefetched, and the
     # cache would hide the change being recorded.
     data["topics"] = sorted(EntryTopic.objects.filter(entry=entry).values_list("topic", flat=True))

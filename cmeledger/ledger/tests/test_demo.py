@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -38,3 +39,17 @@ def test_running_the_demo_twice_adds_nothing():
     assert "Already there" in out.getvalue()
     assert User.objects.get(email=EMAIL).entries.count() == counts
     assert User.objects.filter(email=EMAIL).count() == 1
+
+
+def test_the_demo_ledger_survives_an_export_and_import_round_trip(tmp_path):
+    call_command("demo", stdout=io.StringIO())
+    target = tmp_path / "demo.zip"
+    call_command("ledger", "export", EMAIL, "--with-files", "-o", str(target), stderr=io.StringIO())
+    before = io.StringIO()
+    call_command("ledger", "export", EMAIL, stdout=before)
+    User.objects.get(email=EMAIL).delete()
+    call_command("ledger", "import", str(target), stdout=io.StringIO())
+    after = io.StringIO()
+    call_command("ledger", "export", EMAIL, stdout=after)
+    strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "exported_at"}  # noqa: E731
+    assert strip(after.getvalue()) == strip(before.getvalue())
