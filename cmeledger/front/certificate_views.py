@@ -26,6 +26,7 @@ from cmeledger.ledger.certificates import (
 )
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
+from cmeledger.lib.downloads import attachment
 
 
 def _store_one(request: HttpRequest, upload) -> StoreResult:
@@ -143,14 +144,6 @@ def certificate_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @require_GET
 @clinician_required
-@cache_control(private=True, no_store=True)
 def certificate_download(request: HttpRequest, pk: UUID) -> FileResponse:
     certificate = own_certificate(request, pk)
-    response = FileResponse(
-        certificate.file.open("rb"),
-        as_attachment=True,
-        filename=certificate.download_name,
-        content_type=certificate.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(certificate.file, certificate.download_name, certificate.content_type)

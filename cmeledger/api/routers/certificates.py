@@ -15,6 +15,7 @@ from cmeledger.api.schemas import CertificateOut, CertificatePage, ErrorOut
 from cmeledger.ledger.certificates import read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
+from cmeledger.lib.downloads import attachment
 
 router = Router(tags=["certificates"], auth=clinicians())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -76,12 +77,4 @@ def read_certificate(request: HttpRequest, certificate_id: UUID) -> dict:
 def download_certificate(request: HttpRequest, certificate_id: UUID) -> FileResponse:
     """The file as uploaded, as an attachment."""
     certificate = _own(request, certificate_id)
-    response = FileResponse(
-        certificate.file.open("rb"),
-        as_attachment=True,
-        filename=certificate.download_name,
-        content_type=certificate.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(certificate.file, certificate.download_name, certificate.content_type)

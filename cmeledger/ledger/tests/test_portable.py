@@ -61,6 +61,11 @@ def export(email: str, *extra: str) -> dict:
     return json.loads(out.getvalue())
 
 
+def export_zip(email: str, target: Path) -> Path:
+    call_command("ledger", "export", email, "--with-files", "-o", str(target), stderr=io.StringIO())
+    return target
+
+
 def without_time(document: dict) -> dict:
     return {k: v for k, v in document.items() if k != "exported_at"}
 
@@ -89,16 +94,7 @@ def test_an_export_holds_the_profile_certificates_entries_and_history(rich_ledge
 
 
 def test_export_with_files_writes_a_zip_with_every_certificate(rich_ledger, tmp_path):
-    target = tmp_path / "alice.zip"
-    call_command(
-        "ledger",
-        "export",
-        rich_ledger.email,
-        "--with-files",
-        "--output",
-        str(target),
-        stderr=io.StringIO(),
-    )
+    target = export_zip(rich_ledger.email, tmp_path / "alice.zip")
     with zipfile.ZipFile(target) as archive:
         names = set(archive.namelist())
         document = json.loads(archive.read("ledger.json"))
@@ -118,16 +114,7 @@ def test_with_files_needs_an_output_file(rich_ledger):
 
 
 def test_export_then_import_into_an_empty_install_gives_an_identical_ledger(rich_ledger, tmp_path):
-    target = tmp_path / "alice.zip"
-    call_command(
-        "ledger",
-        "export",
-        rich_ledger.email,
-        "--with-files",
-        "-o",
-        str(target),
-        stderr=io.StringIO(),
-    )
+    target = export_zip(rich_ledger.email, tmp_path / "alice.zip")
     before = export(rich_ledger.email)
     rich_ledger.delete()  # the entries, certificates and history go with her
     assert not CreditEntry.objects.exists() and not Certificate.objects.exists()
@@ -141,16 +128,7 @@ def test_export_then_import_into_an_empty_install_gives_an_identical_ledger(rich
 
 
 def test_importing_the_same_file_twice_changes_nothing(rich_ledger, tmp_path):
-    target = tmp_path / "alice.zip"
-    call_command(
-        "ledger",
-        "export",
-        rich_ledger.email,
-        "--with-files",
-        "-o",
-        str(target),
-        stderr=io.StringIO(),
-    )
+    target = export_zip(rich_ledger.email, tmp_path / "alice.zip")
     revisions = EntryRevision.objects.count()
     before = export(rich_ledger.email)
     for _ in range(2):
@@ -278,16 +256,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(rich_ledger):
 def test_a_zip_without_the_ledger_or_with_a_wrong_file_is_refused(rich_ledger, tmp_path):
     with pytest.raises(LedgerFileError, match="no ledger.json"):
         import_bytes(zip_of({"notes.txt": b"hello"}))
-    target = tmp_path / "alice.zip"
-    call_command(
-        "ledger",
-        "export",
-        rich_ledger.email,
-        "--with-files",
-        "-o",
-        str(target),
-        stderr=io.StringIO(),
-    )
+    target = export_zip(rich_ledger.email, tmp_path / "alice.zip")
     with zipfile.ZipFile(target) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     pdf_member = next(name for name in members if name.endswith(".pdf"))

@@ -11,7 +11,9 @@ from cmeledger.lib.env import envbool, envint
 
 
 def _settings_in_subprocess(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
     clean.update(env)
     code = (
         "import cmeledger.settings as s; "
@@ -41,7 +43,9 @@ def test_sqlite_defaults_to_wal_with_immediate_transactions():
 
 
 def test_database_url_selects_postgresql():
-    result = _settings_in_subprocess(SECRET_KEY="k", DATABASE_URL="postgres://u@db.example:5432/cme")
+    result = _settings_in_subprocess(
+        SECRET_KEY="k", DATABASE_URL="postgres://u@db.example:5432/cme"
+    )
     assert "django.db.backends.postgresql" in result.stdout
 
 
