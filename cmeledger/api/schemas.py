@@ -12,6 +12,9 @@ from pydantic import Field
 from cmeledger.accounts.models import Degree
 from cmeledger.ledger.vocabulary import Accreditor, ActivityKind, CreditType, Source, Topic
 
+# Far beyond any real ledger, and inside every database's integer range.
+MAX_OFFSET = 1_000_000
+
 
 class ErrorOut(Schema):
     error: str

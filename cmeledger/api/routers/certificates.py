@@ -11,19 +11,25 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from cmeledger.api.auth import clinicians
-from cmeledger.api.schemas import CertificateOut, CertificatePage, ErrorOut
+from cmeledger.api.schemas import (
+    MAX_OFFSET,
+    CertificateOut,
+    CertificatePage,
+    ErrorOut,
+    ValidationErrorOut,
+)
 from cmeledger.ledger.certificates import read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
 from cmeledger.lib.downloads import attachment
 
 router = Router(tags=["certificates"], auth=clinicians())
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 class Page(Schema):
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def certificate_out(certificate: Certificate, duplicate: bool = False) -> dict:

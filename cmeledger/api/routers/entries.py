@@ -14,6 +14,7 @@ from pydantic import Field
 
 from cmeledger.api.auth import clinicians
 from cmeledger.api.schemas import (
+    MAX_OFFSET,
     EntryIn,
     EntryOut,
     EntryPage,
@@ -29,7 +30,7 @@ from cmeledger.ledger.vocabulary import CreditType, Source, Topic
 router = Router(tags=["entries"], auth=clinicians())
 
 MAX_PAGE = 200
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 class EntryQuery(Schema):
@@ -41,7 +42,7 @@ class EntryQuery(Schema):
     q: str = Field("", max_length=200, description="Words to find in title, provider, notes.")
     deleted: bool = Field(False, description="List deleted entries instead of live ones.")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _with_certificate_ids(entries):
