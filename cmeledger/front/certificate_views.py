@@ -134,6 +134,15 @@ def certificate_attach(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect("certificate-detail", pk=certificate.pk)
 
 
+@require_POST
+@clinician_required
+def certificate_delete(request: HttpRequest, pk: UUID) -> HttpResponse:
+    certificate = own_certificate(request, pk)
+    services.delete_certificate(certificate, request.user)
+    messages.success(request, f"Deleted {certificate.original_name}.")
+    return redirect("certificates")
+
+
 @require_GET
 @clinician_required
 @cache_control(private=True, max_age=3600)

@@ -26,6 +26,11 @@ urlpatterns = [
         name="certificate-attach",
     ),
     path(
+        "certificates/<uuid:pk>/delete/",
+        certificate_views.certificate_delete,
+        name="certificate-delete",
+    ),
+    path(
         "certificates/<uuid:pk>/preview.png",
         certificate_views.certificate_preview,
         name="certificate-preview",

@@ -203,3 +203,17 @@ def detach_certificate(entry: CreditEntry, certificate: Certificate, actor) -> N
         changes = _diff(before, snapshot(entry))
         if changes:
             _record(entry, actor, RevisionAction.UPDATED, changes)
+
+
+def delete_certificate(certificate: Certificate, actor) -> None:
+    """Remove a certificate everywhere: each entry's history records the detachment,
+    then the row goes and the stored file and preview with it."""
+    files = [certificate.file, certificate.preview]
+    with transaction.atomic():
+        for entry in certificate.entries.all():
+            detach_certificate(entry, certificate, actor)
+        certificate.delete()
+    # After the commit: a failed delete must not leave rows pointing at missing files.
+    for stored in files:
+        if stored:
+            stored.delete(save=False)

@@ -91,6 +91,7 @@ def test_on_a_phone_a_clinician_can_add_credits_and_upload_a_certificate(
 
     phone.goto(f"{base}/entries/add/")
     add_session(phone, "Journal CME: pressure injuries", "1", first=True)
+    screenshot(phone, "phone-add-credits")
     save = phone.get_by_role("button", name="Save", exact=True)
     box = save.bounding_box()
     assert box is not None and box["width"] > 300  # full-width button on a phone

@@ -18,6 +18,7 @@ from cmeledger.api.schemas import (
     ErrorOut,
     ValidationErrorOut,
 )
+from cmeledger.ledger import services
 from cmeledger.ledger.certificates import read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
@@ -84,3 +85,10 @@ def download_certificate(request: HttpRequest, certificate_id: UUID) -> FileResp
     """The file as uploaded, as an attachment."""
     certificate = _own(request, certificate_id)
     return attachment(certificate.file, certificate.download_name, certificate.content_type)
+
+
+@router.delete("/certificates/{uuid:certificate_id}", response={204: None, **ERRORS})
+def delete_certificate(request: HttpRequest, certificate_id: UUID) -> Status:
+    """Delete the file; entries keep their credits and record the detachment."""
+    services.delete_certificate(_own(request, certificate_id), request.auth)
+    return Status(204, None)

@@ -80,3 +80,18 @@ def test_another_clinicians_certificate_is_not_found(api, bob):
     assert api.get(f"/api/v1/certificates/{bobs.pk}").status_code == 404
     assert api.get(f"/api/v1/certificates/{bobs.pk}/download").status_code == 404
     assert api.get("/api/v1/certificates").json()["count"] == 0
+
+
+def test_deleting_a_certificate_detaches_it_and_only_the_owner_can(api, alice, alice_entry, bob):
+    certificate = store_certificate(alice, make_pdf("Delete me"), "d.pdf").certificate
+    alice_entry.certificates.add(certificate)
+    from django.test import Client
+
+    from cmeledger.accounts.models import ApiToken
+
+    _, bobs_key = ApiToken.issue(bob, "bob")
+    bobs_api = Client(headers={"Authorization": f"Bearer {bobs_key}"})
+    assert bobs_api.delete(f"/api/v1/certificates/{certificate.pk}").status_code == 404
+    assert api.delete(f"/api/v1/certificates/{certificate.pk}").status_code == 204
+    assert not Certificate.objects.exists()
+    assert not alice_entry.certificates.exists()

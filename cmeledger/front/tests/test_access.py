@@ -27,6 +27,7 @@ def all_urls(entry, certificate) -> list[tuple[str, str]]:
     urls += [("post", reverse(name, args=[entry.pk])) for name in ENTRY_POSTS]
     urls += [("get", reverse(name, args=[certificate.pk])) for name in CERTIFICATE_GETS]
     urls += [("post", reverse("certificate-attach", args=[certificate.pk]))]
+    urls += [("post", reverse("certificate-delete", args=[certificate.pk]))]
     urls += [("post", reverse("entry-detach", args=[entry.pk, certificate.pk]))]
     return urls
 
@@ -48,6 +49,7 @@ def test_another_clinician_gets_404_for_every_object_page(
     alice_entry.refresh_from_db()
     assert not alice_entry.is_deleted
     assert not alice_entry.certificates.exists()
+    alice_certificate.refresh_from_db()  # still there
 
 
 @pytest.mark.parametrize("who", ["org_member", "board_staff"])

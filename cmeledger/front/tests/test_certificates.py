@@ -209,3 +209,25 @@ def test_the_list_shows_only_own_certificates(alice_client, bob):
 
     store_certificate(bob, make_pdf("Bob's"), "bobs-secret.pdf")
     assert "bobs-secret" not in alice_client.get(reverse("certificates")).content.decode()
+
+
+def test_deleting_a_certificate_removes_the_file_and_records_the_detachment(
+    alice, alice_client, alice_entry, tmp_path
+):
+    upload(alice_client, pdf_file(), entry=alice_entry)
+    certificate = Certificate.objects.get()
+    alice_client.get(reverse("certificate-preview", args=[certificate.pk]))
+    certificate.refresh_from_db()
+    stored = [
+        tmp_path / "media" / certificate.file.name,
+        tmp_path / "media" / certificate.preview.name,
+    ]
+    assert all(path.exists() for path in stored)
+
+    assert alice_client.get(reverse("certificate-delete", args=[certificate.pk])).status_code == 405
+    response = alice_client.post(reverse("certificate-delete", args=[certificate.pk]))
+    assert response.status_code == 302
+    assert not Certificate.objects.exists()
+    assert not any(path.exists() for path in stored)
+    last = alice_entry.revisions.first()
+    assert last.changes["certificates"] == [[str(certificate.pk)], []]
