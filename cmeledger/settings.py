@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cmeledger.lib.request_limit.RequestSizeLimit",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +178,8 @@ AWS_S3_FILE_OVERWRITE = False
 
 # Uploaded certificates: size limit in bytes (default 20 MB).
 CERTIFICATE_MAX_BYTES = envint("CERTIFICATE_MAX_BYTES", 20 * 1024 * 1024)
+# A whole request body (several certificates in one upload); larger ones get 413 unread.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 5 * CERTIFICATE_MAX_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
