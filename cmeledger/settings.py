@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "cmeledger.accounts",
     "cmeledger.ledger",
+    "cmeledger.requirements",
     "cmeledger.api",
     "cmeledger.front",
 ]

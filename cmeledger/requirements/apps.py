@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RequirementsConfig(AppConfig):
+    name = "cmeledger.requirements"
+    label = "requirements"
+    verbose_name = "Requirements"

@@ -1,0 +1,70 @@
+"""`cmeledger catalog list|check`: see and validate requirement-set files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cmeledger.requirements.catalog import CatalogError, load_catalog, load_file
+
+
+class Command(BaseCommand):
+    help = "List the requirement catalog, or check catalog files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        listing = actions.add_parser("list", help="every requirement set and version")
+        listing.add_argument("--json", action="store_true", help="machine-readable output")
+        check = actions.add_parser("check", help="validate catalog files")
+        check.add_argument("files", nargs="+")
+
+    def handle(self, *args, action: str, **options) -> None:
+        if action == "list":
+            self._list(options["json"])
+        else:
+            self._check(options["files"])
+
+    def _list(self, as_json: bool) -> None:
+        try:
+            catalog = load_catalog()
+        except CatalogError as error:
+            raise CommandError(str(error)) from None
+        if as_json:
+            rows = [
+                s.model_dump(
+                    mode="json",
+                    include={
+                        "id",
+                        "version",
+                        "name",
+                        "authority",
+                        "kind",
+                        "effective_from",
+                        "effective_to",
+                    },
+                )
+                | {"rules": len(s.rules)}
+                for s in catalog.sets
+            ]
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        for s in catalog.sets:
+            self.stdout.write(
+                f"{s.id:<16} v{s.version:<3} {s.kind:<10} {s.name} ({len(s.rules)} rules)"
+            )
+
+    def _check(self, files: list[str]) -> None:
+        problems = []
+        for name in files:
+            try:
+                found = load_file(Path(name))
+            except CatalogError as error:
+                problems += error.problems
+            else:
+                self.stdout.write(
+                    f"{name}: ok ({found.id} v{found.version}, {len(found.rules)} rules)"
+                )
+        if problems:
+            raise CommandError("\n".join(problems))
