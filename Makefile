@@ -20,6 +20,7 @@ data/secret_key:
 
 run: $(STAMP) data/secret_key
 	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger migrate --no-input
+	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger catalog sync
 	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger collectstatic --no-input --verbosity 0
 	@if [ -n "$(DEMO)" ]; then SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger demo; fi
 	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger serve --port $(PORT)
@@ -42,6 +43,7 @@ bench: $(STAMP)
 
 demo: $(STAMP) data/secret_key
 	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger migrate --no-input
+	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger catalog sync
 	SECRET_KEY="$$(cat data/secret_key)" $(BIN)/cmeledger demo
 
 clean:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cmeledger.requirements.catalog import CatalogError, load_catalog, load_file
+from cmeledger.requirements.sync import sync
 
 
 class Command(BaseCommand):
@@ -19,12 +20,23 @@ class Command(BaseCommand):
         listing.add_argument("--json", action="store_true", help="machine-readable output")
         check = actions.add_parser("check", help="validate catalog files")
         check.add_argument("files", nargs="+")
+        actions.add_parser("sync", help="add new set versions from the catalog files")
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "list":
             self._list(options["json"])
+        elif action == "sync":
+            self._sync()
         else:
             self._check(options["files"])
+
+    def _sync(self) -> None:
+        try:
+            result = sync()
+        except CatalogError as error:
+            raise CommandError(str(error)) from None
+        added = ", ".join(result.added) or "nothing new"
+        self.stdout.write(f"Catalog synced: {added} ({result.unchanged} unchanged).")
 
     def _list(self, as_json: bool) -> None:
         try:

@@ -1,0 +1,59 @@
+"""Bringing the catalog files into the database; versions are added, never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from cmeledger.requirements.catalog import Catalog, CatalogError, load_catalog
+from cmeledger.requirements.models import RequirementSetVersion
+from cmeledger.requirements.schema import RequirementSet
+
+
+def digest(requirement_set: RequirementSet) -> str:
+    canonical = json.dumps(requirement_set.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: list[str]
+    unchanged: int
+
+
+def _row(requirement_set: RequirementSet) -> RequirementSetVersion:
+    return RequirementSetVersion(
+        set_id=requirement_set.id,
+        version=requirement_set.version,
+        name=requirement_set.name,
+        authority=requirement_set.authority,
+        kind=requirement_set.kind,
+        effective_from=requirement_set.effective_from,
+        effective_to=requirement_set.effective_to,
+        definition=requirement_set.model_dump(mode="json"),
+        digest=digest(requirement_set),
+    )
+
+
+@transaction.atomic
+def sync(catalog: Catalog | None = None) -> SyncResult:
+    catalog = catalog or load_catalog()
+    stored = {(row.set_id, row.version): row.digest for row in RequirementSetVersion.objects.all()}
+    new, changed = [], []
+    for requirement_set in catalog.sets:
+        key = (requirement_set.id, requirement_set.version)
+        if key not in stored:
+            new.append(_row(requirement_set))
+        elif stored[key] != digest(requirement_set):
+            changed.append(
+                f"{requirement_set.id} v{requirement_set.version} differs from the synced copy; "
+                f"versions are never overwritten: add {requirement_set.id}-v"
+                f"{requirement_set.version + 1}.toml instead"
+            )
+    if changed:
+        raise CatalogError(changed)
+    RequirementSetVersion.objects.bulk_create(new)
+    return SyncResult([str(row) for row in new], unchanged=len(catalog.sets) - len(new))

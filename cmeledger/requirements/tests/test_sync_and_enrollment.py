@@ -1,0 +1,73 @@
+"""Syncing catalog versions into the database, and automatic enrollment."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cmeledger.accounts.models import Certification, License
+from cmeledger.requirements.catalog import Catalog, load_catalog
+from cmeledger.requirements.enrollment import enroll_automatically
+from cmeledger.requirements.models import Enrollment, RequirementSetVersion
+from cmeledger.requirements.sync import sync
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sync_adds_every_version_once():
+    out = io.StringIO()
+    call_command("catalog", "sync", stdout=out)
+    assert "us-tx-md v1" in out.getvalue()
+    count = RequirementSetVersion.objects.count()
+    assert count == len(load_catalog().sets)
+    again = io.StringIO()
+    call_command("catalog", "sync", stdout=again)
+    assert "nothing new" in again.getvalue()
+    assert RequirementSetVersion.objects.count() == count
+    stored = RequirementSetVersion.objects.get(set_id="us-tx-md", version=1)
+    assert stored.requirement_set().rules[0].id == "total"
+
+
+def test_a_changed_version_is_refused_not_overwritten():
+    sync()
+    catalog = load_catalog()
+    tx = catalog.get("us-tx-md")
+    edited = tx.model_copy(update={"name": "Quietly edited"})
+    others = [s for s in catalog.sets if s.id != "us-tx-md"]
+    with pytest.raises(Exception, match="us-tx-md-v2.toml"):
+        sync(Catalog([*others, edited]))
+    assert RequirementSetVersion.objects.get(set_id="us-tx-md").name != "Quietly edited"
+
+
+def test_the_sync_command_reports_a_conflict(monkeypatch):
+    sync()
+    RequirementSetVersion.objects.filter(set_id="us-ca-md").update(digest="0" * 64)
+    with pytest.raises(CommandError, match="never overwritten"):
+        call_command("catalog", "sync", stdout=io.StringIO())
+
+
+def test_licenses_and_certifications_enroll_automatically(alice, board):
+    sync()
+    tx = License.objects.create(
+        clinician=alice, state="TX", number="T1", expires_on=date(2027, 2, 28)
+    )
+    License.objects.create(clinician=alice, state="NV", number="N1", expires_on=date(2027, 2, 28))
+    cert = Certification.objects.create(
+        clinician=alice, board=board, cycle_start=date(2023, 1, 1), cycle_end=date(2027, 12, 31)
+    )
+    created = enroll_automatically(alice)
+    assert {(e.set_id, e.license_id, e.certification_id) for e in created} == {
+        ("us-tx-md", tx.pk, None),
+        ("abpmr-cc", None, cert.pk),
+    }
+    assert enroll_automatically(alice) == []
+    assert Enrollment.objects.filter(clinician=alice).count() == 2
+
+
+def test_a_do_license_does_not_enroll_in_the_md_set(bob):
+    sync()
+    License.objects.create(clinician=bob, state="TX", profession="DO", number="D1")
+    assert enroll_automatically(bob) == []
