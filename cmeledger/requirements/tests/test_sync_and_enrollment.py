@@ -58,8 +58,8 @@ def test_licenses_and_certifications_enroll_automatically(alice, board):
     cert = Certification.objects.create(
         clinician=alice, board=board, cycle_start=date(2023, 1, 1), cycle_end=date(2027, 12, 31)
     )
-    created = enroll_automatically(alice)
-    assert {(e.set_id, e.license_id, e.certification_id) for e in created} == {
+    enrolled = Enrollment.objects.filter(clinician=alice)
+    assert {(e.set_id, e.license_id, e.certification_id) for e in enrolled} == {
         ("us-tx-md", tx.pk, None),
         ("abpmr-cc", None, cert.pk),
     }
@@ -71,3 +71,18 @@ def test_a_do_license_does_not_enroll_in_the_md_set(bob):
     sync()
     License.objects.create(clinician=bob, state="TX", profession="DO", number="D1")
     assert enroll_automatically(bob) == []
+
+
+def test_adding_a_license_on_the_profile_page_enrolls(alice_client, alice):
+    sync()
+    alice_client.post(
+        "/accounts/licenses/add/",
+        {
+            "state": "CA",
+            "profession": "MD",
+            "number": "A1",
+            "expires_on": "2027-04-30",
+            "direct_patient_care": "on",
+        },
+    )
+    assert Enrollment.objects.get(clinician=alice).set_id == "us-ca-md"
