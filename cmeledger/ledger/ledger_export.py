@@ -22,16 +22,20 @@ from cmeledger.ledger.portable import (
     VERSION,
     CertificateDoc,
     CertificationDoc,
+    CertificationKey,
     ClinicianDoc,
+    EnrollmentDoc,
     EntryDoc,
     LedgerDoc,
     LicenseDoc,
+    LicenseKey,
     ProfileDoc,
     RevisionDoc,
     dumps,
     now,
 )
 from cmeledger.ledger.services import EDITABLE_FIELDS
+from cmeledger.requirements.models import Enrollment
 
 
 def certificate_member(certificate: Certificate) -> str:
@@ -114,6 +118,36 @@ def _entry(entry: CreditEntry, related: _Related) -> EntryDoc:
     )
 
 
+def _enrollments(user: User) -> list[EnrollmentDoc]:
+    rows = Enrollment.objects.filter(clinician=user).select_related(
+        "license", "certification__board"
+    )
+    docs = [
+        EnrollmentDoc(
+            set_id=row.set_id,
+            license=LicenseKey(
+                state=row.license.state,
+                profession=row.license.profession,
+                number=row.license.number,
+            )
+            if row.license
+            else None,
+            certification=CertificationKey(
+                board=row.certification.board.code,
+                board_id_number=row.certification.board_id_number,
+                cycle_start=row.certification.cycle_start,
+            )
+            if row.certification
+            else None,
+            automatic=row.automatic,
+            started_on=row.started_on,
+            dropped_at=row.dropped_at,
+        )
+        for row in rows
+    ]
+    return sorted(docs, key=lambda d: d.model_dump_json())
+
+
 def build(user: User, *, with_files: bool = False) -> LedgerDoc:
     """The whole ledger in a handful of queries, in a stable order."""
     entries = (
@@ -128,6 +162,7 @@ def build(user: User, *, with_files: bool = False) -> LedgerDoc:
         version=VERSION,
         exported_at=now(),
         clinician=_clinician(user),
+        enrollments=_enrollments(user),
         certificates=[
             CertificateDoc(
                 **{f: getattr(c, f) for f in CertificateDoc.model_fields if f != "file"},

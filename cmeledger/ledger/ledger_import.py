@@ -35,6 +35,7 @@ from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision, EntryTopic
 from cmeledger.ledger.portable import LEDGER_MEMBER, EntryDoc, LedgerDoc
 from cmeledger.ledger.services import EDITABLE_FIELDS, plain
+from cmeledger.requirements.models import Enrollment
 
 MAX_JSON_BYTES = 200 * 1_048_576
 MAX_ZIP_MEMBERS = 20_000
@@ -225,6 +226,29 @@ def _entry_fields(doc: EntryDoc) -> dict[str, Any]:
     return fields
 
 
+def _license_key(lic) -> tuple:
+    return (lic.state, lic.profession, lic.number)
+
+
+def _certification_key(cert) -> tuple:
+    return (cert.board, cert.board_id_number, cert.cycle_start)
+
+
+def _enrollment_problems(document: LedgerDoc) -> list[str]:
+    licenses = {_license_key(lic) for lic in document.clinician.licenses}
+    certifications = {_certification_key(c) for c in document.clinician.certifications}
+    problems = []
+    for index, enrollment in enumerate(document.enrollments):
+        where = f"enrollments[{index}]"
+        if enrollment.license and _license_key(enrollment.license) not in licenses:
+            problems.append(f"{where}.license: not among clinician.licenses")
+        if enrollment.certification and (
+            _certification_key(enrollment.certification) not in certifications
+        ):
+            problems.append(f"{where}.certification: not among clinician.certifications")
+    return problems
+
+
 def check(ledger: LedgerFile) -> None:
     document = ledger.document
     problems = []
@@ -238,6 +262,7 @@ def check(ledger: LedgerFile) -> None:
             problems.append(
                 f"clinician.certifications[{index}].board: unknown board {cert.board!r}"
             )
+    problems += _enrollment_problems(document)
     ids = [str(c.id) for c in document.certificates]
     if len(set(ids)) != len(ids):
         problems.append("certificates: the same id appears twice")
@@ -428,12 +453,36 @@ def _update_entry(entry: CreditEntry, doc: EntryDoc, certs, orgs) -> bool:
     return True
 
 
+def _enrollments(user: User, document: LedgerDoc) -> None:
+    """Merge on set and enrolling record; the file's dates and state win."""
+    licenses = {_license_key(lic): lic for lic in user.licenses.all()}
+    certifications = {
+        (c.board.code, c.board_id_number, c.cycle_start): c
+        for c in user.certifications.select_related("board")
+    }
+    for doc in document.enrollments:
+        lic = licenses[_license_key(doc.license)] if doc.license else None
+        cert = certifications[_certification_key(doc.certification)] if doc.certification else None
+        Enrollment.objects.update_or_create(
+            clinician=user,
+            set_id=doc.set_id,
+            license=lic,
+            certification=cert,
+            defaults={
+                "automatic": doc.automatic,
+                "started_on": doc.started_on,
+                "dropped_at": doc.dropped_at,
+            },
+        )
+
+
 def write(ledger: LedgerFile) -> ImportResult:
     result = ImportResult()
     stored: list[str] = []
     try:
         with transaction.atomic():
             user = _clinician(ledger.document, result)
+            _enrollments(user, ledger.document)
             certs = _certificates(user, ledger, result, stored)
             orgs = _organizations(ledger.document)
             docs = ledger.document.entries

@@ -116,14 +116,36 @@ class EntryDoc(Strict):
     history: list[RevisionDoc] = []
 
 
+class LicenseKey(Strict):
+    state: USState
+    profession: Degree
+    number: str = Field(min_length=1, max_length=40)
+
+
+class CertificationKey(Strict):
+    board: str = Field(max_length=32)
+    board_id_number: str = Field("", max_length=40)
+    cycle_start: date
+
+
+class EnrollmentDoc(Strict):
+    """A requirement set the clinician follows; `license` or `certification` names the
+    record that enrolled them automatically (both null: chosen by hand)."""
+
+    set_id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
+    license: LicenseKey | None = None
+    certification: CertificationKey | None = None
+    automatic: bool = False
+    started_on: date
+    dropped_at: datetime | None = None
+
+
 class LedgerDoc(Strict):
     format: Literal["cmeledger-ledger"]
     version: Literal[1]
     exported_at: datetime
     clinician: ClinicianDoc
-    enrollments: list[dict[str, Any]] = Field(
-        [], description="Reserved for requirement enrollments (a later version fills it)."
-    )
+    enrollments: list[EnrollmentDoc] = []
     certificates: list[CertificateDoc] = []
     entries: list[EntryDoc] = []
 

@@ -290,3 +290,38 @@ def test_import_creates_the_clinician_when_missing(rich_ledger):
     assert carol.entries.count() == 3
     assert carol.licenses.get().number == "Q1234"
     assert carol.profile.degree == "MD"
+
+
+@pytest.fixture
+def enrolled_ledger(rich_ledger):
+    from cmeledger.requirements.enrollment import enroll_automatically
+    from cmeledger.requirements.models import Enrollment
+    from cmeledger.requirements.sync import sync
+
+    sync()
+    enroll_automatically(rich_ledger)
+    Enrollment.objects.create(
+        clinician=rich_ledger, set_id="ama-pra-3y", started_on=date(2024, 1, 1)
+    )
+    return rich_ledger
+
+
+def test_enrollments_travel_in_the_ledger(enrolled_ledger, tmp_path):
+    document = export(enrolled_ledger.email)
+    sets = {e["set_id"]: e for e in document["enrollments"]}
+    assert set(sets) == {"us-tx-md", "abpmr-cc", "ama-pra-3y"}
+    assert sets["us-tx-md"]["license"] == {"state": "TX", "profession": "MD", "number": "Q1234"}
+    assert sets["ama-pra-3y"]["automatic"] is False
+
+    target = export_zip(enrolled_ledger.email, tmp_path / "alice.zip")
+    enrolled_ledger.delete()
+    call_command("ledger", "import", str(target), stdout=io.StringIO())
+    assert without_time(export(document["clinician"]["email"])) == without_time(document)
+
+
+def test_an_enrollment_naming_an_unknown_license_is_refused(enrolled_ledger):
+    document = export(enrolled_ledger.email)
+    tx = next(e for e in document["enrollments"] if e["set_id"] == "us-tx-md")
+    tx["license"]["number"] = "NOPE"
+    with pytest.raises(LedgerFileError, match=r"enrollments\[\d\]\.license: not among"):
+        import_bytes(json.dumps(document).encode())
