@@ -1,0 +1,102 @@
+"""Where a cycle starts and ends, from its anchor and the clinician's dates. Pure."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cmeledger.requirements.schema import Anchor, Cycle
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date  # inclusive
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """The dates a cycle can hang on; only the one its anchor names is needed."""
+
+    license_expiry: date | None = None
+    certification: Window | None = None
+    birth_month: int | None = None
+    enrolled_on: date | None = None
+
+
+class MissingAnchor(ValueError):
+    """The clinician's record lacks the date this set's cycle is anchored on."""
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _ending_on(end: date, months: int) -> Window:
+    return Window(add_months(end, -months) + timedelta(days=1), end)
+
+
+def _containing(first_start: date, months: int, on: date) -> Window:
+    """The cycle of a repeating series (starting at first_start) that holds `on`.
+
+    Every boundary is counted from first_start, never from the previous cycle, so a
+    series starting on the 31st does not drift when a month is shorter."""
+    offset = (on.year - first_start.year) * 12 + on.month - first_start.month
+    k = offset // months
+    while add_months(first_start, k * months) > on:
+        k -= 1
+    while add_months(first_start, (k + 1) * months) <= on:
+        k += 1
+    start = add_months(first_start, k * months)
+    return Window(start, add_months(first_start, (k + 1) * months) - timedelta(days=1))
+
+
+def _last_day_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def window(cycle: Cycle, anchors: Anchors, on: date) -> Window:
+    """The cycle in force on `on` (for a license, the period ending at its expiry)."""
+    if cycle.anchor == Anchor.LICENSE_EXPIRY:
+        if anchors.license_expiry is None:
+            raise MissingAnchor("the license has no expiry date")
+        return _ending_on(anchors.license_expiry, cycle.months)
+    if cycle.anchor == Anchor.CERTIFICATION:
+        if anchors.certification is None:
+            raise MissingAnchor("the certification has no cycle dates")
+        return anchors.certification
+    if cycle.anchor == Anchor.CALENDAR:
+        return _containing(cycle.first_start, cycle.months, on)
+    if cycle.anchor == Anchor.BIRTH_MONTH:
+        if anchors.birth_month is None:
+            raise MissingAnchor("the profile has no birth month")
+        end = _last_day_of_month(on.year, anchors.birth_month)
+        if end < on:
+            end = _last_day_of_month(on.year + 1, anchors.birth_month)
+        return _ending_on(end, cycle.months)
+    if anchors.enrolled_on is None:
+        raise MissingAnchor("the enrollment has no start date")
+    return _containing(anchors.enrolled_on, cycle.months, on)
+
+
+def proration(full: Window, started: date) -> tuple[int, int]:
+    """(months inside the cycle, months in a full cycle) for a clinician who started late.
+
+    Whole months count from the first full month after `started`; the rule minimums are
+    then scaled by this fraction (a partial first cycle needs its share)."""
+    total = (full.end.year - full.start.year) * 12 + full.end.month - full.start.month + 1
+    if started <= full.start:
+        return total, total
+    first = started if started.day == 1 else add_months(started.replace(day=1), 1)
+    inside = max(0, (full.end.year - first.year) * 12 + full.end.month - first.month + 1)
+    return min(inside, total), total
