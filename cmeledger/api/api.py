@@ -3,8 +3,15 @@ fails validation, {"errors": {"field": ["message", ...]}} with status 422."""
 
 from __future__ import annotations
 
+import logging
+from functools import wraps
+
+from django.core import signals
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.log import log_response
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -14,7 +21,44 @@ from cmeledger.api.routers import certificates, entries, me
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.services import EntryLocked
 
-api = NinjaAPI(
+
+class LedgerAPI(NinjaAPI):
+    """NinjaAPI whose own answers (wrong method, unknown path) are JSON like the rest;
+    ninja sends a plain-text 405 and Django an HTML 404, which clients cannot parse."""
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        urls = [
+            _json_not_allowed(url) if isinstance(url, URLPattern) else url
+            for url in super()._get_urls()
+        ]
+        return [*urls, re_path(r"^.*$", _unknown_path)]
+
+
+def _json_not_allowed(url: URLPattern) -> URLPattern:
+    view = url.callback
+
+    @wraps(view)  # keeps ninja's csrf_exempt mark
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = ", ".join(sorted(response["Allow"].split(", ")))
+        message = f"{request.method} is not allowed here; use {allowed}."
+        answer = api.create_response(request, {"error": message}, status=405)
+        answer["Allow"] = allowed
+        return answer
+
+    return URLPattern(url.pattern, wrapped, url.default_args, url.name)
+
+
+def _unknown_path(request: HttpRequest) -> HttpResponse:
+    message = "No such endpoint; the list is at /api/v1/docs."
+    return api.create_response(request, {"error": message}, status=404)
+
+
+_unknown_path.csrf_exempt = True  # type: ignore[attr-defined]
+
+api = LedgerAPI(
     title="CME Ledger API",
     version="1",
     description="A clinician's credit ledger and certificates. See docs/api.md.",
@@ -39,11 +83,17 @@ def _field(location: list) -> str:
     return ".".join(parts) or "body"
 
 
+def _friendly(error: dict) -> str:
+    if error.get("type") == "extra_forbidden":
+        return "Not a field you can set."
+    return error.get("msg", "Invalid.")
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field(error.get("loc", [])), []).append(error.get("msg", "Invalid."))
+        errors.setdefault(_field(error.get("loc", [])), []).append(_friendly(error))
     return api.create_response(request, {"errors": errors}, status=422)
 
 
@@ -55,7 +105,7 @@ def invalid_entry(request: HttpRequest, exc: DjangoValidationError) -> HttpRespo
 
 def _error(status: int):
     def handler(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return api.create_response(request, {"error": str(exc) or "Not found."}, status=status)
+        return api.create_response(request, {"error": str(exc)}, status=status)
 
     return handler
 
@@ -79,3 +129,31 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"error": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(SuspiciousOperation)
+def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django answers these 400 itself (too many fields, body too big); kept so here,
+    with the security log entry Django would write."""
+    logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+    message = "The request was refused as malformed or too large."
+    return api.create_response(request, {"error": message}, status=400)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug answers JSON, and is signalled and logged as Django does for its own 500s
+    (admin mail, the test client re-raising it)."""
+    signals.got_request_exception.send(sender=None, request=request)
+    response = api.create_response(
+        request, {"error": "Something went wrong on our side; it has been logged."}, status=500
+    )
+    log_response(
+        "Internal Server Error: %s", request.path, response=response, request=request, exception=exc
+    )
+    return response

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from cmeledger.accounts.models import ApiToken, Role, User
+
+CSRF_FAILED = (
+    "CSRF check failed: a signed-in browser must send the X-CSRFToken header with the "
+    "csrftoken cookie's value; scripts should use a personal API token instead."
+)
 
 
 class NotAClinician(Exception):
@@ -15,7 +21,8 @@ class NotAClinician(Exception):
 def _checked(user: User, clinicians_only: bool) -> User:
     if clinicians_only and user.role != Role.CLINICIAN:
         raise NotAClinician(
-            f"This endpoint is for clinicians; yours is a {user.get_role_display().lower()} account."
+            "This endpoint is for clinicians; this account's role is "
+            f"{user.get_role_display().lower()}."
         )
     return user
 
@@ -42,7 +49,19 @@ class BrowserSessionAuth(SessionAuth):
         super().__init__()
         self.clinicians_only = clinicians_only
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is nothing for CSRF to protect: a script with a
+        # missing or wrong token must get 401, not a CSRF failure.
+        if self.param_name not in request.COOKIES:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise HttpError(403, CSRF_FAILED) from None
+
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        if key is None:
+            return None
         user = super().authenticate(request, key)
         return None if user is None else _checked(user, self.clinicians_only)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from cmeledger.accounts.models import Degree
 from cmeledger.ledger.vocabulary import Accreditor, ActivityKind, CreditType, Source, Topic
@@ -96,6 +96,9 @@ class EntryOut(Schema):
 
 
 class EntryIn(Schema):
+    # A misspelt or read-only field (`source`, `id`) is refused, not silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
     title: str = Field(min_length=1, max_length=300)
     provider: str = Field("", max_length=200)
     accreditor: Accreditor | None = None
@@ -113,6 +116,8 @@ class EntryIn(Schema):
 
 class EntryPatch(Schema):
     """Only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(None, min_length=1, max_length=300)
     provider: str | None = Field(None, max_length=200)

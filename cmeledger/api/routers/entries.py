@@ -87,11 +87,21 @@ def _own_certificates(request: HttpRequest, ids: list[UUID]) -> list[Certificate
 
 def _fields(data: dict) -> dict:
     fields = {name: data[name] for name in services.EDITABLE_FIELDS if name in data}
-    if "accreditor" in fields:
-        fields["accreditor"] = fields["accreditor"] or ""
-    if fields.get("notes") is None and "notes" in fields:
-        fields["notes"] = ""
+    # The model keeps "no value" of these text fields as "", and JSON clients send null.
+    for name in ("accreditor", "provider", "notes"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
     return fields
+
+
+# PATCH fields are optional, but sending null for these would blank a required value.
+NOT_NULL = ("title", "activity_kind", "completed_on", "credit_type", "credits", "specialty_related")
+
+
+def _refuse_nulls(data: dict) -> None:
+    nulls = [name for name in NOT_NULL if name in data and data[name] is None]
+    if nulls:
+        raise ValidationError({name: "This field cannot be null." for name in nulls})
 
 
 @router.get("/entries", response={200: EntryPage, **ERRORS})
@@ -135,12 +145,7 @@ def update_entry(request: HttpRequest, entry_id: UUID, payload: EntryPatch) -> d
     """Change the fields sent; entries reported by others answer 409."""
     entry = _own_entry(request, entry_id)
     data = payload.model_dump(exclude_unset=True)
-    required = {"title", "completed_on", "credit_type", "credits", "activity_kind"}
-    nulls = sorted(
-        name for name in required | {"specialty_related"} if name in data and data[name] is None
-    )
-    if nulls:
-        raise ValidationError({name: "This field cannot be null." for name in nulls})
+    _refuse_nulls(data)
     certificates = None
     if data.get("certificate_ids") is not None:
         certificates = _own_certificates(request, data["certificate_ids"])

@@ -29,12 +29,29 @@ def test_uploading_stores_the_file_and_a_second_upload_is_a_duplicate(api, alice
     assert Certificate.objects.filter(clinician=alice).count() == 1
 
 
+def test_an_upload_gets_its_preview_made_in_the_background(api):
+    body = upload(api, "scan.jpg", make_image("JPEG", (1200, 900))).json()
+    certificate = Certificate.objects.get(pk=body["id"])
+    assert body["content_type"] == "image/jpeg" and body["page_count"] == 1
+    assert certificate.preview  # the tests run tasks inline
+    assert certificate.original_name == "scan.jpg"
+
+
+def test_the_uploaded_name_never_reaches_the_storage_path(api):
+    body = upload(api, "../../etc/x<script>.pdf", make_pdf("Path")).json()
+    certificate = Certificate.objects.get(pk=body["id"])
+    assert certificate.file.name.endswith(f"{certificate.pk}.pdf")
+    assert body["original_name"] == "x<script>.pdf"
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
         ("page.pdf", b"<html><body>hello</body></html>", "not a PDF, JPEG or PNG"),
         ("cut.pdf", make_pdf()[:500], "incomplete"),
         ("empty.pdf", b"", "empty"),
+        ("notes.png", b"just some text pretending to be an image", "not a PDF, JPEG or PNG"),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "damaged"),
         ("broken.jpg", make_image("JPEG")[:100], "damaged"),
     ],
 )
@@ -73,25 +90,47 @@ def test_the_owner_lists_reads_and_downloads(api, alice, alice_entry):
     assert download["Content-Type"] == "image/png"
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert 'filename="scan.png"' in download["Content-Disposition"]
+
+
+def test_the_certificate_list_is_paginated(api, alice):
+    for n in range(5):
+        store_certificate(alice, make_pdf(f"Certificate {n}"), f"c{n}.pdf")
+    page = api.get("/api/v1/certificates", {"limit": 2, "offset": 4}).json()
+    assert page["count"] == 5 and len(page["items"]) == 1
+    assert api.get("/api/v1/certificates", {"limit": 201}).status_code == 422
+    assert api.get("/api/v1/certificates", {"limit": 0}).status_code == 422
+
+
+@pytest.mark.parametrize("certificate_id", ["nope", "00000000-0000-0000-0000-000000000000"])
+def test_a_malformed_or_unknown_certificate_id_is_not_found(api, certificate_id):
+    assert api.get(f"/api/v1/certificates/{certificate_id}").status_code == 404
+    assert api.get(f"/api/v1/certificates/{certificate_id}/download").status_code == 404
 
 
 def test_another_clinicians_certificate_is_not_found(api, bob):
     bobs = store_certificate(bob, make_pdf("Bob"), "bob.pdf").certificate
     assert api.get(f"/api/v1/certificates/{bobs.pk}").status_code == 404
     assert api.get(f"/api/v1/certificates/{bobs.pk}/download").status_code == 404
+    assert api.delete(f"/api/v1/certificates/{bobs.pk}").status_code == 404
     assert api.get("/api/v1/certificates").json()["count"] == 0
+    assert Certificate.objects.filter(pk=bobs.pk).exists()
 
 
-def test_deleting_a_certificate_detaches_it_and_only_the_owner_can(api, alice, alice_entry, bob):
+def test_uploading_a_file_another_clinician_has_makes_a_copy_of_ones_own(api, alice, bob):
+    data = make_pdf("Shared course")
+    bobs = store_certificate(bob, data, "bob.pdf").certificate
+    response = upload(api, "mine.pdf", data)
+    assert response.status_code == 201
+    assert response.json()["duplicate"] is False and response.json()["id"] != str(bobs.pk)
+
+
+def test_deleting_a_certificate_detaches_it_and_only_the_owner_can(
+    api, alice, alice_entry, bob_api
+):
     certificate = store_certificate(alice, make_pdf("Delete me"), "d.pdf").certificate
     alice_entry.certificates.add(certificate)
-    from django.test import Client
-
-    from cmeledger.accounts.models import ApiToken
-
-    _, bobs_key = ApiToken.issue(bob, "bob")
-    bobs_api = Client(headers={"Authorization": f"Bearer {bobs_key}"})
-    assert bobs_api.delete(f"/api/v1/certificates/{certificate.pk}").status_code == 404
+    assert bob_api.delete(f"/api/v1/certificates/{certificate.pk}").status_code == 404
     assert api.delete(f"/api/v1/certificates/{certificate.pk}").status_code == 204
     assert not Certificate.objects.exists()
     assert not alice_entry.certificates.exists()
