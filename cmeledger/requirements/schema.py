@@ -66,6 +66,7 @@ class Selector(Strict):
 
     credit_types: list[CreditType] = []
     topics: list[Topic] = Field([], description="Any one of these topics.")
+    exclude_topics: list[Topic] = Field([], description="None of these topics (PA: child abuse).")
     activity_kinds: list[ActivityKind] = []
     specialty_related: bool | None = None
 
@@ -98,8 +99,10 @@ class MinimumSubset(RuleBase):
     kind: Literal["minimum-subset"]
     credits: Credits
     select: Selector
-    counts_toward_total: bool = Field(
-        True, description="False for duties outside the total (e.g. MI one-time trainings)."
+    within_total: bool = Field(
+        True,
+        description="False: a duty apart from the credit total (MI's one-time trainings), "
+        "met by an entry on the topic whatever its credit type.",
     )
 
 
@@ -128,7 +131,7 @@ class TopicDuty(RuleBase):
     credits: Credits
     select: Selector
     every_years: int | None = Field(None, ge=1, le=50)
-    counts_toward_total: bool = True
+    within_total: bool = True
 
 
 class Component(RuleBase):
