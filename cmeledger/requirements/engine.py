@@ -1,0 +1,801 @@
+"""The credit calculator: where a clinician stands against one requirement set. Pure.
+
+Inputs are credits, facts about the clinician, a set version and a date; the output is a
+SetResult saying, per rule, what is required, counted and remaining, which entries
+counted and why, and what is still needed by when. Nothing here touches the database
+(progress.py gathers the inputs), so the rules can be tested table by table.
+
+Allocation: every credit counts toward every rule it matches; only caps
+(maximum-subset rules) force a choice of which credits count. When no cap binds, counting
+everything is optimal. When one binds, allocation.py solves the choice exactly
+(docs/decisions.md, "Exact allocation under caps").
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from enum import StrEnum
+
+from cmeledger.ledger.vocabulary import CreditType, Topic
+from cmeledger.requirements import allocation
+from cmeledger.requirements.cycles import Anchors, Window, add_months, proration, window
+from cmeledger.requirements.schema import (
+    Component,
+    Condition,
+    MaximumSubset,
+    MinimumShare,
+    MinimumSubset,
+    MinimumTotal,
+    Pacing,
+    RequirementSet,
+    Selector,
+    TopicDuty,
+)
+
+QUARTER = Decimal("0.25")
+ZERO = Decimal(0)
+EVER = date(1900, 1, 1)
+
+
+# Inputs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One ledger entry as the calculator sees it."""
+
+    id: str
+    completed_on: date
+    credits: Decimal
+    credit_type: str
+    topics: frozenset[str] = frozenset()
+    activity_kind: str = "other"
+    specialty_related: bool = False
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules may ask about the clinician, for one enrollment."""
+
+    degree: str = "MD"
+    specialties: frozenset[str] = frozenset()
+    dea_registrant: bool = False
+    direct_patient_care: bool = True
+    # The day the clinician became subject to this set (first licensed in the state,
+    # certified, enrolled): drives proration and "first renewal".
+    started_on: date | None = None
+    anchors: Anchors = Anchors()
+    # Components attested outside the ledger, e.g. "valid-license" from a current license.
+    components: frozenset[str] = frozenset()
+
+
+class Credits:
+    """A clinician's credits, sorted by date and indexed by topic, built once and shared
+    by every set evaluated for them (the bench evaluates ten sets over 3,000 entries)."""
+
+    def __init__(self, credits: Iterable[Credit]) -> None:
+        self.all = sorted(credits, key=lambda c: (c.completed_on, c.id))
+        self._dates = [c.completed_on for c in self.all]
+        self.by_topic: dict[str, list[Credit]] = {}
+        for credit in self.all:
+            for topic in credit.topics:
+                self.by_topic.setdefault(topic, []).append(credit)
+
+    def between(self, start: date, end: date) -> Sequence[Credit]:
+        lo = bisect.bisect_left(self._dates, start)
+        hi = bisect.bisect_right(self._dates, end)
+        return self.all[lo:hi]
+
+    def candidates(self, select: Selector, start: date, end: date) -> list[Credit]:
+        """Credits in [start, end] that `select` may match, cheaply narrowed by topic."""
+        if select.topics:
+            seen: dict[str, Credit] = {}
+            for topic in select.topics:
+                for credit in self.by_topic.get(topic, ()):
+                    if start <= credit.completed_on <= end:
+                        seen[credit.id] = credit
+            pool: Iterable[Credit] = sorted(seen.values(), key=lambda c: (c.completed_on, c.id))
+        else:
+            pool = self.between(start, end)
+        return [c for c in pool if matches(select, c)]
+
+
+def matches(select: Selector, credit: Credit) -> bool:
+    if select.credit_types and credit.credit_type not in select.credit_types:
+        return False
+    if select.topics and credit.topics.isdisjoint(select.topics):
+        return False
+    if select.exclude_topics and not credit.topics.isdisjoint(select.exclude_topics):
+        return False
+    if select.activity_kinds and credit.activity_kind not in select.activity_kinds:
+        return False
+    return select.specialty_related is None or credit.specialty_related == select.specialty_related
+
+
+# Results --------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    MET = "met"
+    ON_TRACK = "on-track"
+    BEHIND = "behind"
+    NOT_MET = "not-met"
+    NOT_APPLICABLE = "not-applicable"
+
+
+@dataclass
+class Use:
+    entry_id: str
+    credits: Decimal
+
+
+@dataclass
+class RuleResult:
+    id: str
+    name: str
+    kind: str
+    source: str
+    confidence: str
+    note: str
+    status: Status
+    required: Decimal | None  # a maximum for caps; None for components and n/a rules
+    counted: Decimal
+    remaining: Decimal
+    due: date | None
+    explanation: str
+    entries: list[Use] = field(default_factory=list)
+
+
+@dataclass
+class RuleShare:
+    rule_id: str
+    rule_name: str
+    credits: Decimal
+
+
+@dataclass
+class EntryResult:
+    id: str
+    title: str
+    completed_on: date
+    credit_type: str
+    claimed: Decimal
+    counted: Decimal  # claimed credit this set used
+    weighted: Decimal  # what it added to the set's credit total, after weights
+    rules: list[RuleShare]
+    explanation: list[str]
+
+
+@dataclass
+class Need:
+    set_id: str
+    rule_id: str
+    rule_name: str
+    credits: Decimal | None  # None for a component (an activity record, not credit)
+    credit_types: list[str]
+    topics: list[str]
+    component: str | None
+    due: date
+    confidence: str
+
+
+@dataclass
+class Prorated:
+    months_inside: int
+    months_total: int
+
+
+@dataclass
+class SetResult:
+    set_id: str
+    version: int
+    name: str
+    authority: str
+    kind: str
+    on: date
+    cycle_start: date
+    cycle_end: date
+    status: Status
+    total_counted: Decimal
+    carry_in: Decimal
+    carry_out: Decimal
+    prorated: Prorated | None
+    method: str  # "all counted" or "optimized under caps"
+    rules: list[RuleResult]
+    entries: list[EntryResult]
+    needed: list[Need]
+
+    def entry(self, entry_id: str) -> EntryResult | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+# Evaluation -----------------------------------------------------------------------------
+
+
+def evaluate(
+    rset: RequirementSet,
+    credits: Credits | Iterable[Credit],
+    facts: Facts,
+    on: date,
+    cycle: Window | None = None,
+) -> SetResult:
+    """Where the clinician stands on `on` in the cycle holding it (or the given one)."""
+    index = credits if isinstance(credits, Credits) else Credits(credits)
+    current = cycle or window(rset.cycle, facts.anchors, on)
+    carry_in = ZERO
+    if rset.carry_forward is not None:
+        previous = Window(add_months(current.start, -rset.cycle.months), current.start - _DAY)
+        carry_in = _Evaluation(rset, index, facts, on, previous, ZERO).run().carry_out
+    return _Evaluation(rset, index, facts, on, current, carry_in).run()
+
+
+_DAY = timedelta(days=1)
+
+
+def _quarter_up(value: Decimal) -> Decimal:
+    return (value / QUARTER).to_integral_value(ROUND_CEILING) * QUARTER
+
+
+def _quarter_down(value: Decimal) -> Decimal:
+    return (value / QUARTER).to_integral_value(ROUND_FLOOR) * QUARTER
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text if "." in text else f"{text}.0"
+
+
+def _type_label(code: str) -> str:
+    try:
+        return str(CreditType(code).label)
+    except ValueError:
+        return code
+
+
+def _topic_label(code: str) -> str:
+    try:
+        return str(Topic(code).label).lower()
+    except ValueError:
+        return code
+
+
+def unmet_condition(when: Condition | None, facts: Facts, first_renewal: bool) -> str | None:
+    """Why a rule does not apply to this clinician, or None when it does."""
+    if when is None:
+        return None
+    if when.degrees and facts.degree not in when.degrees:
+        return f"applies only to {', '.join(when.degrees)} degrees"
+    if when.dea_registrant is not None and facts.dea_registrant != when.dea_registrant:
+        return (
+            "applies only to DEA registrants" if when.dea_registrant else "not for DEA registrants"
+        )
+    if (
+        when.direct_patient_care is not None
+        and facts.direct_patient_care != when.direct_patient_care
+    ):
+        return (
+            "applies only with direct patient care"
+            if when.direct_patient_care
+            else "applies only without direct patient care"
+        )
+    if when.first_renewal is not None and first_renewal != when.first_renewal:
+        return (
+            "applies only at the first renewal"
+            if when.first_renewal
+            else "waived at the first renewal"
+        )
+    if when.specialties:
+        wanted = {s.lower() for s in when.specialties}
+        if not {s.lower() for s in facts.specialties} & wanted:
+            return f"applies only to {', '.join(when.specialties)}"
+    return None
+
+
+@dataclass
+class _Piece:
+    """A credit, or the part of it a bounded weight applies to, as allocated."""
+
+    credit: Credit
+    amount: Decimal
+    factor: Decimal
+    counted: Decimal = ZERO
+
+
+class _Evaluation:
+    def __init__(
+        self,
+        rset: RequirementSet,
+        index: Credits,
+        facts: Facts,
+        on: date,
+        cycle: Window,
+        carry_in: Decimal,
+    ) -> None:
+        self.rset, self.index, self.facts, self.on, self.cycle = rset, index, facts, on, cycle
+        self.carry_in = carry_in
+        self.accepted = frozenset(rset.accepted_credit_types)
+        started = facts.started_on
+        self.first_renewal = started is not None and started >= cycle.start
+        self.scale: Prorated | None = None
+        if rset.proration is not None and started is not None and started > cycle.start:
+            inside, total = proration(cycle, started)
+            self.scale = Prorated(inside, total)
+        self.reasons: dict[str, list[str]] = {}
+
+    # Inputs, narrowed --------------------------------------------------------------
+
+    def _scaled(self, credits: Decimal) -> Decimal:
+        if self.scale is None:
+            return credits
+        return _quarter_up(credits * self.scale.months_inside / self.scale.months_total)
+
+    def _pieces(self) -> list[_Piece]:
+        """In-cycle accepted credits, split where a bounded weight covers only part."""
+        pieces: list[_Piece] = []
+        budgets = {i: w.first_credits for i, w in enumerate(self.rset.weights) if w.first_credits}
+        for credit in self.index.between(self.cycle.start, self.cycle.end):
+            if credit.credit_type not in self.accepted:
+                continue
+            base = max(
+                [Decimal(1)]
+                + [
+                    w.factor
+                    for w in self.rset.weights
+                    if not w.first_credits and matches(w.select, credit)
+                ]
+            )
+            rest = credit.credits
+            for i, budget in budgets.items():
+                weight = self.rset.weights[i]
+                if budget > 0 and weight.factor > base and matches(weight.select, credit):
+                    take = min(budget, rest)
+                    budgets[i] = budget - take
+                    pieces.append(_Piece(credit, take, weight.factor))
+                    rest -= take
+                    break
+            if rest > 0:
+                pieces.append(_Piece(credit, rest, base))
+        return pieces
+
+    def _lookback(self, every_years: int | None) -> Window:
+        if every_years is None:
+            return Window(EVER, self.cycle.end)
+        start = add_months(self.cycle.end, -12 * every_years) + _DAY
+        return Window(start, self.cycle.end)
+
+    # The run --------------------------------------------------------------------------
+
+    def run(self) -> SetResult:
+        rules = self.rset.rules
+        applies = {
+            r.id: unmet_condition(r.when, self.facts, self.first_renewal) is None for r in rules
+        }
+        pieces = self._pieces()
+        demands, caps = self._demands(pieces, applies)
+        method = allocation.allocate(pieces, demands, caps)
+        total_counted = self.carry_in + sum((p.counted * p.factor for p in pieces), ZERO)
+        results = [self._rule(rule, applies[rule.id], pieces, total_counted) for rule in rules]
+        status = self._status(results)
+        carry_out = self._carry_out(pieces, total_counted)
+        entries = self._entries(pieces, results)
+        return SetResult(
+            set_id=self.rset.id,
+            version=self.rset.version,
+            name=self.rset.name,
+            authority=self.rset.authority,
+            kind=self.rset.kind,
+            on=self.on,
+            cycle_start=self.cycle.start,
+            cycle_end=self.cycle.end,
+            status=status,
+            total_counted=total_counted,
+            carry_in=self.carry_in,
+            carry_out=carry_out,
+            prorated=self.scale,
+            method=method,
+            rules=results,
+            entries=entries,
+            needed=self._needs(results),
+        )
+
+    def _feeds(self, rule, piece: _Piece) -> bool:
+        """Whether an in-cycle piece adds to this minimum rule."""
+        if isinstance(rule, MinimumTotal):
+            return True
+        if isinstance(rule, (MinimumSubset, MinimumShare)):
+            return matches(rule.select, piece.credit)
+        if isinstance(rule, TopicDuty):
+            return piece.credit.completed_on in self._lookback(rule.every_years) and matches(
+                rule.select, piece.credit
+            )
+        return False
+
+    def _offset(self, rule) -> Decimal:
+        """Credit toward a rule from outside the allocation: carry-in for the total, earlier
+        cycles for topic duties, any credit type for duties apart from the total."""
+        if isinstance(rule, MinimumTotal):
+            return self.carry_in
+        if not isinstance(rule, (MinimumSubset, TopicDuty)):
+            return ZERO
+        reach = self._lookback(rule.every_years) if isinstance(rule, TopicDuty) else self.cycle
+        extra = ZERO
+        for credit in self.index.candidates(rule.select, reach.start, reach.end):
+            in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
+            if in_cycle:
+                continue  # allocated
+            if credit.credit_type in self.accepted or not rule.within_total:
+                extra += credit.credits
+        return extra
+
+    def _demands(
+        self, pieces: list[_Piece], applies: dict[str, bool]
+    ) -> tuple[list[allocation.Demand], list[allocation.Cap]]:
+        demands: list[allocation.Demand] = []
+        caps: list[allocation.Cap] = []
+        total_rule = next(
+            (r for r in self.rset.rules if isinstance(r, MinimumTotal) and applies[r.id]), None
+        )
+        for rule in self.rset.rules:
+            if not applies[rule.id]:
+                continue
+            if isinstance(rule, MaximumSubset):
+                groups: dict[int | None, list[int]] = {}
+                for i, piece in enumerate(pieces):
+                    if matches(rule.select, piece.credit):
+                        key = (
+                            piece.credit.completed_on.year if rule.per == "calendar-year" else None
+                        )
+                        groups.setdefault(key, []).append(i)
+                for key, members in sorted(groups.items(), key=lambda kv: kv[0] or 0):
+                    caps.append(allocation.Cap(rule.id, key, rule.credits, members))
+            elif isinstance(rule, (MinimumTotal, MinimumSubset, TopicDuty)):
+                required = (
+                    rule.credits if isinstance(rule, TopicDuty) else self._scaled(rule.credits)
+                )
+                members = [i for i, p in enumerate(pieces) if self._feeds(rule, p)]
+                demands.append(allocation.Demand(rule.id, required, self._offset(rule), members))
+            elif isinstance(rule, MinimumShare):
+                members = [i for i, p in enumerate(pieces) if self._feeds(rule, p)]
+                ceiling = self._scaled(total_rule.credits) if total_rule else None
+                demands.append(
+                    allocation.Demand(
+                        rule.id,
+                        ZERO,
+                        ZERO,
+                        members,
+                        share=rule.share,
+                        ceiling=ceiling,
+                        base=self.carry_in,
+                    )
+                )
+        return demands, caps
+
+    # One rule's result -----------------------------------------------------------------
+
+    def _rule(self, rule, applies: bool, pieces: list[_Piece], total: Decimal) -> RuleResult:
+        base = dict(
+            id=rule.id,
+            name=rule.name,
+            kind=rule.kind,
+            source=rule.source,
+            confidence=rule.confidence,
+            note=rule.note,
+        )
+        if not applies:
+            why = unmet_condition(rule.when, self.facts, self.first_renewal)
+            return RuleResult(
+                **base,
+                status=Status.NOT_APPLICABLE,
+                required=None,
+                counted=ZERO,
+                remaining=ZERO,
+                due=None,
+                explanation=f"Does not apply: {why}.",
+            )
+        if isinstance(rule, Component):
+            return self._component(rule, base)
+        if isinstance(rule, MaximumSubset):
+            return self._cap(rule, base, pieces)
+        if isinstance(rule, Pacing):
+            return self._pacing(rule, base, total)
+        uses = self._uses(rule, pieces)
+        counted = sum((u.credits for u in uses), ZERO)
+        if isinstance(rule, MinimumTotal):
+            required, counted = self._scaled(rule.credits), total
+        elif isinstance(rule, MinimumShare):
+            total_rule = next((r for r in self.rset.rules if isinstance(r, MinimumTotal)), None)
+            basis = min(total, self._scaled(total_rule.credits)) if total_rule else total
+            required = _quarter_up(basis * rule.share)
+        elif isinstance(rule, TopicDuty):
+            required = rule.credits
+        else:
+            required = self._scaled(rule.credits)
+        remaining = max(ZERO, required - counted)
+        status = self._progress_status(rule, required, counted, remaining)
+        return RuleResult(
+            **base,
+            status=status,
+            required=required,
+            counted=counted,
+            remaining=remaining,
+            due=self.cycle.end,
+            explanation=self._explain_minimum(rule, required, counted, remaining),
+            entries=uses,
+        )
+
+    def _uses(self, rule, pieces: list[_Piece]) -> list[Use]:
+        amounts: dict[str, Decimal] = {}
+        for piece in pieces:
+            if piece.counted and self._feeds(rule, piece):
+                amounts[piece.credit.id] = (
+                    amounts.get(piece.credit.id, ZERO) + piece.counted * piece.factor
+                )
+        if isinstance(rule, (MinimumSubset, TopicDuty)):
+            reach = self._lookback(rule.every_years) if isinstance(rule, TopicDuty) else self.cycle
+            for credit in self.index.candidates(rule.select, reach.start, reach.end):
+                in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
+                if not in_cycle and (credit.credit_type in self.accepted or not rule.within_total):
+                    amounts[credit.id] = amounts.get(credit.id, ZERO) + credit.credits
+        return [Use(entry_id, credits) for entry_id, credits in amounts.items()]
+
+    def _progress_status(
+        self, rule, required: Decimal, counted: Decimal, remaining: Decimal
+    ) -> Status:
+        if remaining == 0:
+            return Status.MET
+        if self.on > self.cycle.end:
+            return Status.NOT_MET
+        # Only the credit total is paced through the cycle; a topic or category can be
+        # done any time before the deadline, so it is "on track" until then.
+        if isinstance(rule, MinimumTotal) and counted < _quarter_down(required * self._elapsed()):
+            return Status.BEHIND
+        return Status.ON_TRACK
+
+    def _elapsed(self) -> Decimal:
+        if self.on >= self.cycle.end:
+            return Decimal(1)
+        if self.on < self.cycle.start:
+            return ZERO
+        return Decimal((self.on - self.cycle.start).days + 1) / Decimal(self.cycle.days)
+
+    def _explain_minimum(
+        self, rule, required: Decimal, counted: Decimal, remaining: Decimal
+    ) -> str:
+        text = f"{_fmt(counted)} of {_fmt(required)} counted"
+        if isinstance(rule, MinimumShare):
+            text += f" ({_fmt(rule.share * 100)}% of the counted total, up to the required total)"
+        if isinstance(rule, MinimumTotal) and self.carry_in:
+            text += f", including {_fmt(self.carry_in)} carried forward"
+        if isinstance(rule, TopicDuty):
+            reach = (
+                "ever"
+                if rule.every_years is None
+                else f"in the {rule.every_years} years to {self.cycle.end}"
+            )
+            text += f", looking back {reach}"
+        if self.scale is not None and not isinstance(rule, TopicDuty):
+            text += f"; prorated to {self.scale.months_inside} of {self.scale.months_total} months"
+        if remaining:
+            text += f"; {_fmt(remaining)} still needed by {self.cycle.end}"
+        return text + "."
+
+    def _component(self, rule: Component, base: dict) -> RuleResult:
+        if rule.component in self.facts.components:
+            done, how = True, "on record"
+        else:
+            reach = self._lookback(rule.every_years) if rule.every_years else self.cycle
+            record = next(
+                (
+                    c
+                    for c in self.index.between(reach.start, reach.end)
+                    if c.activity_kind == rule.component
+                ),
+                None,
+            )
+            done = record is not None
+            how = f"{record.title or 'an activity'} on {record.completed_on}" if record else ""
+        if done:
+            status, text = Status.MET, f"Met: {how}."
+        else:
+            status = Status.NOT_MET if self.on > self.cycle.end else Status.ON_TRACK
+            text = f"Not yet on record; needed by {self.cycle.end}."
+        return RuleResult(
+            **base,
+            status=status,
+            required=None,
+            counted=Decimal(1 if done else 0),
+            remaining=Decimal(0 if done else 1),
+            due=self.cycle.end,
+            explanation=text,
+        )
+
+    def _cap(self, rule: MaximumSubset, base: dict, pieces: list[_Piece]) -> RuleResult:
+        uses: dict[str, Decimal] = {}
+        claimed = ZERO
+        for piece in pieces:
+            if matches(rule.select, piece.credit):
+                claimed += piece.amount
+                if piece.counted:
+                    uses[piece.credit.id] = uses.get(piece.credit.id, ZERO) + piece.counted
+        counted = sum(uses.values(), ZERO)
+        period = "a calendar year" if rule.per == "calendar-year" else "the cycle"
+        text = f"At most {_fmt(rule.credits)} count in {period}; {_fmt(counted)} of {_fmt(claimed)} counted."
+        return RuleResult(
+            **base,
+            status=Status.MET,
+            required=rule.credits,
+            counted=counted,
+            remaining=ZERO,
+            due=None,
+            explanation=text,
+            entries=[Use(k, v) for k, v in uses.items()],
+        )
+
+    def _pacing(self, rule: Pacing, base: dict, total: Decimal) -> RuleResult:
+        full = rule.credits_per_year * Decimal(self.rset.cycle.months) / 12
+        expected = _quarter_down(self._scaled(full) * self._elapsed())
+        remaining = max(ZERO, expected - total)
+        if total >= self._scaled(full):
+            status = Status.MET
+        elif remaining == 0:
+            status = Status.ON_TRACK
+        else:
+            status = Status.NOT_MET if self.on > self.cycle.end else Status.BEHIND
+        text = (
+            f"{_fmt(rule.credits_per_year)} a year on average: {_fmt(expected)} expected by "
+            f"{min(self.on, self.cycle.end)}, {_fmt(total)} counted."
+        )
+        return RuleResult(
+            **base,
+            status=status,
+            required=expected,
+            counted=total,
+            remaining=remaining,
+            due=self.cycle.end,
+            explanation=text,
+        )
+
+    def _status(self, results: list[RuleResult]) -> Status:
+        live = [r for r in results if r.status != Status.NOT_APPLICABLE]
+        if all(r.status == Status.MET for r in live):
+            return Status.MET
+        if self.on > self.cycle.end:
+            return Status.NOT_MET
+        if any(r.status == Status.BEHIND for r in live):
+            return Status.BEHIND
+        return Status.ON_TRACK
+
+    def _carry_out(self, pieces: list[_Piece], total: Decimal) -> Decimal:
+        carry = self.rset.carry_forward
+        total_rule = next((r for r in self.rset.rules if isinstance(r, MinimumTotal)), None)
+        if carry is None or total_rule is None:
+            return ZERO
+        excluded = [r for r in self.rset.rules if r.id in carry.exclude_rules]
+        eligible = sum(
+            (
+                p.counted * p.factor
+                for p in pieces
+                if not any(
+                    getattr(r, "select", None) and matches(r.select, p.credit) for r in excluded
+                )
+            ),
+            ZERO,
+        )
+        excess = total - self._scaled(total_rule.credits)
+        return max(ZERO, min(carry.max_credits, eligible, excess))
+
+    # Per entry ---------------------------------------------------------------------------
+
+    def _entries(self, pieces: list[_Piece], results: list[RuleResult]) -> list[EntryResult]:
+        shares: dict[str, list[RuleShare]] = {}
+        for result in results:
+            if result.kind in ("maximum-subset", "pacing", "component"):
+                continue
+            for use in result.entries:
+                shares.setdefault(use.entry_id, []).append(
+                    RuleShare(result.id, result.name, use.credits)
+                )
+        caps = {r.id: r for r in self.rset.rules if isinstance(r, MaximumSubset)}
+        by_credit: dict[str, list[_Piece]] = {}
+        for piece in pieces:
+            by_credit.setdefault(piece.credit.id, []).append(piece)
+        listed: list[Credit] = list(self.index.between(self.cycle.start, self.cycle.end))
+        in_cycle_ids = {c.id for c in listed}
+        listed += [c for c in self.index.all if c.id in shares and c.id not in in_cycle_ids]
+        listed.sort(key=lambda c: (c.completed_on, c.id))
+        cycle_words = f"the cycle {self.cycle.start} to {self.cycle.end}"
+        out = []
+        for credit in listed:
+            own = by_credit.get(credit.id, [])
+            counted = sum((p.counted for p in own), ZERO)
+            weighted = sum((p.counted * p.factor for p in own), ZERO)
+            words: list[str] = []
+            rules_used = shares.get(credit.id, [])
+            why = self._why_it_matches(credit, cycle_words)
+            by_amount: dict[Decimal, list[str]] = {}
+            for share in rules_used:
+                by_amount.setdefault(share.credits, []).append(share.rule_name)
+            for amount, names in by_amount.items():
+                words.append(f"{_fmt(amount)} counted toward {'; '.join(names)} — {why}.")
+            if credit.credit_type not in self.accepted and not rules_used:
+                words.append(
+                    f"Not counted: {_type_label(credit.credit_type)} is not accepted by {self.rset.name}."
+                )
+            elif (
+                counted < credit.credits
+                and credit.completed_on in self.cycle
+                and credit.credit_type in self.accepted
+            ):
+                words.append(
+                    f"{_fmt(credit.credits - counted)} not counted: {self._cap_reached(credit, caps)}."
+                )
+            factors = {p.factor for p in own if p.factor != 1 and p.counted}
+            if factors:
+                words.append(
+                    f"Counts {' and '.join(_fmt(f) for f in sorted(factors))} times for {self.rset.name}."
+                )
+            out.append(
+                EntryResult(
+                    id=credit.id,
+                    title=credit.title,
+                    completed_on=credit.completed_on,
+                    credit_type=credit.credit_type,
+                    claimed=credit.credits,
+                    counted=counted,
+                    weighted=weighted,
+                    rules=rules_used,
+                    explanation=words,
+                )
+            )
+        return out
+
+    def _why_it_matches(self, credit: Credit, cycle_words: str) -> str:
+        parts = []
+        if credit.topics:
+            parts.append("topic " + ", ".join(sorted(_topic_label(t) for t in credit.topics)))
+        parts.append(_type_label(credit.credit_type))
+        place = "inside" if credit.completed_on in self.cycle else "before"
+        parts.append(f"completed {credit.completed_on}, {place} {cycle_words}")
+        return ", ".join(parts)
+
+    def _cap_reached(self, credit: Credit, caps: dict[str, MaximumSubset]) -> str:
+        for rule in caps.values():
+            if matches(rule.select, credit):
+                period = f" in {credit.completed_on.year}" if rule.per == "calendar-year" else ""
+                return f"{rule.name} (at most {_fmt(rule.credits)}{period}) reached"
+        return "not needed"
+
+    def _needs(self, results: list[RuleResult]) -> list[Need]:
+        if self.on > self.cycle.end:
+            return []
+        by_id = {r.id: r for r in self.rset.rules}
+        needs = []
+        for result in results:
+            if result.status in (Status.MET, Status.NOT_APPLICABLE) or result.kind == "pacing":
+                continue
+            rule = by_id[result.id]
+            select = getattr(rule, "select", None)
+            types = list(select.credit_types) if select and select.credit_types else []
+            if not types or getattr(rule, "within_total", True):
+                types = [
+                    t for t in (types or self.rset.accepted_credit_types) if t in self.accepted
+                ]
+            needs.append(
+                Need(
+                    set_id=self.rset.id,
+                    rule_id=result.id,
+                    rule_name=result.name,
+                    credits=None if isinstance(rule, Component) else result.remaining,
+                    credit_types=types,
+                    topics=list(select.topics) if select else [],
+                    component=rule.component if isinstance(rule, Component) else None,
+                    due=self.cycle.end,
+                    confidence=result.confidence,
+                )
+            )
+        return needs
