@@ -17,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cmeledger.api.auth import NotAClinician
-from cmeledger.api.routers import certificates, entries, me
+from cmeledger.api.routers import certificates, entries, me, progress
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.services import EntryLocked
 
@@ -67,6 +67,7 @@ api = LedgerAPI(
 api.add_router("", me.router)
 api.add_router("", entries.router)
 api.add_router("", certificates.router)
+api.add_router("", progress.router)
 
 # Where ninja found the value, and the name of the schema argument it went into; people
 # want just the field.

@@ -1,0 +1,200 @@
+"""Gathers a clinician's inputs from the database and runs the calculator on each set.
+
+The only place the calculator meets the ORM: a fixed handful of queries whatever the
+number of entries or enrollments (entries, their topics, enrollments with their
+license or certification, set versions, licenses, the profile).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import TypeAdapter
+
+from cmeledger.accounts.models import ClinicianProfile, User
+from cmeledger.ledger.models import CreditEntry, EntryTopic
+from cmeledger.requirements.cycles import Anchors, MissingAnchor, Window, window
+from cmeledger.requirements.engine import Credit, Credits, Facts, SetResult, evaluate
+from cmeledger.requirements.models import Enrollment, RequirementSetVersion
+from cmeledger.requirements.schema import RequirementSet
+
+FORMAT = "cmeledger-progress"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class EnrollmentProgress:
+    enrollment_id: int
+    set_id: str
+    automatic: bool
+    because: str  # what enrolled the clinician: a license, a certification, or a choice
+    result: SetResult | None
+    problem: str | None  # why there is no result (a missing date, no version in force)
+
+
+@dataclass
+class Report:
+    format: str
+    format_version: int
+    clinician: str
+    on: date
+    sets: list[EnrollmentProgress] = field(default_factory=list)
+
+    def result(self, set_id: str) -> SetResult | None:
+        return next((p.result for p in self.sets if p.set_id == set_id and p.result), None)
+
+
+REPORT = TypeAdapter(Report)
+
+
+def credits_of(user: User) -> list[Credit]:
+    """Every live entry of the clinician, as calculator input (two queries)."""
+    topics: dict[str, set[str]] = {}
+    for entry_id, topic in EntryTopic.objects.filter(
+        entry__clinician=user, entry__deleted_at__isnull=True
+    ).values_list("entry_id", "topic"):
+        topics.setdefault(str(entry_id), set()).add(topic)
+    rows = (
+        CreditEntry.objects.live()
+        .owned_by(user)
+        .values_list(
+            "id",
+            "completed_on",
+            "credits",
+            "credit_type",
+            "activity_kind",
+            "specialty_related",
+            "title",
+        )
+    )
+    return [
+        Credit(
+            id=str(pk),
+            completed_on=completed_on,
+            credits=credits,
+            credit_type=credit_type,
+            topics=frozenset(topics.get(str(pk), ())),
+            activity_kind=activity_kind,
+            specialty_related=specialty_related,
+            title=title,
+        )
+        for pk, completed_on, credits, credit_type, activity_kind, specialty_related, title in rows
+    ]
+
+
+def version_in_force(
+    versions: list[RequirementSetVersion], day: date
+) -> RequirementSetVersion | None:
+    """The newest version whose effective dates hold `day`."""
+    for row in sorted(versions, key=lambda v: v.version, reverse=True):
+        if row.effective_from <= day and (row.effective_to is None or day <= row.effective_to):
+            return row
+    return None
+
+
+def _judged_by(
+    versions: list[RequirementSetVersion], anchors: Anchors, on: date
+) -> tuple[RequirementSet, Window]:
+    """The version in force for the cycle: the one in force on `on`, or on the cycle's last
+    day if the cycle already ended (a closed cycle is judged by the rules it ran under)."""
+    current = version_in_force(versions, on) or max(versions, key=lambda v: v.version)
+    rset = current.requirement_set()
+    cycle = window(rset.cycle, anchors, on)
+    if cycle.end < on:
+        earlier = version_in_force(versions, cycle.end)
+        if earlier is not None and earlier.version != current.version:
+            rset = earlier.requirement_set()
+            cycle = window(rset.cycle, anchors, on)
+    return rset, cycle
+
+
+def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Credit] = ()) -> Report:
+    """Where `user` stands on `on` in every set they follow (or one); `extra` adds planned
+    credits that are not in the ledger (the planner's what-if)."""
+    index = Credits([*credits_of(user), *extra])
+    profile = ClinicianProfile.objects.filter(user=user).first()
+    licenses = list(user.licenses.all())
+    enrollments = (
+        Enrollment.objects.filter(clinician=user, dropped_at__isnull=True)
+        .select_related("license", "certification__board")
+        .order_by("set_id", "id")
+    )
+    if set_id:
+        enrollments = enrollments.filter(set_id=set_id)
+    enrollments = list(enrollments)
+    versions: dict[str, list[RequirementSetVersion]] = {}
+    for row in RequirementSetVersion.objects.filter(set_id__in={e.set_id for e in enrollments}):
+        versions.setdefault(row.set_id, []).append(row)
+    out = Report(FORMAT, FORMAT_VERSION, user.email, on)
+    for enrollment in enrollments:
+        facts = _facts(enrollment, profile, licenses, on)
+        progress = EnrollmentProgress(
+            enrollment.id, enrollment.set_id, enrollment.automatic, _because(enrollment), None, None
+        )
+        if enrollment.set_id not in versions:
+            progress.problem = f"The set {enrollment.set_id} is not in the catalog."
+        else:
+            try:
+                rset, cycle = _judged_by(versions[enrollment.set_id], facts.anchors, on)
+                progress.result = evaluate(rset, index, facts, on, cycle=cycle)
+            except MissingAnchor as missing:
+                progress.problem = f"No cycle can be worked out: {missing}."
+        out.sets.append(progress)
+    return out
+
+
+def _because(enrollment: Enrollment) -> str:
+    if enrollment.license_id:
+        lic = enrollment.license
+        return f"{lic.state} {lic.profession} license {lic.number}"
+    if enrollment.certification_id:
+        cert = enrollment.certification
+        return f"{cert.board.code.upper()} certification {cert.cycle_start} to {cert.cycle_end}"
+    return "chosen"
+
+
+def _facts(enrollment: Enrollment, profile, licenses: list, on: date) -> Facts:
+    lic = enrollment.license if enrollment.license_id else None
+    cert = enrollment.certification if enrollment.certification_id else None
+    specialties = {profile.specialty} if profile and profile.specialty else set()
+    if cert and cert.specialty:
+        specialties.add(cert.specialty)
+    if lic is not None:
+        started = lic.first_licensed_on or lic.issued_on
+    elif cert is not None:
+        started = None  # the certification's own dates are the cycle
+    else:
+        started = enrollment.started_on
+    valid = any(x.expires_on is None or x.expires_on >= on for x in licenses)
+    return Facts(
+        degree=(lic.profession if lic else profile.degree if profile else "MD"),
+        specialties=frozenset(specialties),
+        dea_registrant=lic.dea_registrant if lic else any(x.dea_registrant for x in licenses),
+        direct_patient_care=(
+            lic.direct_patient_care
+            if lic
+            else any(x.direct_patient_care for x in licenses) or not licenses
+        ),
+        started_on=started,
+        anchors=Anchors(
+            license_expiry=lic.expires_on if lic else None,
+            certification=Window(cert.cycle_start, cert.cycle_end) if cert else None,
+            birth_month=profile.birth_month if profile else None,
+            enrolled_on=enrollment.started_on,
+        ),
+        components=frozenset({"valid-license"} if valid else ()),
+    )
+
+
+def to_json(data: Report) -> str:
+    return REPORT.dump_json(data, indent=2).decode()
+
+
+def schema_text() -> str:
+    schema = REPORT.json_schema(mode="serialization")
+    schema["$id"] = "https://cmeledger.example/formats/progress-v1.schema.json"
+    schema["title"] = "CME Ledger progress report, version 1"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
