@@ -1,9 +1,10 @@
 from django.urls import path
 
-from cmeledger.front import certificate_views, views
+from cmeledger.front import certificate_views, planner_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("planner/", planner_views.planner_page, name="planner"),
     path("entries/add/", views.entry_add, name="entry-add"),
     path("entries/deleted/", views.entries_deleted, name="entries-deleted"),
     path("entries/<uuid:pk>/", views.entry_detail, name="entry-detail"),

@@ -19,6 +19,7 @@ from cmeledger.ledger import services
 from cmeledger.ledger.dashboard import cycles_for, timeline
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision
 from cmeledger.ledger.queries import entries_for_listing
+from cmeledger.requirements import progress
 
 ENTRIES_PER_PAGE = 25
 
@@ -50,11 +51,22 @@ def _entries_page(request: HttpRequest, *, deleted: bool = False) -> dict:
 @clinician_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     listing = _entries_page(request)
+    today = timezone.localdate()
+    standing = progress.report(request.user, today)
+    uses = progress.counted_toward(standing)
+    listing["page"].object_list = list(listing["page"].object_list)
+    for entry in listing["page"].object_list:
+        entry.counts_toward = uses.get(str(entry.pk), [])
     if request.htmx:
         return render(request, "front/_entries.html", listing)
-    today = timezone.localdate()
     cycles = cycles_for(request.user)
-    context = {**listing, "cycles": cycles, "timeline": timeline(cycles, today), "today": today}
+    context = {
+        **listing,
+        "cycles": cycles,
+        "timeline": timeline(cycles, today),
+        "today": today,
+        "standing": standing.sets,
+    }
     return render(request, "front/dashboard.html", context)
 
 
@@ -142,8 +154,16 @@ def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         .exclude(pk__in=[c.pk for c in attached])
         .exists(),
         "history": _history(request, entry),
+        "standing": _entry_standing(request, entry),
     }
     return render(request, "front/entry_detail.html", context)
+
+
+def _entry_standing(request: HttpRequest, entry: CreditEntry) -> list[progress.EntryStanding]:
+    if entry.is_deleted:
+        return []
+    data = progress.report(request.user, timezone.localdate())
+    return progress.entry_standing(data, str(entry.pk), entry.completed_on)
 
 
 def _field_labels() -> dict[str, str]:

@@ -195,6 +195,7 @@ class SetResult:
     set_id: str
     version: int
     name: str
+    short_name: str
     authority: str
     kind: str
     on: date
@@ -387,6 +388,7 @@ class _Evaluation:
             set_id=self.rset.id,
             version=self.rset.version,
             name=self.rset.name,
+            short_name=self.rset.short_name or self.rset.id,
             authority=self.rset.authority,
             kind=self.rset.kind,
             on=self.on,

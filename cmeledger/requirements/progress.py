@@ -198,3 +198,50 @@ def schema_text() -> str:
     schema["$id"] = "https://cmeledger.example/formats/progress-v1.schema.json"
     schema["title"] = "CME Ledger progress report, version 1"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def counted_toward(data: Report) -> dict[str, list[str]]:
+    """For each entry id, the sets and rules it counted toward, in words for a list."""
+    out: dict[str, list[str]] = {}
+    for item in data.sets:
+        if item.result is None:
+            continue
+        label = item.result.short_name
+        for entry in item.result.entries:
+            names = [share.rule_name for share in entry.rules if share.rule_id != "total"]
+            if entry.rules:
+                out.setdefault(entry.id, []).append(
+                    f"{label}: {', '.join(names)}" if names else label
+                )
+    return out
+
+
+@dataclass
+class EntryStanding:
+    set_name: str
+    counted: bool
+    lines: list[str]
+
+
+def entry_standing(data: Report, entry_id: str, completed_on: date) -> list[EntryStanding]:
+    """Why one entry counted, or did not, in each set the clinician follows."""
+    out = []
+    for item in data.sets:
+        result = item.result
+        if result is None:
+            continue
+        found = result.entry(entry_id)
+        if found is not None:
+            out.append(EntryStanding(result.name, bool(found.rules), found.explanation))
+            continue
+        out.append(
+            EntryStanding(
+                result.name,
+                False,
+                [
+                    f"Not counted: completed {completed_on}, outside the current cycle "
+                    f"{result.cycle_start} to {result.cycle_end}."
+                ],
+            )
+        )
+    return out

@@ -184,6 +184,7 @@ class Applies(Strict):
 class RequirementSet(Strict):
     id: SetId
     name: str = Field(min_length=1, max_length=200)
+    short_name: str = Field("", max_length=24, description="For tight spaces, e.g. TX MD.")
     authority: str = Field(min_length=1, max_length=200)
     kind: SetKind
     version: int = Field(ge=1)
