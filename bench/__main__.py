@@ -39,9 +39,10 @@ def main() -> int:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call_command("check", verbosity=0)
-        from bench import bench_ledger
+        from bench import bench_ledger, bench_progress
 
         bench_ledger.run()
+        bench_progress.run()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

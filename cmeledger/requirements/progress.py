@@ -130,7 +130,7 @@ def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Cred
         versions.setdefault(row.set_id, []).append(row)
     out = Report(FORMAT, FORMAT_VERSION, user.email, on)
     for enrollment in enrollments:
-        facts = _facts(enrollment, profile, licenses, on)
+        facts = facts_for(enrollment, profile, licenses, on)
         progress = EnrollmentProgress(
             enrollment.id, enrollment.set_id, enrollment.automatic, _because(enrollment), None, None
         )
@@ -156,7 +156,7 @@ def _because(enrollment: Enrollment) -> str:
     return "chosen"
 
 
-def _facts(enrollment: Enrollment, profile, licenses: list, on: date) -> Facts:
+def facts_for(enrollment: Enrollment, profile, licenses: list, on: date) -> Facts:
     lic = enrollment.license if enrollment.license_id else None
     cert = enrollment.certification if enrollment.certification_id else None
     specialties = {profile.specialty} if profile and profile.specialty else set()
