@@ -71,7 +71,11 @@ facts = st.builds(
     anchors=st.just(ANCHORS),
 )
 ledgers = st.lists(credits, max_size=25)
-PROPERTY = settings(max_examples=int(os.environ.get("ENGINE_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=int(os.environ.get("ENGINE_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def minimum_rules(result):

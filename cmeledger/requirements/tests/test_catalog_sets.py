@@ -1,0 +1,260 @@
+"""Table-driven checks of every catalog set: met, not met, cycle edges, conditions,
+carry-forward and proration, each with a fixed day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cmeledger.requirements.catalog import load_catalog
+from cmeledger.requirements.cycles import Anchors, Window
+from cmeledger.requirements.engine import Credit, Facts, Status, evaluate
+
+CATALOG = load_catalog()
+
+
+def c(amount: str, on: str, kind: str = "ama-pra-1", *topics: str, **extra) -> Credit:
+    """A credit; ids come from position so tables stay short."""
+    return Credit("", date.fromisoformat(on), Decimal(amount), kind, frozenset(topics), **extra)
+
+
+@dataclass
+class Case:
+    name: str
+    set_id: str
+    on: str
+    credits: list[Credit]
+    status: str
+    rules: dict[str, str | tuple[str, str]] = field(
+        default_factory=dict
+    )  # status or (status, counted)
+    facts: dict = field(default_factory=dict)
+    carry_in: str | None = None
+
+
+TX = {"license_expiry": date(2027, 2, 28)}  # cycle 2025-03-01 .. 2027-02-28
+CA = {"license_expiry": date(2027, 4, 30)}  # cycle 2025-05-01 .. 2027-04-30
+ABPMR = {"certification": Window(date(2023, 1, 1), date(2027, 12, 31))}
+NCCPA = {"certification": Window(date(2025, 1, 1), date(2026, 12, 31))}
+ENROLLED = {"enrolled_on": date(2025, 1, 1)}
+
+CASES = [
+    # Texas ---------------------------------------------------------------------------
+    Case(
+        "tx all met",
+        "us-tx-md",
+        "2027-01-15",
+        [
+            c("40", "2025-06-01"),
+            c("2", "2025-07-01", "ama-pra-1", "ethics"),
+            c("1", "2025-08-01", "ama-pra-1", "human-trafficking"),
+            c("2", "2025-09-01", "ama-pra-1", "opioid-prescribing"),
+            c("5", "2026-01-01", "ama-pra-2"),
+        ],
+        "met",
+        {"total": ("met", "50"), "formal": ("met", "45"), "ethics": "met", "opioids": "met"},
+        {"dea_registrant": True},
+    ),
+    Case(
+        "tx ethics must be formal: category 2 ethics does not count",
+        "us-tx-md",
+        "2027-03-01",
+        [
+            c("48", "2025-06-01"),
+            c("2", "2025-07-01", "ama-pra-2", "ethics"),
+            c("1", "2025-08-01", "ama-pra-1", "human-trafficking"),
+        ],
+        "not-met",
+        {"ethics": ("not-met", "0"), "total": ("met", "51")},
+    ),
+    Case(
+        "tx cycle edges are inside, the day before is outside",
+        "us-tx-md",
+        "2027-02-28",
+        [c("24", "2025-03-01"), c("24", "2027-02-28"), c("10", "2025-02-28")],
+        "on-track",
+        {"total": ("met", "48")},
+        {"direct_patient_care": False},
+    ),
+    Case(
+        "tx without direct patient care skips opioids and trafficking",
+        "us-tx-md",
+        "2026-06-01",
+        [c("48", "2025-06-01", "ama-pra-1", "ethics")],
+        "met",
+        {"opioids": "not-applicable", "human-trafficking": "not-applicable"},
+        {"direct_patient_care": False},
+    ),
+    Case(
+        "tx opioid hours 7 years ago still count, 9 years ago do not",
+        "us-tx-md",
+        "2026-06-01",
+        [
+            c("2", "2020-01-01", "ama-pra-1", "opioid-prescribing"),
+            c("2", "2018-01-01", "ama-pra-1", "pain-management"),
+        ],
+        "behind",
+        {"opioids": ("met", "2")},
+    ),
+    Case(
+        "tx excess of the previous period carries in, required topics excluded",
+        "us-tx-md",
+        "2026-06-01",
+        [c("70", "2024-06-01"), c("4", "2024-07-01", "ama-pra-1", "ethics"), c("10", "2025-06-01")],
+        "on-track",
+        {"total": ("on-track", "36")},
+        {"direct_patient_care": False},
+        carry_in="26",
+    ),
+    Case(
+        "tx aoa 1-b counts toward the total but not formal",
+        "us-tx-md",
+        "2026-06-01",
+        [c("30", "2025-06-01", "aoa-1b")],
+        "on-track",
+        {"total": ("on-track", "30"), "formal": ("on-track", "0")},
+        {"direct_patient_care": False},
+    ),
+    # California ----------------------------------------------------------------------
+    Case(
+        "ca met with the one-time pain hours from years ago",
+        "us-ca-md",
+        "2027-04-01",
+        [c("50", "2025-06-01"), c("12", "2019-01-01", "ama-pra-1", "pain-management")],
+        "met",
+        {"total": ("met", "50"), "pain-end-of-life": ("met", "12")},
+    ),
+    Case(
+        "ca category 2 is not accepted",
+        "us-ca-md",
+        "2027-05-01",
+        [c("30", "2025-06-01"), c("30", "2025-07-01", "ama-pra-2")],
+        "not-met",
+        {"total": ("not-met", "30")},
+    ),
+    # ABPMR ---------------------------------------------------------------------------
+    Case(
+        "abpmr half specialty and longitudinal assessment met",
+        "abpmr-cc",
+        "2027-12-31",
+        [
+            c("80", "2023-06-01", specialty_related=True),
+            c("70", "2024-06-01"),
+            c("3", "2025-03-01", activity_kind="longitudinal-assessment", specialty_related=True),
+        ],
+        "met",
+        {"total": ("met", "153"), "specialty-share": "met", "longitudinal-assessment": "met"},
+        {"components": frozenset({"valid-license"})},
+    ),
+    Case(
+        "abpmr below half specialty is not met at the end",
+        "abpmr-cc",
+        "2028-01-01",
+        [
+            c("40", "2023-06-01", specialty_related=True),
+            c("110", "2024-06-01"),
+            c("1", "2025-01-01", activity_kind="longitudinal-assessment"),
+        ],
+        "not-met",
+        {"specialty-share": ("not-met", "40")},
+        {"components": frozenset({"valid-license"})},
+    ),
+    Case(
+        "abpmr paced: 30 a year, behind after three years with 40",
+        "abpmr-cc",
+        "2026-01-01",
+        [c("40", "2023-06-01", specialty_related=True)],
+        "behind",
+        {"pace": "behind", "total": "behind"},
+        {"components": frozenset({"valid-license"})},
+    ),
+    # AMA PRA 3-year --------------------------------------------------------------------
+    Case(
+        "ama 3y met with 60 category 1",
+        "ama-pra-3y",
+        "2027-12-31",
+        [c("60", "2025-06-01"), c("90", "2026-06-01", "ama-pra-2")],
+        "met",
+        {"total": ("met", "150"), "category-1": ("met", "60")},
+        {"anchors": Anchors(enrolled_on=date(2025, 1, 1))},
+    ),
+    # NCCPA ---------------------------------------------------------------------------
+    Case(
+        "nccpa weights self-assessment and performance improvement",
+        "nccpa-pa",
+        "2026-12-31",
+        [
+            c("20", "2025-03-01", "sa-cme"),  # 30
+            c("30", "2025-04-01", "aapa-1", activity_kind="performance-improvement"),  # 20x2 + 10
+            c("20", "2025-05-01", "aapa-1"),
+        ],
+        "met",
+        {"total": ("met", "100"), "category-1": ("met", "100")},
+        {"degree": "PA"},
+    ),
+    Case(
+        "nccpa not met with only category 2",
+        "nccpa-pa",
+        "2027-01-01",
+        [c("100", "2025-03-01", "ama-pra-2")],
+        "not-met",
+        {"total": ("met", "100"), "category-1": ("not-met", "0")},
+        {"degree": "PA"},
+    ),
+]
+
+
+def _anchors(case: Case) -> Anchors:
+    given = case.facts.pop("anchors", None)
+    if given is not None:
+        return given
+    return Anchors(
+        **{"us-tx-md": TX, "us-ca-md": CA, "abpmr-cc": ABPMR, "nccpa-pa": NCCPA}.get(
+            case.set_id, ENROLLED
+        )
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_catalog_set(case: Case):
+    credits = [
+        Credit(
+            f"e{i:03d}",
+            x.completed_on,
+            x.credits,
+            x.credit_type,
+            x.topics,
+            x.activity_kind,
+            x.specialty_related,
+        )
+        for i, x in enumerate(case.credits)
+    ]
+    facts = dict(case.facts)
+    anchors = _anchors(Case(**{**case.__dict__, "facts": facts}))
+    facts.pop("anchors", None)
+    result = evaluate(
+        CATALOG.get(case.set_id),
+        credits,
+        Facts(anchors=anchors, **facts),
+        date.fromisoformat(case.on),
+    )
+    rules = {r.id: r for r in result.rules}
+    for rule_id, expected in case.rules.items():
+        status, counted = expected if isinstance(expected, tuple) else (expected, None)
+        assert rules[rule_id].status == Status(status), (rule_id, rules[rule_id].explanation)
+        if counted is not None:
+            assert rules[rule_id].counted == Decimal(counted), (rule_id, rules[rule_id].explanation)
+    assert result.status == Status(case.status), [
+        (r.id, r.status, r.explanation) for r in result.rules
+    ]
+    if case.carry_in is not None:
+        assert result.carry_in == Decimal(case.carry_in)
+
+
+def test_every_catalog_set_has_table_cases():
+    covered = {case.set_id for case in CASES}
+    missing = sorted({s.id for s in CATALOG.sets} - covered)
+    assert not missing, f"catalog sets without table cases: {missing}"
