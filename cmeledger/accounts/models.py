@@ -110,6 +110,11 @@ class User(AbstractUser):
         return self.role == Role.CLINICIAN
 
     @property
+    def is_site_admin(self) -> bool:
+        """Runs the site: the site-admin role (createsuperuser gives it) or a superuser."""
+        return self.role == Role.SITE_ADMIN or self.is_superuser
+
+    @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
 

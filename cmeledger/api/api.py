@@ -17,9 +17,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cmeledger.api.auth import NotAClinician
-from cmeledger.api.routers import certificates, entries, me, progress
+from cmeledger.api.routers import certificates, enrollments, entries, me, progress
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.services import EntryLocked
+from cmeledger.requirements.choices import AlreadyFollowing, NoSuchEnrollment
 
 
 class LedgerAPI(NinjaAPI):
@@ -68,6 +69,7 @@ api.add_router("", me.router)
 api.add_router("", entries.router)
 api.add_router("", certificates.router)
 api.add_router("", progress.router)
+api.add_router("", enrollments.router)
 
 # Where ninja found the value, and the name of the schema argument it went into; people
 # want just the field.
@@ -114,6 +116,8 @@ def _error(status: int):
 api.add_exception_handler(CertificateRejected, _error(400))
 api.add_exception_handler(NotAClinician, _error(403))
 api.add_exception_handler(EntryLocked, _error(409))
+api.add_exception_handler(AlreadyFollowing, _error(409))
+api.add_exception_handler(NoSuchEnrollment, _error(404))
 
 
 @api.exception_handler(Http404)

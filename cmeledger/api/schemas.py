@@ -154,3 +154,30 @@ class CertificateOut(Schema):
 class CertificatePage(Schema):
     count: int
     items: list[CertificateOut]
+
+
+class EnrollmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    set_id: str = Field(min_length=1, max_length=64, description="A set id, e.g. `ama-pra-3y`.")
+    started_on: date | None = Field(None, description="Follow from this day (default: today).")
+
+
+class EnrollmentOut(Schema):
+    id: int
+    set_id: str
+    name: str | None = Field(description="The set's name in its newest version.")
+    kind: str | None
+    authority: str | None
+    automatic: bool = Field(description="True when a license or certification brought it.")
+    license_id: int | None
+    certification_id: int | None
+    because: str = Field(description='The license or certification it follows from, or "chosen".')
+    started_on: date
+    dropped_at: datetime | None
+    created_at: datetime
+
+
+class EnrollmentPage(Schema):
+    count: int
+    items: list[EnrollmentOut]

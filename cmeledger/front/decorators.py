@@ -10,6 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cmeledger.accounts.models import Role
+from cmeledger.requirements.custom import may_add_sets
+
+
+def not_for_role(request: HttpRequest, reason: str = "") -> HttpResponse:
+    context = {"role": request.user.get_role_display(), "reason": reason}
+    return render(request, "front/not_for_role.html", context, status=403)
 
 
 def clinician_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -19,11 +25,21 @@ def clinician_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.role != Role.CLINICIAN:
-            return render(
-                request,
-                "front/not_for_role.html",
-                {"role": request.user.get_role_display()},
-                status=403,
+            return not_for_role(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def set_editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged in, and a site admin or board staff: they add requirement-set versions."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not may_add_sets(request.user):
+            return not_for_role(
+                request, "Adding a requirement set is for site admins and board staff."
             )
         return view(request, *args, **kwargs)
 

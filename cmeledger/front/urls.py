@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cmeledger.front import certificate_views, planner_views, views
+from cmeledger.front import certificate_views, planner_views, requirement_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -41,4 +41,13 @@ urlpatterns = [
         certificate_views.certificate_download,
         name="certificate-download",
     ),
+    path("requirements/", requirement_views.requirements_page, name="requirements"),
+    path("requirements/add/", requirement_views.requirement_add, name="requirement-add"),
+    path(
+        "requirements/<int:pk>/drop/",
+        requirement_views.requirement_drop,
+        name="requirement-drop",
+    ),
+    path("requirements/sets/", requirement_views.sets_page, name="sets"),
+    path("requirements/sets/new/", requirement_views.set_upload, name="set-upload"),
 ]

@@ -16,6 +16,7 @@ from pydantic import TypeAdapter
 
 from cmeledger.accounts.models import ClinicianProfile, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
+from cmeledger.requirements import choices
 from cmeledger.requirements.cycles import Anchors, MissingAnchor, Window, window
 from cmeledger.requirements.engine import Credit, Credits, Facts, SetResult, evaluate
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
@@ -132,7 +133,7 @@ def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Cred
     for enrollment in enrollments:
         facts = facts_for(enrollment, profile, licenses, on)
         progress = EnrollmentProgress(
-            enrollment.id, enrollment.set_id, enrollment.automatic, _because(enrollment), None, None
+            enrollment.id, enrollment.set_id, enrollment.automatic, choices.because(enrollment), None, None
         )
         if enrollment.set_id not in versions:
             progress.problem = f"The set {enrollment.set_id} is not in the catalog."
@@ -144,16 +145,6 @@ def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Cred
                 progress.problem = f"No cycle can be worked out: {missing}."
         out.sets.append(progress)
     return out
-
-
-def _because(enrollment: Enrollment) -> str:
-    if enrollment.license_id:
-        lic = enrollment.license
-        return f"{lic.state} {lic.profession} license {lic.number}"
-    if enrollment.certification_id:
-        cert = enrollment.certification
-        return f"{cert.board.code.upper()} certification {cert.cycle_start} to {cert.cycle_end}"
-    return "chosen"
 
 
 def facts_for(enrollment: Enrollment, profile, licenses: list, on: date) -> Facts:

@@ -24,7 +24,8 @@ class SyncResult:
     unchanged: int
 
 
-def _row(requirement_set: RequirementSet) -> RequirementSetVersion:
+def version_row(requirement_set: RequirementSet, **extra) -> RequirementSetVersion:
+    """An unsaved row for a checked set; `extra` sets origin and board."""
     return RequirementSetVersion(
         set_id=requirement_set.id,
         version=requirement_set.version,
@@ -35,6 +36,7 @@ def _row(requirement_set: RequirementSet) -> RequirementSetVersion:
         effective_to=requirement_set.effective_to,
         definition=requirement_set.model_dump(mode="json"),
         digest=digest(requirement_set),
+        **extra,
     )
 
 
@@ -46,7 +48,7 @@ def sync(catalog: Catalog | None = None) -> SyncResult:
     for requirement_set in catalog.sets:
         key = (requirement_set.id, requirement_set.version)
         if key not in stored:
-            new.append(_row(requirement_set))
+            new.append(version_row(requirement_set))
         elif stored[key] != digest(requirement_set):
             changed.append(
                 f"{requirement_set.id} v{requirement_set.version} differs from the synced copy; "

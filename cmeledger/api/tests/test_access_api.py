@@ -217,5 +217,7 @@ def test_the_openapi_document_lists_every_path_and_the_docs_load(client):
         "/api/v1/certificates/{certificate_id}",
         "/api/v1/certificates/{certificate_id}/download",
         "/api/v1/progress",
+        "/api/v1/enrollments",
+        "/api/v1/enrollments/{enrollment_id}",
     }
     assert client.get("/api/v1/docs").status_code == 200
