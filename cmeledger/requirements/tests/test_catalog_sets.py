@@ -204,18 +204,247 @@ CASES = [
         {"total": ("met", "100"), "category-1": ("not-met", "0")},
         {"degree": "PA"},
     ),
+    # Florida (cycle 2025-02-01 .. 2027-01-31) ----------------------------------------
+    Case(
+        "fl all met, domestic violence from four years ago still counts",
+        "us-fl-md",
+        "2027-01-15",
+        [
+            c("35", "2025-06-01"),
+            c("2", "2025-07-01", "ama-pra-1", "medical-errors"),
+            c("2", "2025-08-01", "ama-pra-1", "controlled-substances"),
+            c("1", "2025-09-01", "ama-pra-1", "human-trafficking"),
+            c("2", "2022-05-01", "ama-pra-2", "domestic-violence"),
+        ],
+        "met",
+        {
+            "total": ("met", "40"),
+            "category-1": ("met", "40"),
+            "domestic-violence": ("met", "2"),
+            "hiv-aids": "not-applicable",
+        },
+        {"dea_registrant": True},
+    ),
+    Case(
+        "fl first renewal needs only errors and the hiv hour",
+        "us-fl-md",
+        "2027-01-15",
+        [
+            c("2", "2025-07-01", "ama-pra-1", "medical-errors"),
+            c("1", "2025-08-01", "ama-pra-1", "hiv-aids"),
+        ],
+        "met",
+        {
+            "total": "not-applicable",
+            "medical-errors": "met",
+            "hiv-aids": "met",
+            "controlled-substances": "not-applicable",
+        },
+        {"dea_registrant": True, "started_on": date(2025, 3, 1)},
+    ),
+    Case(
+        "fl category 2 hours do not make the category 1 rule",
+        "us-fl-md",
+        "2027-02-01",
+        [
+            c("20", "2025-06-01"),
+            c("20", "2025-07-01", "ama-pra-2"),
+            c("2", "2025-08-01", "ama-pra-1", "medical-errors"),
+        ],
+        "not-met",
+        {
+            "total": ("met", "42"),
+            "category-1": ("not-met", "22"),
+            "controlled-substances": "not-applicable",
+        },
+    ),
+    # New York (cycle 2025-07-01 .. 2027-06-30) ----------------------------------------
+    Case(
+        "ny met by its duties alone, child abuse long ago",
+        "us-ny-md",
+        "2027-06-01",
+        [
+            c("2", "2005-03-01", "attendance", "child-abuse"),
+            c("1", "2024-01-01", "ama-pra-1", "infection-control"),
+            c("3", "2025-01-01", "ama-pra-1", "pain-management"),
+        ],
+        "met",
+        {
+            "child-abuse": "met",
+            "infection-control": "met",
+            "pain-palliative-addiction": ("met", "3"),
+        },
+        {"dea_registrant": True},
+    ),
+    Case(
+        "ny without dea registration and without child abuse is not met at the end",
+        "us-ny-md",
+        "2027-07-01",
+        [c("1", "2024-01-01", "ama-pra-1", "infection-control")],
+        "not-met",
+        {"child-abuse": "not-met", "pain-palliative-addiction": "not-applicable"},
+    ),
+    # Pennsylvania MD (biennium 2025-01-01 .. 2026-12-31) ------------------------------
+    Case(
+        "pa md met with category 2 making up the rest",
+        "us-pa-md",
+        "2026-12-31",
+        [
+            c("64", "2025-02-01"),
+            c("12", "2025-03-01", "ama-pra-1", "patient-safety"),
+            c("2", "2025-04-01", "ama-pra-2", "child-abuse"),
+            c("2", "2025-05-01", "ama-pra-2", "opioid-prescribing"),
+            c("20", "2026-06-01", "ama-pra-2"),
+        ],
+        "met",
+        {"total": ("met", "100"), "category-1": ("met", "76"), "patient-safety": ("met", "12")},
+    ),
+    Case(
+        "pa md child abuse hours do not count toward patient safety",
+        "us-pa-md",
+        "2026-06-01",
+        [c("12", "2025-03-01", "ama-pra-1", "patient-safety", "child-abuse")],
+        "behind",
+        {"patient-safety": ("on-track", "0"), "child-abuse": ("met", "12")},
+    ),
+    # Pennsylvania DO (biennium 2024-11-01 .. 2026-10-31) ------------------------------
+    Case(
+        "pa do met; the day after the biennium belongs to the next",
+        "us-pa-do",
+        "2026-10-31",
+        [
+            c("16", "2024-11-01", "aoa-1a"),
+            c("2", "2025-01-01", "aoa-1a", "child-abuse"),
+            c("2", "2025-02-01", "aoa-1a", "opioid-prescribing"),
+            c("80", "2026-10-31", "ama-pra-2"),
+            c("5", "2026-11-01", "aoa-1a"),
+        ],
+        "met",
+        {"total": ("met", "100"), "aoa-1a": ("met", "20")},
+    ),
+    # Ohio (cycle 2025-04-02 .. 2027-04-01) --------------------------------------------
+    Case(
+        "oh category 2 no longer counts",
+        "us-oh-md",
+        "2027-04-02",
+        [c("30", "2025-06-01"), c("30", "2025-07-01", "ama-pra-2")],
+        "not-met",
+        {"total": ("not-met", "30")},
+    ),
+    Case(
+        "oh met with 50 category 1",
+        "us-oh-md",
+        "2026-06-01",
+        [c("50", "2025-06-01")],
+        "met",
+        {"total": ("met", "50")},
+    ),
+    # Michigan (cycle 2025-01-01 .. 2027-12-31) ----------------------------------------
+    Case(
+        "mi met; the one-time trafficking training may be attendance only",
+        "us-mi-md",
+        "2027-12-01",
+        [
+            c("68", "2025-02-01"),
+            c("1", "2025-03-01", "ama-pra-1", "ethics"),
+            c("2", "2025-04-01", "ama-pra-1", "pain-management"),
+            c("1", "2025-05-01", "ama-pra-1", "controlled-substances"),
+            c("3", "2025-06-01", "ama-pra-1", "implicit-bias"),
+            c("75", "2026-01-01", "ama-pra-2"),
+            c("1", "2019-05-01", "attendance", "human-trafficking"),
+        ],
+        "met",
+        {
+            "total": ("met", "150"),
+            "category-1": ("met", "75"),
+            "pain": ("met", "3"),
+            "human-trafficking": "met",
+            "opioid-awareness": "not-applicable",
+        },
+    ),
+    Case(
+        "mi prescribers also need the opioid awareness training",
+        "us-mi-md",
+        "2027-12-01",
+        [c("1", "2019-05-01", "attendance", "human-trafficking")],
+        "behind",
+        {"opioid-awareness": "on-track", "human-trafficking": "met"},
+        {"dea_registrant": True},
+    ),
+    # AOA (cycle 2025-01-01 .. 2027-12-31) ---------------------------------------------
+    Case(
+        "aoa met with 120 credits of any kind",
+        "aoa-general",
+        "2027-06-01",
+        [c("60", "2025-06-01", "aoa-1a"), c("60", "2026-06-01", "ama-pra-2")],
+        "met",
+        {"total": ("met", "120")},
+        {"anchors": Anchors()},
+    ),
+    Case(
+        "aoa prorated for a mid-cycle entrant: 24 of 36 months",
+        "aoa-general",
+        "2027-06-01",
+        [c("80", "2026-06-01", "aoa-1a")],
+        "met",
+        {"total": ("met", "80")},
+        {"anchors": Anchors(), "started_on": date(2025, 12, 15)},
+    ),
+    # ABPMR legacy MOC (2018-01-01 .. 2027-12-31) --------------------------------------
+    Case(
+        "abpmr moc met with self-assessment and an improvement project",
+        "abpmr-moc-10y",
+        "2027-12-31",
+        [
+            c("150", "2019-06-01", specialty_related=True),
+            c("70", "2021-06-01"),
+            c("80", "2023-06-01", "sa-cme"),
+            c("1", "2024-06-01", activity_kind="improvement-project"),
+        ],
+        "met",
+        {"total": ("met", "301"), "self-assessment": ("met", "80"), "improvement-project": "met"},
+        {"components": frozenset({"valid-license"})},
+    ),
+    Case(
+        "abpmr moc improvement project older than five years does not count",
+        "abpmr-moc-10y",
+        "2027-12-31",
+        [c("1", "2022-06-01", activity_kind="improvement-project")],
+        "behind",
+        {"improvement-project": "on-track"},
+        {"components": frozenset({"valid-license"})},
+    ),
+    # AMA PRA 1 and 2 years (enrolled 2025-01-01) --------------------------------------
+    Case(
+        "ama 1y met with 20 category 1 and 30 category 2",
+        "ama-pra-1y",
+        "2025-12-31",
+        [c("20", "2025-03-01"), c("30", "2025-04-01", "ama-pra-2")],
+        "met",
+        {"total": ("met", "50"), "category-1": ("met", "20")},
+    ),
+    Case(
+        "ama 2y short of category 1 on its last day",
+        "ama-pra-2y",
+        "2026-12-31",
+        [c("30", "2025-03-01"), c("70", "2026-04-01", "ama-pra-2")],
+        "on-track",
+        {"total": ("met", "100"), "category-1": ("on-track", "30")},
+    ),
 ]
 
 
-def _anchors(case: Case) -> Anchors:
-    given = case.facts.pop("anchors", None)
-    if given is not None:
-        return given
-    return Anchors(
-        **{"us-tx-md": TX, "us-ca-md": CA, "abpmr-cc": ABPMR, "nccpa-pa": NCCPA}.get(
-            case.set_id, ENROLLED
-        )
-    )
+ANCHORS = {
+    "us-tx-md": TX,
+    "us-ca-md": CA,
+    "abpmr-cc": ABPMR,
+    "nccpa-pa": NCCPA,
+    "us-fl-md": {"license_expiry": date(2027, 1, 31)},
+    "us-ny-md": {"license_expiry": date(2027, 6, 30)},
+    "us-oh-md": {"license_expiry": date(2027, 4, 1)},
+    "us-mi-md": {"license_expiry": date(2027, 12, 31)},
+    "abpmr-moc-10y": {"certification": Window(date(2018, 1, 1), date(2027, 12, 31))},
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -233,8 +462,7 @@ def test_catalog_set(case: Case):
         for i, x in enumerate(case.credits)
     ]
     facts = dict(case.facts)
-    anchors = _anchors(Case(**{**case.__dict__, "facts": facts}))
-    facts.pop("anchors", None)
+    anchors = facts.pop("anchors", None) or Anchors(**ANCHORS.get(case.set_id, ENROLLED))
     result = evaluate(
         CATALOG.get(case.set_id),
         credits,
