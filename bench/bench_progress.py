@@ -76,7 +76,9 @@ def _enroll(user: User, today: date) -> None:
                 cycle_start=today - timedelta(days=3 * 365),
                 cycle_end=today + timedelta(days=2 * 365),
             )
-        elif not rset.applies.degrees or "MD" in rset.applies.degrees:
+        elif rset.cycle.anchor in ("calendar", "enrollment") and (
+            not rset.applies.degrees or "MD" in rset.applies.degrees
+        ):
             Enrollment.objects.create(
                 clinician=user, set_id=rset.id, started_on=today - timedelta(days=400)
             )

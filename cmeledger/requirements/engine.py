@@ -81,10 +81,24 @@ class Credits:
     def __init__(self, credits: Iterable[Credit]) -> None:
         self.all = sorted(credits, key=lambda c: (c.completed_on, c.id))
         self._dates = [c.completed_on for c in self.all]
+        self.by_id = {c.id: c for c in self.all}
+        self._described: dict[str, str] = {}
         self.by_topic: dict[str, list[Credit]] = {}
         for credit in self.all:
             for topic in credit.topics:
                 self.by_topic.setdefault(topic, []).append(credit)
+
+    def describe(self, credit: Credit) -> str:
+        """Topic, credit type and date in words; the same in every set, so made once."""
+        text = self._described.get(credit.id)
+        if text is None:
+            parts = []
+            if credit.topics:
+                parts.append("topic " + ", ".join(sorted(_topic_label(t) for t in credit.topics)))
+            parts.append(_type_label(credit.credit_type))
+            parts.append(f"completed {credit.completed_on}")
+            text = self._described[credit.id] = ", ".join(parts)
+        return text
 
     def between(self, start: date, end: date) -> Sequence[Credit]:
         lo = bisect.bisect_left(self._dates, start)
@@ -128,7 +142,7 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not-applicable"
 
 
-@dataclass
+@dataclass(slots=True)
 class Use:
     entry_id: str
     credits: Decimal
@@ -151,14 +165,14 @@ class RuleResult:
     entries: list[Use] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class RuleShare:
     rule_id: str
     rule_name: str
     credits: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class EntryResult:
     id: str
     title: str
@@ -231,7 +245,7 @@ def evaluate(
     carry_in = ZERO
     if rset.carry_forward is not None:
         previous = Window(add_months(current.start, -rset.cycle.months), current.start - _DAY)
-        carry_in = _Evaluation(rset, index, facts, on, previous, ZERO).run().carry_out
+        carry_in = _Evaluation(rset, index, facts, on, previous, ZERO).run(detail=False).carry_out
     return _Evaluation(rset, index, facts, on, current, carry_in).run()
 
 
@@ -251,18 +265,16 @@ def _fmt(value: Decimal) -> str:
     return text if "." in text else f"{text}.0"
 
 
+_TYPE_LABELS = {str(c.value): str(c.label) for c in CreditType}
+_TOPIC_LABELS = {str(t.value): str(t.label).lower() for t in Topic}
+
+
 def _type_label(code: str) -> str:
-    try:
-        return str(CreditType(code).label)
-    except ValueError:
-        return code
+    return _TYPE_LABELS.get(code, code)
 
 
 def _topic_label(code: str) -> str:
-    try:
-        return str(Topic(code).label).lower()
-    except ValueError:
-        return code
+    return _TOPIC_LABELS.get(code, code)
 
 
 def unmet_condition(when: Condition | None, facts: Facts, first_renewal: bool) -> str | None:
@@ -326,7 +338,8 @@ class _Evaluation:
         if rset.proration is not None and started is not None and started > cycle.start:
             inside, total = proration(cycle, started)
             self.scale = Prorated(inside, total)
-        self.reasons: dict[str, list[str]] = {}
+        self._reaches: dict[int | None, Window] = {}
+        self._members: dict[str, list[int]] = {}
 
     # Inputs, narrowed --------------------------------------------------------------
 
@@ -364,6 +377,12 @@ class _Evaluation:
         return pieces
 
     def _lookback(self, every_years: int | None) -> Window:
+        if every_years in self._reaches:
+            return self._reaches[every_years]
+        self._reaches[every_years] = reach = self._reach(every_years)
+        return reach
+
+    def _reach(self, every_years: int | None) -> Window:
         if every_years is None:
             return Window(EVER, self.cycle.end)
         start = add_months(self.cycle.end, -12 * every_years) + _DAY
@@ -371,7 +390,8 @@ class _Evaluation:
 
     # The run --------------------------------------------------------------------------
 
-    def run(self) -> SetResult:
+    def run(self, detail: bool = True) -> SetResult:
+        """`detail=False` skips per-entry explanations (the previous cycle's carry only)."""
         rules = self.rset.rules
         applies = {
             r.id: unmet_condition(r.when, self.facts, self.first_renewal) is None for r in rules
@@ -383,7 +403,7 @@ class _Evaluation:
         results = [self._rule(rule, applies[rule.id], pieces, total_counted) for rule in rules]
         status = self._status(results)
         carry_out = self._carry_out(pieces, total_counted)
-        entries = self._entries(pieces, results)
+        entries = self._entries(pieces, results) if detail else []
         return SetResult(
             set_id=self.rset.id,
             version=self.rset.version,
@@ -404,6 +424,12 @@ class _Evaluation:
             entries=entries,
             needed=self._needs(results),
         )
+
+    def _fed_by(self, rule, pieces: list[_Piece]) -> list[int]:
+        """Indexes of the in-cycle pieces that add to a minimum rule (computed once)."""
+        if rule.id not in self._members:
+            self._members[rule.id] = [i for i, p in enumerate(pieces) if self._feeds(rule, p)]
+        return self._members[rule.id]
 
     def _feeds(self, rule, piece: _Piece) -> bool:
         """Whether an in-cycle piece adds to this minimum rule."""
@@ -459,10 +485,10 @@ class _Evaluation:
                 required = (
                     rule.credits if isinstance(rule, TopicDuty) else self._scaled(rule.credits)
                 )
-                members = [i for i, p in enumerate(pieces) if self._feeds(rule, p)]
+                members = self._fed_by(rule, pieces)
                 demands.append(allocation.Demand(rule.id, required, self._offset(rule), members))
             elif isinstance(rule, MinimumShare):
-                members = [i for i, p in enumerate(pieces) if self._feeds(rule, p)]
+                members = self._fed_by(rule, pieces)
                 ceiling = self._scaled(total_rule.credits) if total_rule else None
                 demands.append(
                     allocation.Demand(
@@ -532,8 +558,9 @@ class _Evaluation:
 
     def _uses(self, rule, pieces: list[_Piece]) -> list[Use]:
         amounts: dict[str, Decimal] = {}
-        for piece in pieces:
-            if piece.counted and self._feeds(rule, piece):
+        for i in self._fed_by(rule, pieces):
+            piece = pieces[i]
+            if piece.counted:
                 amounts[piece.credit.id] = (
                     amounts.get(piece.credit.id, ZERO) + piece.counted * piece.factor
                 )
@@ -708,39 +735,45 @@ class _Evaluation:
             by_credit.setdefault(piece.credit.id, []).append(piece)
         listed: list[Credit] = list(self.index.between(self.cycle.start, self.cycle.end))
         in_cycle_ids = {c.id for c in listed}
-        listed += [c for c in self.index.all if c.id in shares and c.id not in in_cycle_ids]
-        listed.sort(key=lambda c: (c.completed_on, c.id))
-        cycle_words = f"the cycle {self.cycle.start} to {self.cycle.end}"
+        earlier = shares.keys() - in_cycle_ids  # credits a topic duty reached back to
+        if earlier:
+            listed += [self.index.by_id[i] for i in earlier]
+            listed.sort(key=lambda c: (c.completed_on, c.id))
+        inside = f", inside the cycle {self.cycle.start} to {self.cycle.end}."
+        before = f", before the cycle {self.cycle.start} to {self.cycle.end}."
         out = []
         for credit in listed:
-            own = by_credit.get(credit.id, [])
-            counted = sum((p.counted for p in own), ZERO)
-            weighted = sum((p.counted * p.factor for p in own), ZERO)
+            own = by_credit.get(credit.id, ())
+            if len(own) == 1:
+                counted, weighted = own[0].counted, own[0].counted * own[0].factor
+            else:
+                counted = sum((p.counted for p in own), ZERO)
+                weighted = sum((p.counted * p.factor for p in own), ZERO)
             words: list[str] = []
             rules_used = shares.get(credit.id, [])
-            why = self._why_it_matches(credit, cycle_words)
-            by_amount: dict[Decimal, list[str]] = {}
-            for share in rules_used:
-                by_amount.setdefault(share.credits, []).append(share.rule_name)
-            for amount, names in by_amount.items():
-                words.append(f"{_fmt(amount)} counted toward {'; '.join(names)} — {why}.")
-            if credit.credit_type not in self.accepted and not rules_used:
+            if rules_used:
+                why = self.index.describe(credit) + (
+                    inside if credit.completed_on >= self.cycle.start else before
+                )
+                by_amount: dict[Decimal, list[str]] = {}
+                for share in rules_used:
+                    by_amount.setdefault(share.credits, []).append(share.rule_name)
+                for amount, names in by_amount.items():
+                    words.append(f"{_fmt(amount)} counted toward {'; '.join(names)} — {why}")
+            elif credit.credit_type not in self.accepted:
                 words.append(
                     f"Not counted: {_type_label(credit.credit_type)} is not accepted by {self.rset.name}."
                 )
-            elif (
-                counted < credit.credits
-                and credit.completed_on in self.cycle
-                and credit.credit_type in self.accepted
-            ):
+            if counted < credit.credits and own:
                 words.append(
                     f"{_fmt(credit.credits - counted)} not counted: {self._cap_reached(credit, caps)}."
                 )
-            factors = {p.factor for p in own if p.factor != 1 and p.counted}
-            if factors:
-                words.append(
-                    f"Counts {' and '.join(_fmt(f) for f in sorted(factors))} times for {self.rset.name}."
-                )
+            if own and (own[0].factor != 1 or len(own) > 1):
+                factors = {p.factor for p in own if p.factor != 1 and p.counted}
+                if factors:
+                    words.append(
+                        f"Counts {' and '.join(_fmt(f) for f in sorted(factors))} times for {self.rset.name}."
+                    )
             out.append(
                 EntryResult(
                     id=credit.id,
@@ -755,15 +788,6 @@ class _Evaluation:
                 )
             )
         return out
-
-    def _why_it_matches(self, credit: Credit, cycle_words: str) -> str:
-        parts = []
-        if credit.topics:
-            parts.append("topic " + ", ".join(sorted(_topic_label(t) for t in credit.topics)))
-        parts.append(_type_label(credit.credit_type))
-        place = "inside" if credit.completed_on in self.cycle else "before"
-        parts.append(f"completed {credit.completed_on}, {place} {cycle_words}")
-        return ", ".join(parts)
 
     def _cap_reached(self, credit: Credit, caps: dict[str, MaximumSubset]) -> str:
         for rule in caps.values():

@@ -7,8 +7,10 @@ license or certification, set versions, licenses, the profile).
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -112,9 +114,28 @@ def _judged_by(
     return rset, cycle
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The calculator allocates tens of thousands of small acyclic objects for a large
+    ledger; Python's cycle collector then ran repeatedly over everything alive and took
+    half the time (make bench). Reference counting still frees them all."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Credit] = ()) -> Report:
     """Where `user` stands on `on` in every set they follow (or one); `extra` adds planned
     credits that are not in the ledger (the planner's what-if)."""
+    with _without_cycle_collection():
+        return _report(user, on, set_id, extra)
+
+
+def _report(user: User, on: date, set_id: str | None, extra: Iterable[Credit]) -> Report:
     index = Credits([*credits_of(user), *extra])
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = list(user.licenses.all())
@@ -133,7 +154,12 @@ def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Cred
     for enrollment in enrollments:
         facts = facts_for(enrollment, profile, licenses, on)
         progress = EnrollmentProgress(
-            enrollment.id, enrollment.set_id, enrollment.automatic, choices.because(enrollment), None, None
+            enrollment.id,
+            enrollment.set_id,
+            enrollment.automatic,
+            choices.because(enrollment),
+            None,
+            None,
         )
         if enrollment.set_id not in versions:
             progress.problem = f"The set {enrollment.set_id} is not in the catalog."
