@@ -224,6 +224,8 @@ def create_demo(today: date | None = None) -> DemoResult:
     )
     entries = []
     for fields, topics, source in _history(user, rng, today):
+        # PM&R sessions relate to the specialty: ABPMR's half-PM&R rule counts them.
+        fields = {**fields, "specialty_related": "specialty" in topics}
         actor = user if source == Source.SELF else None
         entry = services.create_entry(user, actor, fields, topics=topics, source=source)
         if source == Source.ORGANIZATION:

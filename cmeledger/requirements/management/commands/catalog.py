@@ -64,7 +64,7 @@ class Command(BaseCommand):
             return
         for s in catalog.sets:
             self.stdout.write(
-                f"{s.id:<16} v{s.version:<3} {s.kind:<10} {s.name} ({len(s.rules)} rules)"
+                f"{s.id:<16} v{s.version:<3} {s.kind:<10} {s.name} ({len(s.rules)} rule{'s' if len(s.rules) != 1 else ''})"
             )
 
     def _check(self, files: list[str]) -> None:
@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 problems += error.problems
             else:
                 self.stdout.write(
-                    f"{name}: ok ({found.id} v{found.version}, {len(found.rules)} rules)"
+                    f"{name}: ok ({found.id} v{found.version}, {len(found.rules)} rule{'s' if len(found.rules) != 1 else ''})"
                 )
         if problems:
             raise CommandError("\n".join(problems))
