@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cmeledger.accounts",
     "cmeledger.ledger",
     "cmeledger.requirements",
+    "cmeledger.reporting",
     "cmeledger.api",
     "cmeledger.front",
 ]
@@ -183,6 +184,14 @@ CERTIFICATE_MAX_BYTES = envint("CERTIFICATE_MAX_BYTES", 20 * 1024 * 1024)
 REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 5 * CERTIFICATE_MAX_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Partner reporting: largest file an organization may submit (a million PARS rows is
+# about 200 MB), rows per committed batch, and when a silent job counts as stalled.
+REPORTING_MAX_FILE_BYTES = envint("REPORTING_MAX_FILE_BYTES", 1024 * 1024 * 1024)
+REPORTING_BATCH_ROWS = envint("REPORTING_BATCH_ROWS", 10_000)
+REPORTING_STALL_SECONDS = envint("REPORTING_STALL_SECONDS", 120)
+# Paths that take a whole reporting file in one request body.
+REPORTING_UPLOAD_PATHS = ("/api/v1/reports/files", "/organization/submissions/new/")
 
 EMAIL_HOST = envstr("EMAIL_HOST")
 EMAIL_BACKEND = envstr(

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cmeledger.lib.npi import is_valid_npi
@@ -91,6 +92,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        # Partner records match on exact names, whatever their case.
+        indexes = [models.Index(Lower("last_name"), name="user_last_name_lower")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(role="organization") | models.Q(organization__isnull=False),
@@ -158,7 +161,7 @@ class License(models.Model):
     )
     state = models.CharField(max_length=2, choices=USState.choices)
     profession = models.CharField(max_length=8, choices=Degree.choices, default=Degree.MD)
-    number = models.CharField(max_length=40)
+    number = models.CharField(max_length=40, db_index=True)
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     dea_registrant = models.BooleanField("DEA registrant", default=False)
@@ -190,7 +193,7 @@ class Certification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certifications"
     )
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="certifications")
-    board_id_number = models.CharField("board ID", max_length=40, blank=True)
+    board_id_number = models.CharField("board ID", max_length=40, blank=True, db_index=True)
     specialty = models.CharField(max_length=120, blank=True)
     cycle_start = models.DateField()
     cycle_end = models.DateField()
@@ -228,12 +231,20 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 is stored, the secret is shown once."""
+    """An API token; only its SHA-256 is stored, the secret is shown once. A token with an
+    organization acts for that organization only (reporting), never for its creator."""
 
     PREFIX = "cme_"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(max_length=100)
     hint = models.CharField(max_length=12)
@@ -255,27 +266,50 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: User, name: str, organization: Organization | None = None
+    ) -> tuple[ApiToken, str]:
         key = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, hint=key[: len(cls.PREFIX) + 6], key_hash=cls.hash_key(key)
+            user=user,
+            organization=organization,
+            name=name,
+            hint=key[: len(cls.PREFIX) + 6],
+            key_hash=cls.hash_key(key),
         )
         return token, key
 
     @classmethod
-    def authenticate(cls, key: str) -> User | None:
+    def _find(cls, key: str) -> ApiToken | None:
         if not key.startswith(cls.PREFIX):
             return None
         token = (
             cls.objects.active()
-            .select_related("user")
+            .select_related("user", "organization")
             .filter(key_hash=cls.hash_key(key), user__is_active=True)
             .first()
         )
-        if token is None:
+        if token is not None:
+            cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        """The user of a personal token; an organization's token is not one."""
+        token = cls._find(key)
+        if token is None or token.organization_id is not None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user
+
+    @classmethod
+    def authenticate_organization(cls, key: str) -> ApiToken | None:
+        """An organization's token, while its creator still belongs to that organization."""
+        token = cls._find(key)
+        if token is None or token.organization_id is None:
+            return None
+        if token.user.organization_id != token.organization_id:
+            return None
+        return token
 
     def revoke(self) -> None:
         self.revoked_at = timezone.now()

@@ -111,7 +111,7 @@ def _totals(user, cycles: list[Cycle]) -> list[list[TypeTotal]]:
     }
     rows = list(
         CreditEntry.objects.owned_by(user)
-        .live()
+        .counted()
         .values("credit_type")
         .annotate(**sums)
         .order_by("credit_type")

@@ -21,6 +21,9 @@ from cmeledger.ledger.vocabulary import (
     Topic,
 )
 
+# Sources the clinician owns (Source.clinician_editable), spelled out for the index.
+OWN_SOURCES = ["self", "captured", "import"]
+
 
 def validate_credits(value: Decimal) -> None:
     if value is None:
@@ -107,6 +110,11 @@ class CreditEntryQuerySet(models.QuerySet["CreditEntry"]):
     def owned_by(self, user) -> CreditEntryQuerySet:
         return self.filter(clinician=user)
 
+    def counted(self) -> CreditEntryQuerySet:
+        """Live entries that count: a self-report linked to a reported entry counts once,
+        as the reported entry."""
+        return self.filter(deleted_at__isnull=True, reported_as__isnull=True)
+
     def with_topic(self, topic: str) -> CreditEntryQuerySet:
         return self.filter(topic_links__topic=topic)
 
@@ -131,8 +139,33 @@ class CreditEntry(models.Model):
     specialty_related = models.BooleanField(default=False)
     notes = models.TextField(blank=True, max_length=5000)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SELF)
+    # No index of its own: entries are found through their reported record, and a
+    # million-row import pays for every index on this table.
     reported_by = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
+    )
+    # The organization's record this entry came from (one entry per credit type).
+    reported_record = models.ForeignKey(
+        "reporting.ReportedRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    # On a self-reported entry: the reported entry for the same activity, which counts
+    # instead of it.
+    reported_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_reports",
+        db_index=False,  # a partial index below covers the few linked entries
     )
     certificates = models.ManyToManyField(Certificate, blank=True, related_name="entries")
     created_at = models.DateTimeField(default=timezone.now)
@@ -144,7 +177,21 @@ class CreditEntry(models.Model):
     class Meta:
         ordering = ["-completed_on", "-created_at"]
         verbose_name_plural = "credit entries"
-        indexes = [models.Index(fields=["clinician", "completed_on"])]
+        indexes = [
+            models.Index(fields=["clinician", "completed_on"]),
+            # The clinician's own entries only, so linking a million reported entries to
+            # self-reports looks at the few that can be linked (reporting.intake).
+            models.Index(
+                fields=["clinician", "completed_on"],
+                name="own_entries",
+                condition=models.Q(source__in=OWN_SOURCES),
+            ),
+            models.Index(
+                fields=["reported_as"],
+                name="linked_self_reports",
+                condition=models.Q(reported_as__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.credits} {self.credit_type})"

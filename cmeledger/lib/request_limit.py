@@ -27,6 +27,9 @@ class RequestSizeLimit:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.REQUEST_MAX_BYTES
+        if request.path in settings.REPORTING_UPLOAD_PATHS:
+            # An organization's file: its own limit, checked again against the file.
+            limit = settings.REPORTING_MAX_FILE_BYTES + 1_048_576
         if _declared_length(request) > limit:
             message = (
                 f"The request is larger than {limit // 1_048_576} MB; upload fewer or "

@@ -54,14 +54,15 @@ REPORT = TypeAdapter(Report)
 
 
 def credits_of(user: User) -> list[Credit]:
-    """Every live entry of the clinician, as calculator input (two queries)."""
+    """Every entry of the clinician that counts, as calculator input (two queries); a
+    self-report linked to an organization's report counts once, as the reported one."""
     topics: dict[str, set[str]] = {}
     for entry_id, topic in EntryTopic.objects.filter(
-        entry__clinician=user, entry__deleted_at__isnull=True
+        entry__clinician=user, entry__deleted_at__isnull=True, entry__reported_as__isnull=True
     ).values_list("entry_id", "topic"):
         topics.setdefault(str(entry_id), set()).add(topic)
     rows = (
-        CreditEntry.objects.live()
+        CreditEntry.objects.counted()
         .owned_by(user)
         .values_list(
             "id",

@@ -1,0 +1,692 @@
+"""Writing a batch of reported rows: set-based, idempotent, one transaction per batch.
+
+For each batch: look up the stored records by the organization's record ids (one query
+per 900 ids), skip rows whose fingerprint is unchanged without validating them, validate
+the rest, check the agreement, match learners, then insert new records and their entries
+with COPY/executemany and update changed ones. The caller wraps the batch and its
+checkpoint in one transaction, so a crash loses a whole batch or nothing, and running it
+again reaches the same state.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from cmeledger.accounts.models import Board, Organization, User
+from cmeledger.ledger.models import (
+    OWN_SOURCES,
+    CreditEntry,
+    EntryRevision,
+    EntryTopic,
+    RevisionAction,
+)
+from cmeledger.ledger.services import plain
+from cmeledger.ledger.vocabulary import Source
+from cmeledger.lib.bulk import allocate_ids, insert_rows, ordered_uuids
+from cmeledger.reporting import matching
+from cmeledger.reporting.matching import Directory, Match
+from cmeledger.reporting.models import (
+    Agreement,
+    CredentialKind,
+    Member,
+    RecordState,
+    ReportedRecord,
+    Submission,
+)
+from cmeledger.reporting.records import BadRow, Completion, Problem, RawRow, from_payload, validate
+
+CHUNK = 900
+
+
+class Status:
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    WITHDRAWN = "withdrawn"
+    INVALID = "invalid"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one row: the API returns these, files count them."""
+
+    number: int
+    key: str
+    status: str
+    state: str = ""  # matched / unmatched / ambiguous for rows that were stored
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class MemberList:
+    npis: frozenset[str]
+    emails: frozenset[str]
+    boards: frozenset[str]
+
+    @classmethod
+    def of(cls, organization: Organization) -> MemberList:
+        rows = Member.objects.filter(organization=organization).values_list(
+            "npi", "email", "board", "board_id"
+        )
+        npis, emails, boards = set(), set(), set()
+        for npi, email, board, board_id in rows:
+            if npi:
+                npis.add(npi)
+            if email:
+                emails.add(email.lower())
+            if board and board_id:
+                boards.add(matching.board_key(board, board_id))
+        return cls(frozenset(npis), frozenset(emails), frozenset(boards))
+
+    def includes(self, c: Completion) -> bool:
+        return (
+            (c.npi and c.npi in self.npis)
+            or (c.email and c.email in self.emails)
+            or (c.board and matching.board_key(c.board, c.board_id) in self.boards)
+        )
+
+
+class NoAgreement(Exception):
+    """The organization has no data-sharing agreement in force."""
+
+
+@dataclass
+class Context:
+    """Everything a batch needs that does not change between batches of one submission."""
+
+    organization: Organization
+    agreement: Agreement
+    known_boards: frozenset[str]
+    agreement_boards: frozenset[str]
+    members: MemberList | None
+    today: date
+    submission: Submission | None = None
+    actor: User | None = None
+    directory: Directory = field(default_factory=Directory)
+
+    @classmethod
+    def of(
+        cls,
+        organization: Organization,
+        submission: Submission | None = None,
+        actor: User | None = None,
+    ) -> Context:
+        agreement = Agreement.objects.filter(organization=organization).first()
+        today = timezone.localdate()
+        if agreement is None or not agreement.in_force(today):
+            raise NoAgreement(
+                f"{organization.name} has no data-sharing agreement in force, so it cannot "
+                "report completions; ask the site's administrators for one."
+            )
+        return cls(
+            organization=organization,
+            agreement=agreement,
+            known_boards=frozenset(Board.objects.values_list("code", flat=True)),
+            agreement_boards=frozenset(agreement.boards.values_list("code", flat=True)),
+            members=MemberList.of(organization) if agreement.members_only else None,
+            today=today,
+            submission=submission,
+            actor=actor,
+        )
+
+    def agreement_problems(self, c: Completion) -> list[Problem]:
+        problems = []
+        kinds = self.agreement.credential_kinds
+        if c.needs_board_agreement():
+            if CredentialKind.BOARD_CERTIFICATION not in kinds:
+                problems.append(
+                    Problem(
+                        "credits",
+                        "the agreement does not cover board certification (MOC points, "
+                        "self-assessment credit, certification activities)",
+                    )
+                )
+            elif not c.board:
+                problems.append(
+                    Problem("board", "MOC and certification credit must name the board")
+                )
+            elif c.board not in self.agreement_boards:
+                problems.append(
+                    Problem("board", f"the agreement does not cover the board '{c.board}'")
+                )
+        plain_credit = any(t not in ("moc-points", "sa-cme") for t, _ in c.credits)
+        if plain_credit and CredentialKind.STATE_LICENSE not in kinds:
+            problems.append(
+                Problem("credits", "the agreement does not cover CME credit for licenses")
+            )
+        if self.members is not None and not self.members.includes(c):
+            problems.append(
+                Problem(
+                    "learner",
+                    "not on the organization's member list, and the agreement covers members only",
+                )
+            )
+        return problems
+
+
+@dataclass(slots=True)
+class Stored:
+    id: int
+    fingerprint: int
+    state: str
+    clinician_id: int | None
+
+
+def _stored(organization_id: int, keys: list[str]) -> dict[str, Stored]:
+    found = {}
+    for start in range(0, len(keys), CHUNK):
+        rows = ReportedRecord.objects.filter(
+            organization_id=organization_id, record_key__in=keys[start : start + CHUNK]
+        ).values_list("record_key", "id", "fingerprint", "state", "clinician_id")
+        for key, pk, fingerprint, state, clinician_id in rows:
+            found[key] = Stored(pk, fingerprint, state, clinician_id)
+    return found
+
+
+def _waiting_keys(c: Completion, match: Match) -> tuple:
+    if match.state == RecordState.MATCHED:
+        return (None, None, None, None)
+    keys = matching.keys_of(c)
+    return (
+        keys.get(matching.NPI),
+        keys.get(matching.BOARD),
+        keys.get(matching.LICENSE),
+        keys.get(matching.NAME),
+    )
+
+
+RECORD_COLUMNS = (
+    "id",
+    "organization_id",
+    "record_key",
+    "fingerprint",
+    "state",
+    "clinician_id",
+    "matched_by",
+    "submission_id",
+    "learner",
+    "activity_title",
+    "completed_on",
+    "payload",
+    "npi",
+    "board_key",
+    "license_key",
+    "name_key",
+    "created_at",
+    "updated_at",
+)
+ENTRY_COLUMNS = (
+    "id",
+    "clinician_id",
+    "title",
+    "provider",
+    "accreditor",
+    "activity_kind",
+    "start_date",
+    "end_date",
+    "completed_on",
+    "credit_type",
+    "credits",
+    "specialty_related",
+    "notes",
+    "source",
+    "reported_by_id",
+    "reported_record_id",
+    "created_at",
+    "updated_at",
+)
+
+
+class EntryRows:
+    """Entry and topic rows for matched records, built as plain tuples for bulk insert."""
+
+    def __init__(self, organization: Organization, stamp) -> None:
+        self.organization = organization
+        self.stamp = stamp
+        self.pending: list[tuple[int, int, Completion]] = []
+
+    def add(self, record_id: int, clinician_id: int, c: Completion) -> None:
+        self.pending.append((record_id, clinician_id, c))
+
+    def write(self) -> list[tuple]:
+        """Insert them; returns (id, clinician, date, type, credits, title) per entry, what
+        linking to self-reports needs, without reading them back."""
+        count = sum(len(c.credits) for _, _, c in self.pending)
+        ids = ordered_uuids(count)
+        rows, topics, made = [], [], []
+        org_id, org_name, stamp = self.organization.pk, self.organization.name, self.stamp
+        position = 0
+        for record_id, clinician_id, c in self.pending:
+            source = Source.CC_ACTIVITY.value if c.component else Source.ORGANIZATION.value
+            start = c.start.isoformat() if c.start else None
+            end = c.end.isoformat() if c.end else None
+            completed = c.completed_on.isoformat()
+            specialty = c.specialty_related or "specialty" in c.topics
+            provider = c.provider or org_name
+            for credit_type, amount in c.credits:
+                entry_id = ids[position]
+                position += 1
+                rows.append(
+                    (
+                        entry_id,
+                        clinician_id,
+                        c.title,
+                        provider,
+                        c.accreditor,
+                        c.kind,
+                        start,
+                        end,
+                        completed,
+                        credit_type,
+                        str(amount),
+                        specialty,
+                        "",
+                        source,
+                        org_id,
+                        record_id,
+                        stamp,
+                        stamp,
+                    )
+                )
+                for topic in c.topics:
+                    topics.append((entry_id, topic))
+                made.append((entry_id, clinician_id, c.completed_on, credit_type, amount, c.title))
+        insert_rows(CreditEntry, ENTRY_COLUMNS, rows)
+        insert_rows(EntryTopic, ("entry_id", "topic"), topics)
+        self.pending.clear()
+        return made
+
+
+def write_batch(ctx: Context, rows: list[RawRow | BadRow]) -> list[Outcome]:
+    """Write one batch; the caller holds the transaction. Returns one outcome per row."""
+    outcomes: list[Outcome] = []
+    good: list[RawRow] = []
+    last_seen: dict[str, int] = {}
+    for row in rows:
+        if isinstance(row, BadRow):
+            outcomes.append(Outcome(row.number, row.key, Status.INVALID, "", row.problems))
+        else:
+            good.append(row)
+            last_seen[row.values[0]] = row.number
+    stored = _stored(ctx.organization.pk, list(last_seen))
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    changed: list[tuple[RawRow, int, Completion, Stored]] = []
+    fresh: list[tuple[RawRow, int, Completion]] = []
+    for row in good:
+        key = row.values[0]
+        if key and last_seen[key] != row.number:
+            problem = Problem("record_id", f"sent again at row {last_seen[key]}; that row is kept")
+            outcomes.append(Outcome(row.number, key, Status.INVALID, "", (problem,)))
+            continue
+        fingerprint = row.fingerprint()
+        previous = stored.get(key)
+        if previous is not None and previous.fingerprint == fingerprint:
+            outcomes.append(Outcome(row.number, key, Status.UNCHANGED, previous.state))
+            continue
+        checked = validate(row, ctx.known_boards, ctx.today)
+        if isinstance(checked, list):
+            outcomes.append(Outcome(row.number, key, Status.INVALID, "", tuple(checked)))
+            continue
+        problems = ctx.agreement_problems(checked)
+        if problems:
+            outcomes.append(Outcome(row.number, key, Status.INVALID, "", tuple(problems)))
+            continue
+        if previous is None:
+            if checked.withdrawn:
+                problem = Problem("status", "withdrawn, but this record was never reported")
+                outcomes.append(Outcome(row.number, key, Status.INVALID, "", (problem,)))
+            else:
+                fresh.append((row, fingerprint, checked))
+        else:
+            changed.append((row, fingerprint, checked, previous))
+    if fresh:
+        ctx.directory.prime(c for _, _, c in fresh)
+        outcomes.extend(_insert(ctx, fresh, stamp))
+    for row, fingerprint, completion, previous in changed:
+        outcomes.append(_change(ctx, row, fingerprint, completion, previous, now))
+    outcomes.sort(key=lambda outcome: outcome.number)
+    return outcomes
+
+
+def _insert(ctx: Context, fresh: list[tuple[RawRow, int, Completion]], stamp) -> list[Outcome]:
+    ids = allocate_ids(ReportedRecord, len(fresh))
+    org_id = ctx.organization.pk
+    submission_id = ctx.submission.pk if ctx.submission else None
+    entries = EntryRows(ctx.organization, stamp)
+    records, outcomes = [], []
+    match = ctx.directory.match
+    for (row, fingerprint, c), record_id in zip(fresh, ids, strict=True):
+        found = match(c)
+        records.append(
+            (
+                record_id,
+                org_id,
+                c.key,
+                fingerprint,
+                found.state,
+                found.clinician_id,
+                found.by,
+                submission_id,
+                c.learner[:200],
+                c.title,
+                c.completed_on.isoformat(),
+                c.payload(),
+                *_waiting_keys(c, found),
+                stamp,
+                stamp,
+            )
+        )
+        if found.clinician_id is not None:
+            entries.add(record_id, found.clinician_id, c)
+        outcomes.append(Outcome(row.number, c.key, Status.CREATED, found.state))
+    insert_rows(ReportedRecord, RECORD_COLUMNS, records)
+    new_entries = entries.write() if entries.pending else []
+    if new_entries:
+        link_self_reports(new_entries)
+    return outcomes
+
+
+# --- changes to stored records (rare: each is handled on its own) -------------------
+
+
+def _change(
+    ctx: Context, row: RawRow, fingerprint: int, c: Completion, previous: Stored, now
+) -> Outcome:
+    record = ReportedRecord.objects.get(pk=previous.id)
+    if c.withdrawn:
+        if record.state == RecordState.WITHDRAWN:
+            record.fingerprint = fingerprint
+            record.save(update_fields=["fingerprint"])
+            return Outcome(row.number, c.key, Status.UNCHANGED, record.state)
+        withdraw(record, ctx.actor, fingerprint=fingerprint)
+        return Outcome(row.number, c.key, Status.WITHDRAWN, RecordState.WITHDRAWN)
+    if record.state == RecordState.WITHDRAWN:
+        problem = Problem(
+            "status",
+            f"this record was withdrawn on {record.withdrawn_at:%Y-%m-%d}; send it under a "
+            "new record id to report it again",
+        )
+        return Outcome(row.number, c.key, Status.INVALID, "", (problem,))
+    if record.payload == c.payload():
+        record.fingerprint = fingerprint
+        record.save(update_fields=["fingerprint"])
+        return Outcome(row.number, c.key, Status.UNCHANGED, record.state)
+    apply_change(ctx, record, c, fingerprint, now)
+    return Outcome(row.number, c.key, Status.UPDATED, record.state)
+
+
+def apply_change(ctx: Context, record: ReportedRecord, c: Completion, fingerprint: int, now):
+    """Store a corrected record and bring its entries in line, keeping their history."""
+    record.fingerprint = fingerprint
+    record.payload = c.payload()
+    record.learner = c.learner[:200]
+    record.activity_title = c.title
+    record.completed_on = c.completed_on
+    record.updated_at = now
+    if ctx.submission is not None:
+        record.submission = ctx.submission
+    if record.state != RecordState.MATCHED:
+        ctx.directory.prime([c])
+        found = ctx.directory.match(c)
+        record.state, record.clinician_id, record.matched_by = (
+            found.state,
+            found.clinician_id,
+            found.by,
+        )
+        record.npi, record.board_key, record.license_key, record.name_key = _waiting_keys(c, found)
+    record.save()
+    if record.state == RecordState.MATCHED:
+        sync_entries(record, c, ctx.actor, now)
+
+
+def _entry_values(record: ReportedRecord, c: Completion, credit_type: str, amount: Decimal):
+    return {
+        "title": c.title,
+        "provider": c.provider or record.organization.name,
+        "accreditor": c.accreditor,
+        "activity_kind": c.kind,
+        "start_date": c.start,
+        "end_date": c.end,
+        "completed_on": c.completed_on,
+        "credit_type": credit_type,
+        "credits": amount,
+        "specialty_related": c.specialty_related or "specialty" in c.topics,
+        "source": Source.CC_ACTIVITY if c.component else Source.ORGANIZATION,
+    }
+
+
+def sync_entries(record: ReportedRecord, c: Completion, actor, now) -> None:
+    """Make the record's live entries say what the record says, one per credit type."""
+    live = {
+        entry.credit_type: entry
+        for entry in record.entries.filter(deleted_at__isnull=True).prefetch_related("topic_links")
+    }
+    wanted = dict(c.credits)
+    created = []
+    for credit_type, amount in wanted.items():
+        values = _entry_values(record, c, credit_type, amount)
+        entry = live.get(credit_type)
+        if entry is None:
+            entry = CreditEntry.objects.create(
+                clinician_id=record.clinician_id,
+                reported_by_id=record.organization_id,
+                reported_record=record,
+                **values,
+            )
+            EntryTopic.objects.bulk_create([EntryTopic(entry=entry, topic=t) for t in c.topics])
+            created.append(
+                (entry.pk, entry.clinician_id, c.completed_on, credit_type, amount, c.title)
+            )
+            _revise(entry, actor, RevisionAction.CREATED, {})
+            continue
+        changes = {
+            name: [plain(getattr(entry, name)), plain(value)]
+            for name, value in values.items()
+            if getattr(entry, name) != value
+        }
+        topics_before = sorted(link.topic for link in entry.topic_links.all())
+        if topics_before != list(c.topics):
+            changes["topics"] = [topics_before, list(c.topics)]
+            entry.topic_links.all().delete()
+            EntryTopic.objects.bulk_create([EntryTopic(entry=entry, topic=t) for t in c.topics])
+        if changes:
+            for name, value in values.items():
+                setattr(entry, name, value)
+            entry.save()
+            _revise(entry, actor, RevisionAction.UPDATED, changes)
+    for credit_type, entry in live.items():
+        if credit_type not in wanted:
+            _retire(entry, actor, now)
+    if created:
+        link_self_reports(created)
+
+
+def _revise(entry: CreditEntry, actor, action: str, changes: dict) -> None:
+    EntryRevision.objects.create(entry=entry, actor=actor, action=action, changes=changes)
+
+
+def _retire(entry: CreditEntry, actor, now) -> None:
+    entry.deleted_at = now
+    entry.save(update_fields=["deleted_at", "updated_at"])
+    # The clinician's own report of the same activity counts again.
+    CreditEntry.objects.filter(reported_as=entry).update(reported_as=None)
+    _revise(entry, actor, RevisionAction.DELETED, {})
+
+
+def withdraw(record: ReportedRecord, actor, fingerprint: int | None = None) -> None:
+    """Take the record out of every total; its entries and their history stay."""
+    now = timezone.now()
+    record.state = RecordState.WITHDRAWN
+    record.withdrawn_at = now
+    record.updated_at = now
+    record.npi = record.board_key = record.license_key = record.name_key = None
+    if fingerprint is not None:
+        record.fingerprint = fingerprint
+    record.save()
+    for entry in record.entries.filter(deleted_at__isnull=True):
+        _retire(entry, actor, now)
+
+
+# --- attaching later, and linking the clinician's own reports -------------------------
+
+
+# A self-report is the same activity when the clinician, the completion date and the
+# credit type agree, the credits differ by at most this much, and the titles are alike.
+CREDIT_TOLERANCE = Decimal("0.5")
+TITLE_LIKENESS = 0.6
+
+
+def _words(title: str) -> set[str]:
+    return {word for word in "".join(ch.lower() if ch.isalnum() else " " for ch in title).split()}
+
+
+def alike(first: str, second: str) -> bool:
+    """Titles share most of their words (Jaccard), which survives re-typing and reordering."""
+    a, b = _words(first), _words(second)
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= TITLE_LIKENESS
+
+
+def link_self_reports(reported: list[tuple]) -> int:
+    """Link each clinician's own entry for the same activity to the new reported entry,
+    so it counts once. `reported` holds (id, clinician, date, type, credits, title) per
+    new reported entry. Returns how many were linked."""
+    if not reported:
+        return 0
+    clinicians = sorted({row[1] for row in reported})
+    candidates: dict[tuple, list[tuple]] = defaultdict(list)
+    for start in range(0, len(clinicians), CHUNK):
+        for entry_id, clinician_id, completed_on, credit_type, credits, title in _own_entries(
+            clinicians[start : start + CHUNK]
+        ):
+            candidates[(clinician_id, completed_on, credit_type)].append((entry_id, credits, title))
+    if not candidates:
+        return 0
+    links: dict = {}
+    for entry_id, clinician_id, completed_on, credit_type, credits, title in reported:
+        for own_id, own_credits, own_title in candidates.get(
+            (clinician_id, completed_on, credit_type), ()
+        ):
+            if own_id in links:
+                continue
+            if abs(own_credits - credits) <= CREDIT_TOLERANCE and alike(own_title, title):
+                links[own_id] = entry_id
+                break
+    for own_id, entry_id in links.items():
+        CreditEntry.objects.filter(pk=own_id).update(reported_as_id=entry_id)
+    return len(links)
+
+
+def _own_entries(clinician_ids: list[int]) -> list[tuple]:
+    """The clinicians' own live, unlinked entries. Raw SQL with the sources written out,
+    so both databases use the partial index `own_entries` (a bound parameter would not
+    prove the index's condition to SQLite's planner)."""
+    sources = ", ".join(f"'{source}'" for source in OWN_SOURCES)
+    marks = ", ".join(["%s"] * len(clinician_ids))
+    sql = (
+        "SELECT id, clinician_id, completed_on, credit_type, credits, title "
+        f"FROM ledger_creditentry WHERE source IN ({sources}) AND clinician_id IN ({marks}) "
+        "AND deleted_at IS NULL AND reported_as_id IS NULL"
+    )
+    convert = {
+        "id": CreditEntry._meta.get_field("id"),
+        "completed_on": CreditEntry._meta.get_field("completed_on"),
+        "credits": CreditEntry._meta.get_field("credits"),
+    }
+    rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, clinician_ids)
+        for entry_id, clinician_id, completed_on, credit_type, credits, title in cursor:
+            rows.append(
+                (
+                    convert["id"].to_python(entry_id),
+                    clinician_id,
+                    convert["completed_on"].to_python(completed_on),
+                    credit_type,
+                    convert["credits"].to_python(credits),
+                    title,
+                )
+            )
+    return rows
+
+
+def waiting_for(user: User) -> list[ReportedRecord]:
+    """Waiting records that one of this clinician's identifiers might match."""
+    keys = clinician_keys(user)
+    condition = Q()
+    if keys[matching.NPI]:
+        condition |= Q(npi__in=keys[matching.NPI])
+    if keys[matching.BOARD]:
+        condition |= Q(board_key__in=keys[matching.BOARD])
+    if keys[matching.LICENSE]:
+        condition |= Q(license_key__in=keys[matching.LICENSE])
+    if keys[matching.NAME]:
+        condition |= Q(name_key__in=keys[matching.NAME])
+    if not condition:
+        return []
+    return list(
+        ReportedRecord.objects.filter(
+            condition, state__in=(RecordState.UNMATCHED, RecordState.AMBIGUOUS)
+        ).select_related("organization")
+    )
+
+
+def clinician_keys(user: User) -> dict[str, list[str]]:
+    keys: dict[str, list[str]] = {kind: [] for kind in matching.PRIORITY}
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.npi:
+        keys[matching.NPI].append(profile.npi)
+    for code, number in user.certifications.values_list("board__code", "board_id_number"):
+        if number:
+            keys[matching.BOARD].append(matching.board_key(code, number))
+    for state, number in user.licenses.values_list("state", "number"):
+        keys[matching.LICENSE].append(matching.license_key(state, number))
+    if profile is not None and profile.birth_month and profile.birth_day:
+        if user.first_name and user.last_name:
+            keys[matching.NAME].append(
+                matching.name_key(
+                    user.first_name, user.last_name, profile.birth_month, profile.birth_day
+                )
+            )
+    return keys
+
+
+def attach_waiting(user: User) -> int:
+    """Match again the waiting records this clinician's identifiers might be; attach the
+    ones that now match exactly one clinician. Returns how many were attached."""
+    records = waiting_for(user)
+    if not records:
+        return 0
+    directory = Directory()
+    completions = [from_payload(record.payload) for record in records]
+    directory.prime(completions)
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    attached = 0
+    for record, completion in zip(records, completions, strict=True):
+        found = directory.match(completion)
+        if found.state == record.state and found.clinician_id is None:
+            continue
+        record.state, record.clinician_id, record.matched_by = (
+            found.state,
+            found.clinician_id,
+            found.by,
+        )
+        record.npi, record.board_key, record.license_key, record.name_key = _waiting_keys(
+            completion, found
+        )
+        record.save()
+        if found.clinician_id is not None:
+            rows = EntryRows(record.organization, stamp)
+            rows.add(record.pk, found.clinician_id, completion)
+            link_self_reports(rows.write())
+            attached += 1
+    return attached

@@ -1,0 +1,299 @@
+"""Import jobs: a submission's file read in batches, each committed with its checkpoint.
+
+Crash safety: a batch, its row errors, the counts and the checkpoint (`rows_done`) are
+one transaction. A job killed at any moment leaves whole batches only; started again it
+skips the rows before the checkpoint and goes on, so it ends with the counts and the
+ledger an uninterrupted run would have. A stale worker cannot write after a restart:
+each start takes a new `attempt`, and a batch commits only while its attempt is current.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from cmeledger.accounts.models import Organization, User
+from cmeledger.reporting.formats import FileRejected, Reader, open_reader
+from cmeledger.reporting.intake import Context, NoAgreement, Outcome, Status, write_batch
+from cmeledger.reporting.models import (
+    Channel,
+    RecordState,
+    RowError,
+    Submission,
+    SubmissionStatus,
+)
+from cmeledger.reporting.records import BadRow, RawRow
+
+Progress = Callable[[Submission], None]
+
+
+class Superseded(Exception):
+    """A newer attempt of the same job has started; this one stops without writing."""
+
+
+class SubmissionTooLarge(Exception):
+    pass
+
+
+def check_size(size: int) -> None:
+    limit = settings.REPORTING_MAX_FILE_BYTES
+    if size > limit:
+        raise SubmissionTooLarge(
+            f"The file is {size / 1_048_576:.1f} MB; files may be at most "
+            f"{limit // 1_048_576} MB. Split it into several files."
+        )
+
+
+def submit_file(
+    organization: Organization,
+    upload: File,
+    *,
+    user: User | None,
+    channel: str = Channel.UPLOAD,
+    format: str = "auto",
+    encoding: str = "",
+    enqueue: bool = True,
+) -> Submission:
+    """Store an uploaded file as a queued submission and start its job after commit."""
+    check_size(upload.size)
+    submission = Submission.objects.create(
+        organization=organization,
+        submitted_by=user,
+        channel=channel,
+        format="" if format == "auto" else format,
+        encoding=encoding,
+        original_name=(upload.name or "upload")[-255:],
+        size=upload.size,
+    )
+    submission.file.save(f"{submission.pk}.upload", upload, save=False)
+    submission.save(update_fields=["file"])
+    if enqueue:
+        transaction.on_commit(lambda: start(submission))
+    return submission
+
+
+def start(submission: Submission) -> None:
+    from cmeledger.reporting.tasks import import_submission
+
+    attempt = _next_attempt(submission)
+    import_submission.enqueue(submission.pk, attempt)
+
+
+def _next_attempt(submission: Submission) -> int:
+    Submission.objects.filter(pk=submission.pk).update(attempt=F("attempt") + 1)
+    submission.refresh_from_db(fields=["attempt"])
+    return submission.attempt
+
+
+def resume_stalled(older_than: timedelta | None = None) -> list[int]:
+    """Start again every unfinished job whose worker has gone quiet (or all unfinished
+    jobs when `older_than` is None, as `serve` does before its one worker starts)."""
+    unfinished = Submission.objects.filter(
+        status__in=(SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)
+    ).exclude(file="")
+    if older_than is not None:
+        cutoff = timezone.now() - older_than
+        unfinished = unfinished.filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, submitted_at__lt=cutoff)
+        )
+    restarted = []
+    for submission in unfinished:
+        start(submission)
+        restarted.append(submission.pk)
+    return restarted
+
+
+def cancel(submission: Submission) -> None:
+    """Ask the job to stop after its current batch; what was written stays."""
+    if submission.is_finished:
+        return
+    Submission.objects.filter(pk=submission.pk).update(cancel_requested=True)
+    Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.QUEUED).update(
+        status=SubmissionStatus.CANCELLED, finished_at=timezone.now()
+    )
+
+
+@contextmanager
+def _opened(submission: Submission, path: Path | None) -> Iterator[BinaryIO]:
+    if path is not None:
+        with open(path, "rb") as handle:
+            yield handle
+    else:
+        with submission.file.open("rb") as handle:
+            yield handle
+
+
+def _batches(reader: Reader, skip_through: int, size: int) -> Iterator[list[RawRow | BadRow]]:
+    batch: list[RawRow | BadRow] = []
+    for row in reader.rows:
+        if row.number <= skip_through:
+            continue
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _tally(outcomes: list[Outcome]) -> dict[str, int]:
+    counts = dict.fromkeys(
+        ("created", "updated", "unchanged", "withdrawn", "invalid", "matched", "waiting"), 0
+    )
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+        if outcome.status in (Status.CREATED, Status.UPDATED):
+            if outcome.state == RecordState.MATCHED:
+                counts["matched"] += 1
+            elif outcome.state in (RecordState.UNMATCHED, RecordState.AMBIGUOUS):
+                counts["waiting"] += 1
+    return counts
+
+
+def error_rows(submission: Submission, reader: Reader, outcomes: list[Outcome]) -> list[RowError]:
+    return [
+        RowError(
+            submission=submission,
+            row=outcome.number,
+            record_key=outcome.key[:100],
+            field=reader.label(problem.field)[:60],
+            message=problem.message[:500],
+        )
+        for outcome in outcomes
+        if outcome.status == Status.INVALID
+        for problem in outcome.problems
+    ]
+
+
+def _commit(
+    submission: Submission,
+    attempt: int,
+    ctx: Context,
+    reader: Reader,
+    batch: list[RawRow | BadRow],
+) -> None:
+    with transaction.atomic():
+        outcomes = write_batch(ctx, batch)
+        RowError.objects.bulk_create(error_rows(submission, reader, outcomes), batch_size=500)
+        counts = _tally(outcomes)
+        landed = Submission.objects.filter(pk=submission.pk, attempt=attempt).update(
+            rows_done=batch[-1].number,
+            bytes_done=max(batch[-1].end, submission.bytes_done),
+            heartbeat_at=timezone.now(),
+            **{name: F(name) + value for name, value in counts.items() if value},
+        )
+        if not landed:
+            raise Superseded
+    submission.refresh_from_db()
+
+
+def run(
+    submission: Submission,
+    attempt: int | None = None,
+    *,
+    path: Path | None = None,
+    progress: Progress | None = None,
+) -> Submission:
+    """Read the submission's file to the end (or from its checkpoint) and finish it."""
+    if attempt is None:
+        attempt = _next_attempt(submission)
+    submission.refresh_from_db()
+    if submission.is_finished:
+        return submission
+    if submission.cancel_requested:
+        return _finish(submission, attempt, SubmissionStatus.CANCELLED, "Cancelled.")
+    claimed = Submission.objects.filter(pk=submission.pk, attempt=attempt).update(
+        status=SubmissionStatus.RUNNING,
+        started_at=submission.started_at or timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    if not claimed:
+        return submission
+    submission.refresh_from_db()
+    try:
+        ctx = Context.of(submission.organization, submission, submission.submitted_by)
+        with _opened(submission, path) as handle:
+            reader = open_reader(handle, submission.format or "auto", submission.encoding)
+            Submission.objects.filter(pk=submission.pk).update(
+                format=reader.format, encoding=reader.encoding
+            )
+            for batch in _batches(reader, submission.rows_done, settings.REPORTING_BATCH_ROWS):
+                _commit(submission, attempt, ctx, reader, batch)
+                if progress is not None:
+                    progress(submission)
+                submission.refresh_from_db(fields=["cancel_requested"])
+                if submission.cancel_requested:
+                    return _finish(submission, attempt, SubmissionStatus.CANCELLED, "Cancelled.")
+    except Superseded:
+        submission.refresh_from_db()
+        return submission
+    except (FileRejected, NoAgreement) as error:
+        return _finish(submission, attempt, SubmissionStatus.FAILED, str(error))
+    return _finish(submission, attempt, SubmissionStatus.DONE, "")
+
+
+def _finish(submission: Submission, attempt: int, status: str, message: str) -> Submission:
+    Submission.objects.filter(pk=submission.pk, attempt=attempt).update(
+        status=status,
+        message=message,
+        finished_at=timezone.now(),
+        bytes_done=F("size") if status == SubmissionStatus.DONE else F("bytes_done"),
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+def import_path(
+    organization: Organization,
+    path: Path,
+    *,
+    user: User | None = None,
+    format: str = "auto",
+    encoding: str = "",
+    progress: Progress | None = None,
+) -> Submission:
+    """`cmeledger reporting import`: read a local file in this process, in batches."""
+    size = path.stat().st_size
+    check_size(size)
+    submission = Submission.objects.create(
+        organization=organization,
+        submitted_by=user,
+        channel=Channel.CLI,
+        format="" if format == "auto" else format,
+        encoding=encoding,
+        original_name=path.name[-255:],
+        size=size,
+    )
+    return run(submission, path=path, progress=progress)
+
+
+def result_csv(submission: Submission) -> Iterator[str]:
+    """The rejected rows as CSV (row, record_id, field, message), streamed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(["row", "record_id", "field", "message"])
+    yield flush()
+    rows = submission.errors.order_by("row", "id").values_list(
+        "row", "record_key", "field", "message"
+    )
+    for row in rows.iterator(chunk_size=2000):
+        writer.writerow(row)
+        yield flush()
