@@ -33,6 +33,14 @@ class Command(BaseCommand):
             "--access-logfile", "-", "--graceful-timeout", "10",
         ]  # fmt: skip
         worker = [sys.executable, "-m", "cmeledger", "db_worker", "--no-reload", "--interval", "1"]
+        if not no_worker:
+            # This command's worker is the only one: any job left running was cut off
+            # when the last one stopped, and resumes from its checkpoint.
+            from cmeledger.reporting.jobs import resume_stalled
+
+            resumed = resume_stalled()
+            if resumed:
+                self.stdout.write(f"Resuming {len(resumed)} unfinished import job(s).")
         processes = [subprocess.Popen(web)]
         if not no_worker:
             processes.append(subprocess.Popen(worker))
