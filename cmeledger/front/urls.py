@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cmeledger.front import certificate_views, planner_views, requirement_views, views
+from cmeledger.front import (
+    certificate_views,
+    correction_views,
+    organization_views,
+    planner_views,
+    requirement_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -9,6 +16,11 @@ urlpatterns = [
     path("entries/deleted/", views.entries_deleted, name="entries-deleted"),
     path("entries/<uuid:pk>/", views.entry_detail, name="entry-detail"),
     path("entries/<uuid:pk>/edit/", views.entry_edit, name="entry-edit"),
+    path(
+        "entries/<uuid:pk>/correction/",
+        correction_views.entry_correction,
+        name="entry-correction",
+    ),
     path("entries/<uuid:pk>/delete/", views.entry_delete, name="entry-delete"),
     path("entries/<uuid:pk>/restore/", views.entry_restore, name="entry-restore"),
     path("entries/<uuid:pk>/attach/", views.entry_attach, name="entry-attach"),
@@ -50,4 +62,68 @@ urlpatterns = [
     ),
     path("requirements/sets/", requirement_views.sets_page, name="sets"),
     path("requirements/sets/new/", requirement_views.set_upload, name="set-upload"),
+    path("organization/", organization_views.overview, name="organization"),
+    path(
+        "organization/submissions/",
+        organization_views.submissions,
+        name="organization-submissions",
+    ),
+    path(
+        "organization/submissions/new/",
+        organization_views.submission_new,
+        name="organization-submission-new",
+    ),
+    path(
+        "organization/submissions/<int:pk>/",
+        organization_views.submission_detail,
+        name="organization-submission",
+    ),
+    path(
+        "organization/submissions/<int:pk>/progress/",
+        organization_views.submission_progress,
+        name="organization-submission-progress",
+    ),
+    path(
+        "organization/submissions/<int:pk>/errors.csv",
+        organization_views.submission_errors,
+        name="organization-submission-errors",
+    ),
+    path(
+        "organization/submissions/<int:pk>/cancel/",
+        organization_views.submission_cancel,
+        name="organization-submission-cancel",
+    ),
+    path("organization/records/", organization_views.records, name="organization-records"),
+    path(
+        "organization/records/<int:pk>/",
+        organization_views.record_detail,
+        name="organization-record",
+    ),
+    path(
+        "organization/records/<int:pk>/correct/",
+        organization_views.record_correct,
+        name="organization-record-correct",
+    ),
+    path(
+        "organization/records/<int:pk>/withdraw/",
+        organization_views.record_withdraw,
+        name="organization-record-withdraw",
+    ),
+    path(
+        "organization/corrections/",
+        organization_views.corrections,
+        name="organization-corrections",
+    ),
+    path(
+        "organization/corrections/<int:pk>/decline/",
+        organization_views.correction_decline,
+        name="organization-correction-decline",
+    ),
+    path("organization/tokens/", organization_views.tokens, name="organization-tokens"),
+    path(
+        "organization/tokens/<int:pk>/revoke/",
+        organization_views.token_revoke,
+        name="organization-token-revoke",
+    ),
+    path("organization/members/", organization_views.members, name="organization-members"),
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmeledger.front.correction_views import entry_corrections
 from cmeledger.front.decorators import clinician_required
 from cmeledger.front.forms import CARRIED_FIELDS, AttachForm, EntryFilterForm, EntryForm
 from cmeledger.ledger import services
@@ -155,6 +156,7 @@ def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         .exists(),
         "history": _history(request, entry),
         "standing": _entry_standing(request, entry),
+        **entry_corrections(request.user, entry),
     }
     return render(request, "front/entry_detail.html", context)
 
