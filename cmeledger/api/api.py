@@ -16,10 +16,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from cmeledger.api.auth import NotAClinician
-from cmeledger.api.routers import certificates, enrollments, entries, me, progress
+from cmeledger.api.auth import NotAClinician, NotAnOrganizationMember
+from cmeledger.api.routers import certificates, enrollments, entries, me, progress, reports
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.services import EntryLocked
+from cmeledger.reporting.intake import NoAgreement
+from cmeledger.reporting.jobs import SubmissionTooLarge
+from cmeledger.reporting.services import NotYours, Refused
 from cmeledger.requirements.choices import AlreadyFollowing, NoSuchEnrollment
 
 
@@ -62,7 +65,10 @@ _unknown_path.csrf_exempt = True  # type: ignore[attr-defined]
 api = LedgerAPI(
     title="CME Ledger API",
     version="1",
-    description="A clinician's credit ledger and certificates. See docs/api.md.",
+    description=(
+        "A clinician's credit ledger and certificates, and completion reporting for "
+        "organizations. See docs/api.md."
+    ),
     urls_namespace="api",
 )
 api.add_router("", me.router)
@@ -70,6 +76,7 @@ api.add_router("", entries.router)
 api.add_router("", certificates.router)
 api.add_router("", progress.router)
 api.add_router("", enrollments.router)
+api.add_router("", reports.router)
 
 # Where ninja found the value, and the name of the schema argument it went into; people
 # want just the field.
@@ -118,6 +125,11 @@ api.add_exception_handler(NotAClinician, _error(403))
 api.add_exception_handler(EntryLocked, _error(409))
 api.add_exception_handler(AlreadyFollowing, _error(409))
 api.add_exception_handler(NoSuchEnrollment, _error(404))
+api.add_exception_handler(NotAnOrganizationMember, _error(403))
+api.add_exception_handler(NoAgreement, _error(403))
+api.add_exception_handler(NotYours, _error(404))
+api.add_exception_handler(Refused, _error(400))
+api.add_exception_handler(SubmissionTooLarge, _error(413))
 
 
 @api.exception_handler(Http404)
@@ -125,9 +137,17 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"error": "Not found."}, status=404)
 
 
+REPORTS_PREFIX = "/api/v1/reports/"
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = "Sign in, or send a personal API token as `Authorization: Bearer cme_...`."
+    if request.path.startswith(REPORTS_PREFIX):
+        message = (
+            "Reporting needs an organization's API token as `Authorization: Bearer cme_...` "
+            "(personal tokens do not work here), or an organization member's session."
+        )
     return api.create_response(request, {"error": message}, status=401)
 
 

@@ -1,4 +1,5 @@
-"""Who may call the API: a logged-in browser session (with CSRF) or a personal token."""
+"""Who may call the API: a logged-in browser session (with CSRF) or a personal token;
+for reporting, an organization's token or an organization member's session."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ CSRF_FAILED = (
 
 class NotAClinician(Exception):
     """The caller is signed in, but the ledger belongs to clinicians."""
+
+
+class NotAnOrganizationMember(Exception):
+    """The caller is signed in, but reporting belongs to organizations."""
 
 
 def _checked(user: User, clinicians_only: bool) -> User:
@@ -72,3 +77,39 @@ def clinicians() -> list:
 
 def anyone_signed_in() -> list:
     return [TokenAuth(clinicians_only=False), BrowserSessionAuth(clinicians_only=False)]
+
+
+class OrganizationTokenAuth(HttpBearer):
+    """`Authorization: Bearer cme_...`: a token from the organization's API tokens page.
+    It acts for its organization; personal tokens are not accepted here."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = ApiToken.authenticate_organization(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.organization = found.organization  # type: ignore[attr-defined]
+        return found
+
+
+class OrganizationSessionAuth(BrowserSessionAuth):
+    """A signed-in member of a reporting organization, as in the organization portal."""
+
+    def __init__(self) -> None:
+        super().__init__(clinicians_only=False)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        if user.role != Role.ORGANIZATION or user.organization_id is None:
+            raise NotAnOrganizationMember(
+                "This endpoint is for reporting organizations; this account's role is "
+                f"{user.get_role_display().lower()}."
+            )
+        request.organization = user.organization  # type: ignore[attr-defined]
+        return user
+
+
+def organizations() -> list:
+    return [OrganizationTokenAuth(), OrganizationSessionAuth()]

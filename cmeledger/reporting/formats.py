@@ -279,9 +279,9 @@ def _pars_reader(stream: BinaryIO, encoding: str) -> Reader:
 
 
 def _json_reader(stream: BinaryIO, encoding: str) -> Reader:
-    from cmeledger.reporting.json_format import read_json
+    from cmeledger.reporting.json_format import LABELS, read_json
 
-    return Reader("json", encoding, read_json(stream, encoding))
+    return Reader("json", encoding, read_json(stream, encoding), dict(LABELS))
 
 
 def _medbiq_reader(stream: BinaryIO, encoding: str) -> Reader:

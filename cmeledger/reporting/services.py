@@ -138,6 +138,7 @@ def submit_batch(user: User, organization: Organization, rows: list[RawRow | Bad
     if len(rows) > MAX_BATCH:
         raise Refused(f"At most {MAX_BATCH:,} records per request; this one has {len(rows):,}.")
     from cmeledger.reporting.jobs import _tally
+    from cmeledger.reporting.json_format import LABELS
 
     with transaction.atomic():
         submission = Submission.objects.create(
@@ -156,7 +157,7 @@ def submit_batch(user: User, organization: Organization, rows: list[RawRow | Bad
                     submission=submission,
                     row=o.number,
                     record_key=o.key[:100],
-                    field=p.field[:60],
+                    field=LABELS.get(p.field, p.field)[:60],
                     message=p.message[:500],
                 )
                 for o in outcomes

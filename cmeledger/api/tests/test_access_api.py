@@ -219,5 +219,16 @@ def test_the_openapi_document_lists_every_path_and_the_docs_load(client):
         "/api/v1/progress",
         "/api/v1/enrollments",
         "/api/v1/enrollments/{enrollment_id}",
+        "/api/v1/reports/completions",
+        "/api/v1/reports/files",
+        "/api/v1/reports/jobs/{job_id}",
+        "/api/v1/reports/jobs/{job_id}/errors",
+        "/api/v1/reports/jobs/{job_id}/errors.csv",
+        "/api/v1/reports/jobs/{job_id}/cancel",
+        "/api/v1/reports/records",
+        "/api/v1/reports/records/{record_id}",
+        "/api/v1/reports/records/{record_id}/withdraw",
+        "/api/v1/reports/corrections",
+        "/api/v1/reports/corrections/{correction_id}/decline",
     }
     assert client.get("/api/v1/docs").status_code == 200
