@@ -259,14 +259,24 @@ def write_sample(
         return write_pars(generated, out)
     if format == "csv":
         return write_csv(generated, out)
+    written = 0
+
+    def records() -> Iterator[dict]:
+        nonlocal written
+        for row in generated:
+            written += 1
+            yield as_record(row)
+
     if format == "json":
         from cmeledger.reporting.json_format import write_json
 
-        return write_json((as_record(row) for row in generated), out)
+        write_json(records(), out)
+        return written
     if format == "medbiq":
         from cmeledger.reporting.medbiq import write_medbiq
 
-        return write_medbiq((as_record(row) for row in generated), out, org_slug)
+        write_medbiq(records(), out, org_slug)
+        return written
     raise ValueError(f"unknown format {format}")
 
 

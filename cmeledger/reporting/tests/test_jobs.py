@@ -221,3 +221,18 @@ def test_the_cli_names_an_unknown_organization_or_file(db, tmp_path):
     sample.ensure_organization("real")
     with pytest.raises(CommandError, match="No such file"):
         call_command("reporting", "import", str(tmp_path / "x.csv"), "--org", "real")
+
+
+@pytest.mark.parametrize("format", ["json", "medbiq", "csv"])
+def test_every_sample_format_imports_with_the_same_outcome(db, board, tmp_path, capsys, format):
+    path = tmp_path / f"sample.{format}"
+    call_command(
+        "reporting", "sample", "--org", "fmt-org", "--rows", "120", "--clinicians", "12",
+        "--output", str(path), "--format", format, "--create",
+    )  # fmt: skip
+    assert "Wrote 120" in capsys.readouterr().out
+    organization = sample.ensure_organization("fmt-org")
+    submission = jobs.import_path(organization, path)
+    assert submission.format == format
+    assert submission.created + submission.invalid == 120
+    assert submission.matched > 100
