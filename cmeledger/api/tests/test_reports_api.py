@@ -523,7 +523,9 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 
 @pytest.fixture
 def _keep_the_test_connection():
-    """As in test_fuzz: plain WSGI calls would close the test's database connection."""
+    """As in test_fuzz: plain WSGI calls would close the test's database connection.
+    Requested after any fixture that uses Django's test client, which connects the
+    signal handlers again when its request ends."""
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     yield
@@ -532,7 +534,7 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def organization_token(reporter, carol, _keep_the_test_connection) -> str:
+def organization_token(reporter, carol) -> str:
     send(org_client(reporter), [record("R-1")])
     return services.issue_token(reporter, "fuzz")[1]
 
@@ -544,7 +546,9 @@ def organization_token(reporter, carol, _keep_the_test_connection) -> str:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_generated_reporting_requests_never_cause_a_server_error(case, organization_token):
+def test_generated_reporting_requests_never_cause_a_server_error(
+    case, organization_token, _keep_the_test_connection
+):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {organization_token}"},
         checks=[checks.not_a_server_error, checks.status_code_conformance],
