@@ -122,8 +122,10 @@ class CreditEntryQuerySet(models.QuerySet["CreditEntry"]):
 class CreditEntry(models.Model):
     # UUIDs so an entry keeps its identity across exports and installs.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: the (clinician, completed_on) index below serves every lookup
+    # by clinician, and each index is paid for on every row a partner import writes.
     clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries", db_index=False
     )
     title = models.CharField("activity title", max_length=300)
     provider = models.CharField(max_length=200, blank=True)
@@ -225,7 +227,10 @@ class CreditEntry(models.Model):
 
 
 class EntryTopic(models.Model):
-    entry = models.ForeignKey(CreditEntry, on_delete=models.CASCADE, related_name="topic_links")
+    # The unique (entry, topic) index serves lookups by entry; no second index.
+    entry = models.ForeignKey(
+        CreditEntry, on_delete=models.CASCADE, related_name="topic_links", db_index=False
+    )
     topic = models.CharField(max_length=32, choices=Topic.choices)
 
     class Meta:

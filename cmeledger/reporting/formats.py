@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from cmeledger.reporting.records import EMPTY, FIELDS, INDEX, BadRow, Problem, RawRow
+import xxhash
+
+from cmeledger.reporting.records import FIELDS, INDEX, BadRow, Layout, Problem, RawRow
 
 FORMATS = ("csv", "pars", "json", "medbiq")
 SNIFF_BYTES = 65_536
@@ -204,16 +206,9 @@ def _delimited_rows(
         raise FileRejected(f"The header row cannot be read: {error}.") from None
     names = _header_map(header, columns, required, fold)
     width = len(names)
-    plain = [INDEX.get(name, -1) for name in names]
-    credit_at = names.index("credits") if "credits" in names else -1
-    type_at = names.index("credit_type") if "credit_type" in names else -1
-    moc_at = names.index("moc_points") if "moc_points" in names else -1
-    sa_at = names.index("sa_credits") if "sa_credits" in names else -1
-    kind_at = names.index("activity_kind") if "activity_kind" in names else -1
-    credits_slot = INDEX["credits"]
-    kind_slot = INDEX["activity_kind"]
-    return_row = RawRow
+    layout = _layout(names, default_credit_type, kind_codes)
     number = 1  # the header; data rows count from 2, as in a spreadsheet
+    tell = stream.tell
     while True:
         try:
             cells = next(reader)
@@ -221,37 +216,49 @@ def _delimited_rows(
             return
         except csv.Error as error:
             number += 1
-            yield BadRow(number, "", (Problem("row", f"cannot be read: {error}"),), stream.tell())
+            yield BadRow(number, "", (Problem("row", f"cannot be read: {error}"),), tell())
             continue
         number += 1
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue
         if len(cells) != width:
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
             yield BadRow(
                 number,
                 cells[0].strip()[:100],
                 (Problem("row", f"has {len(cells)} fields; the header has {width}"),),
-                stream.tell(),
+                tell(),
             )
             continue
-        values = list(EMPTY)
-        for position, cell in enumerate(cells):
-            slot = plain[position]
-            if slot >= 0:
-                values[slot] = cell.strip()
+        yield RawRow(number, None, tell(), cells=cells, layout=layout)
+
+
+def _layout(names: list[str], default_credit_type: str, kind_codes: dict[str, str]) -> Layout:
+    """Where each canonical field sits among the file's columns, and how the credit
+    columns combine into the canonical "type=amount;..." field."""
+    at = {name: position for position, name in enumerate(names)}
+    credit_at = at.get("credits", -1)
+    type_at = at.get("credit_type", -1)
+    moc_at = at.get("moc_points", -1)
+    sa_at = at.get("sa_credits", -1)
+    credits_slot, kind_slot = INDEX["credits"], INDEX["activity_kind"]
+    use_codes = "activity_kind" in at and bool(kind_codes)
+
+    def finish(values: list[str], cells: list[str]) -> None:
         parts = []
-        if credit_at >= 0 and cells[credit_at].strip():
+        if credit_at >= 0 and (amount := cells[credit_at].strip()):
             credit_type = cells[type_at].strip() if type_at >= 0 else ""
-            parts.append(f"{credit_type or default_credit_type}={cells[credit_at].strip()}")
-        if moc_at >= 0 and cells[moc_at].strip():
-            parts.append(f"moc-points={cells[moc_at].strip()}")
-        if sa_at >= 0 and cells[sa_at].strip():
-            parts.append(f"sa-cme={cells[sa_at].strip()}")
+            parts.append(f"{credit_type or default_credit_type}={amount}")
+        if moc_at >= 0 and (amount := cells[moc_at].strip()):
+            parts.append(f"moc-points={amount}")
+        if sa_at >= 0 and (amount := cells[sa_at].strip()):
+            parts.append(f"sa-cme={amount}")
         values[credits_slot] = ";".join(parts)
-        if kind_at >= 0 and kind_codes:
+        if use_codes:
             code = values[kind_slot]
             values[kind_slot] = kind_codes.get(code.upper(), code)
-        yield return_row(number, tuple(values), stream.tell())
+
+    seed = xxhash.xxh64_intdigest("\x1f".join(names).encode())
+    return Layout([at.get(name, -1) for name in FIELDS], len(names), finish, seed)
 
 
 def _csv_reader(stream: BinaryIO, encoding: str) -> Reader:

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+import xxhash
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -254,6 +255,30 @@ def _finish(submission: Submission, attempt: int, status: str, message: str) -> 
     return submission
 
 
+def file_digest(path: Path) -> str:
+    """xxh3-128 of the file's bytes: a few hundredths of a second for a large file."""
+    digest = xxhash.xxh3_128()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def interrupted_import(organization: Organization, path: Path) -> Submission | None:
+    """The unfinished `reporting import` of this very file (same bytes), if any."""
+    return (
+        Submission.objects.filter(
+            organization=organization,
+            channel=Channel.CLI,
+            size=path.stat().st_size,
+            digest=file_digest(path),
+            status__in=(SubmissionStatus.QUEUED, SubmissionStatus.RUNNING),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def import_path(
     organization: Organization,
     path: Path,
@@ -262,10 +287,18 @@ def import_path(
     format: str = "auto",
     encoding: str = "",
     progress: Progress | None = None,
+    continuing: Callable[[Submission], None] | None = None,
 ) -> Submission:
-    """`cmeledger reporting import`: read a local file in this process, in batches."""
+    """`cmeledger reporting import`: read a local file in this process, in batches. An
+    import of the same file that was interrupted (killed, power lost) is continued from
+    its checkpoint, and ends as an uninterrupted run would have; `continuing` hears of it."""
     size = path.stat().st_size
     check_size(size)
+    submission = interrupted_import(organization, path)
+    if submission is not None:
+        if continuing is not None:
+            continuing(submission)
+        return run(submission, path=path, progress=progress)
     submission = Submission.objects.create(
         organization=organization,
         submitted_by=user,
@@ -274,6 +307,7 @@ def import_path(
         encoding=encoding,
         original_name=path.name[-255:],
         size=size,
+        digest=file_digest(path),
     )
     return run(submission, path=path, progress=progress)
 

@@ -89,10 +89,13 @@ class Directory:
                 found.clear()
 
     def prime(self, completions: Iterable[Completion]) -> None:
+        self._prime_keys(keys_of(completion) for completion in completions)
+
+    def _prime_keys(self, all_keys: Iterable[dict[str, str]]) -> None:
         self._forget_if_full()
         wanted: dict[str, set[str]] = {kind: set() for kind in PRIORITY}
-        for completion in completions:
-            for kind, key in keys_of(completion).items():
+        for keys in all_keys:
+            for kind, key in keys.items():
                 if key not in self.known[kind]:
                     wanted[kind].add(key)
         for kind, lookup in (
@@ -170,10 +173,19 @@ class Directory:
         return found
 
     def match(self, completion: Completion) -> Match:
-        for kind, key in keys_of(completion).items():
+        return self._match(keys_of(completion))
+
+    def match_all(self, completions: list[Completion]) -> list[Match]:
+        """Match a batch: one round of lookups for all of it, each record's keys built once."""
+        all_keys = [keys_of(completion) for completion in completions]
+        self._prime_keys(all_keys)
+        return [self._match(keys) for keys in all_keys]
+
+    def _match(self, keys: dict[str, str]) -> Match:
+        for kind, key in keys.items():
             candidates = self.known[kind].get(key)
             if candidates is None:
-                self.prime([completion])
+                self._prime_keys([{kind: key}])
                 candidates = self.known[kind][key]
             if len(candidates) == 1:
                 return Match(candidates[0], "matched", kind)

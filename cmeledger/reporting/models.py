@@ -95,6 +95,9 @@ class Submission(models.Model):
     file = models.FileField(upload_to=submission_path, max_length=200, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     size = models.PositiveBigIntegerField(default=0)
+    # A local file's content hash (`reporting import`), so running the command again on
+    # the same file continues an interrupted import instead of starting a second one.
+    digest = models.CharField(max_length=32, blank=True)
     status = models.CharField(
         max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
     )

@@ -11,9 +11,13 @@ regular expressions, dates parsed by slicing.
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 import orjson
 import xxhash
@@ -76,22 +80,87 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _FOUR = Decimal(4)
 MAX_KEY = 100
 MAX_TITLE = 300
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
 class RawRow:
-    number: int  # the row as the reporter counts it (header = row 1 in CSV and tab files)
-    values: tuple[str, ...]  # FIELDS order
-    end: int = 0  # bytes of the file read when this row ended, for progress
+    """One row as read, before validation: its values are strings in `FIELDS` order.
+
+    A reader may hand over the file's own cells and a `Layout` instead of the values;
+    they are then put in order only when asked for. A re-sent file is mostly unchanged
+    rows, and those need only the record id and the fingerprint."""
+
+    __slots__ = ("number", "end", "key", "_values", "_cells", "_layout")
+
+    def __init__(
+        self,
+        number: int,  # the row as the reporter counts it (header = row 1 in CSV and tab files)
+        values: tuple[str, ...] | None = None,
+        end: int = 0,  # bytes of the file read when this row ended, for progress
+        *,
+        cells: list[str] | None = None,
+        layout: Layout | None = None,
+    ) -> None:
+        self.number = number
+        self.end = end
+        self._values = values
+        self._cells = cells
+        self._layout = layout
+        if values is not None:
+            self.key = values[0]
+        else:
+            assert cells is not None and layout is not None
+            self.key = layout.key_of(cells)
 
     @property
-    def key(self) -> str:
-        return self.values[0]
+    def values(self) -> tuple[str, ...]:
+        if self._values is None:
+            self._values = self._layout.values_of(self._cells)  # type: ignore[union-attr]
+        return self._values
 
     def fingerprint(self) -> int:
-        """64-bit hash of the raw values (signed, to fit a database bigint): a re-sent row
-        with the same fingerprint as the stored record is unchanged, without validating."""
-        return xxhash.xxh64_intdigest("\x1f".join(self.values).encode()) - (1 << 63)
+        """64-bit hash of the row as written (signed, to fit a database bigint): a re-sent
+        row with the same fingerprint as the stored record is unchanged, without
+        validating. A row read from cells hashes them with its layout as the seed, so the
+        same cells under other columns never look alike."""
+        if self._cells is not None:
+            text, seed = "\x1f".join(self._cells), self._layout.seed  # type: ignore[union-attr]
+        else:
+            text, seed = "\x1f".join(self.values), 0
+        return xxhash.xxh64_intdigest(text.encode(), seed) - (1 << 63)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawRow):
+            return NotImplemented
+        return (self.number, self.values, self.end) == (other.number, other.values, other.end)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RawRow({self.number}, {self.values!r}, {self.end})"
+
+
+class Layout:
+    """How one file's columns map onto `FIELDS`, for rows kept as the file's cells."""
+
+    __slots__ = ("_pick", "_key_at", "_finish", "seed")
+
+    def __init__(self, slots: list[int], width: int, finish, seed: int) -> None:
+        """`slots[i]` is the cell that holds FIELDS[i], or -1; `finish(values, cells)`
+        completes the list of stripped values (derived fields such as credits)."""
+        padded = [slot if slot >= 0 else width for slot in slots]  # `width` is a blank cell
+        self._pick = operator.itemgetter(*padded)
+        self._key_at = padded[0]
+        self._finish = finish
+        self.seed = seed
+
+    def key_of(self, cells: list[str]) -> str:
+        return cells[self._key_at].strip() if self._key_at < len(cells) else ""
+
+    def values_of(self, cells: list[str]) -> tuple[str, ...]:
+        values = [cell.strip() for cell in self._pick([*cells, ""])]
+        self._finish(values, cells)
+        return tuple(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +276,24 @@ class Completion:
         return orjson.dumps(data).decode()
 
 
+# A partner file repeats the same few thousand dates, credit strings and topic lists a
+# million times; remembering their parses takes validation's biggest costs off every row.
+# Only short texts are remembered, so a hostile file cannot fill memory with long ones.
+_REMEMBER = 16_384
+_SHORT = 80
+
+
+def _remembered(parse: Callable[[str], T]) -> Callable[[str], T]:
+    cached = functools.lru_cache(maxsize=_REMEMBER)(parse)
+
+    @functools.wraps(parse)
+    def parse_text(text: str) -> T:
+        return cached(text) if len(text) <= _SHORT else parse(text)
+
+    return parse_text
+
+
+@_remembered
 def parse_date(text: str) -> date | None:
     """YYYY-MM-DD or MM/DD/YYYY; None when it is neither."""
     try:
@@ -224,6 +311,7 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+@_remembered
 def _month_day(text: str) -> tuple[int, int] | None:
     month, _, day = text.partition("/")
     if not (month.isdigit() and day.isdigit() and len(month) <= 2 and len(day) <= 2):
@@ -235,6 +323,14 @@ def _month_day(text: str) -> tuple[int, int] | None:
 
 
 def parse_credits(text: str, problems: list[Problem]) -> tuple[tuple[str, Decimal], ...]:
+    credits, found_problems = _credits(text)
+    problems.extend(found_problems)
+    return credits
+
+
+@_remembered
+def _credits(text: str) -> tuple[tuple[tuple[str, Decimal], ...], tuple[Problem, ...]]:
+    problems: list[Problem] = []
     found: dict[str, Decimal] = {}
     for part in text.split(";"):
         if not part:
@@ -266,17 +362,24 @@ def parse_credits(text: str, problems: list[Problem]) -> tuple[tuple[str, Decima
             found[credit_type] = amount.quantize(Decimal("0.01"))
     if not found and not problems:
         problems.append(Problem("credits", "no credits: give at least one credit amount"))
-    return tuple(sorted(found.items()))
+    return tuple(sorted(found.items())), tuple(problems)
 
 
 def _topics(text: str, problems: list[Problem]) -> tuple[str, ...]:
     if not text:
         return ()
+    topics, problem = _topic_codes(text)
+    if problem is not None:
+        problems.append(problem)
+    return topics
+
+
+@_remembered
+def _topic_codes(text: str) -> tuple[tuple[str, ...], Problem | None]:
     codes = {code.strip() for code in text.split(";") if code.strip()}
     unknown = sorted(codes - _TOPICS)
-    if unknown:
-        problems.append(Problem("topics", f"unknown topic '{unknown[0][:40]}'"))
-    return tuple(sorted(codes & _TOPICS))
+    problem = Problem("topics", f"unknown topic '{unknown[0][:40]}'") if unknown else None
+    return tuple(sorted(codes & _TOPICS)), problem
 
 
 def _learner_problems(v: tuple[str, ...], boards: frozenset[str]) -> list[Problem]:

@@ -236,3 +236,54 @@ def test_every_sample_format_imports_with_the_same_outcome(db, board, tmp_path, 
     assert submission.format == format
     assert submission.created + submission.invalid == 120
     assert submission.matched > 100
+
+
+def test_the_same_cells_under_swapped_columns_are_an_update_not_unchanged(org, tmp_path):
+    """The fingerprint of a row read from cells is seeded by its columns: the same cells
+    with the name columns swapped say something else and must not be skipped."""
+    sample.create_clinicians(2)
+    header = "record_id,activity_title,completed_on,first_name,last_name,birth_date,credit_type,credits\n"
+    row = "R-9,Gait analysis,2025-02-03,Lee,Ann,03/07,ama-pra-1,1.5\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + row)
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text(header.replace("first_name,last_name", "last_name,first_name") + row)
+    assert jobs.import_path(org, first).created == 1
+    again = jobs.import_path(org, swapped)
+    assert (again.updated, again.unchanged) == (1, 0)
+    record = ReportedRecord.objects.get(record_key="R-9")
+    assert record.learner == "Ann Lee"
+
+
+def test_importing_the_file_again_continues_its_interrupted_import(org, partner_file, settings):
+    settings.REPORTING_BATCH_ROWS = 100
+    interrupted = Submission.objects.create(
+        organization=org,
+        channel="cli",
+        status=SubmissionStatus.RUNNING,
+        size=partner_file.stat().st_size,
+        digest=jobs.file_digest(partner_file),
+    )
+    heard = []
+    submission = jobs.import_path(org, partner_file, continuing=heard.append)
+    assert submission.pk == interrupted.pk and heard == [interrupted]
+    assert submission.status == SubmissionStatus.DONE
+    assert Submission.objects.count() == 1
+
+
+def test_an_interrupted_import_of_other_bytes_is_not_continued(org, partner_file, tmp_path):
+    other = tmp_path / "other.tsv"
+    other.write_bytes(partner_file.read_bytes().replace(b"acme-cme-", b"acme-cmf-"))
+    interrupted = Submission.objects.create(
+        organization=org,
+        channel="cli",
+        status=SubmissionStatus.RUNNING,
+        rows_done=301,
+        size=other.stat().st_size,
+        digest=jobs.file_digest(other),
+    )
+    submission = jobs.import_path(org, partner_file)
+    assert submission.pk != interrupted.pk
+    assert submission.rows_done == 501 and submission.created + submission.invalid == 500
+    interrupted.refresh_from_db()
+    assert (interrupted.status, interrupted.rows_done) == (SubmissionStatus.RUNNING, 301)

@@ -59,7 +59,12 @@ class Command(BaseCommand):
         show = None if quiet else self._progress_bar(started)
         try:
             submission = jobs.import_path(
-                organization, file, format=format, encoding=encoding, progress=show
+                organization,
+                file,
+                format=format,
+                encoding=encoding,
+                progress=show,
+                continuing=self._continuing,
             )
         except jobs.SubmissionTooLarge as error:
             raise CommandError(str(error)) from None
@@ -69,6 +74,12 @@ class Command(BaseCommand):
         self._report(submission, elapsed)
         if submission.status == SubmissionStatus.FAILED:
             raise CommandError(submission.message)
+
+    def _continuing(self, submission: Submission) -> None:
+        self.stdout.write(
+            f"Continuing submission {submission.pk}, which stopped after row "
+            f"{submission.rows_done:,} of this file."
+        )
 
     def _progress_bar(self, started: float):
         def show(submission: Submission) -> None:

@@ -1,0 +1,246 @@
+"""A real crash: the importing process is killed with SIGKILL part way through a file,
+several times, and started again. The ledger must end row for row as an uninterrupted
+run leaves it, with the same counts.
+
+These tests run the `cmeledger` command in child processes against a SQLite file of
+their own (a SQLite file, or fresh PostgreSQL databases when the suite runs on
+PostgreSQL), so they need no database fixture and leave the suite's database alone.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROWS = 12_000
+CLINICIANS = 400
+BATCH = 150
+KILLS = 3
+
+
+class Site:
+    """One database and media folder, driven through the command line: a SQLite file,
+    or a PostgreSQL database of its own when the suite runs on PostgreSQL."""
+
+    def __init__(self, folder: Path, postgres: str = "", template: str = "") -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.postgres = postgres  # the server's URL without a database name
+        self.name = f"cmeledger_crash_{os.getpid()}_{folder.name}".lower().replace("-", "_")
+        if postgres:
+            copying = f' TEMPLATE "{template}"' if template else ""
+            self._admin(f'CREATE DATABASE "{self.name}"{copying}')
+            url = f"{postgres}/{self.name}"
+        else:
+            url = f"sqlite:///{folder / 'cmeledger.sqlite3'}"
+        self.env = {
+            **os.environ,
+            "SECRET_KEY": "crash-test-secret-key",
+            "DATABASE_URL": url,
+            "MEDIA_ROOT": str(folder / "media"),
+            "REPORTING_BATCH_ROWS": str(BATCH),
+            "TASKS_IMMEDIATE": "",
+            "LOG_LEVEL": "WARNING",
+        }
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as connection:
+            connection.execute(sql)
+
+    def drop(self) -> None:
+        if self.postgres:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "cmeledger", *args]
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            self.command(*args), env=self.env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    def start(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            self.command(*args),
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def copy_to(self, folder: Path) -> Site:
+        if self.postgres:
+            return Site(folder, self.postgres, template=self.name)
+        other = Site(folder)
+        source = sqlite3.connect(self.folder / "cmeledger.sqlite3")
+        target = sqlite3.connect(other.folder / "cmeledger.sqlite3")
+        source.backup(target)
+        source.close()
+        target.close()
+        return other
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.env["DATABASE_URL"]) as connection:
+                return connection.execute(sql).fetchall()
+        connection = sqlite3.connect(self.folder / "cmeledger.sqlite3", timeout=30)
+        try:
+            return connection.execute(sql).fetchall()
+        finally:
+            connection.close()
+
+    def rows_done(self) -> int:
+        rows = self.query("SELECT COALESCE(MAX(rows_done), 0) FROM reporting_submission")
+        return rows[0][0]
+
+    def ledger(self) -> dict[str, list[tuple]]:
+        """Everything an import writes, without ids and clocks, in a fixed order."""
+        return {
+            "records": self.query(
+                "SELECT record_key, fingerprint, state, clinician_id, matched_by, learner, "
+                "activity_title, completed_on, payload, npi, board_key, license_key, name_key "
+                "FROM reporting_reportedrecord ORDER BY record_key"
+            ),
+            "entries": self.query(
+                "SELECT r.record_key, e.clinician_id, e.title, e.provider, e.activity_kind, "
+                "e.completed_on, e.credit_type, e.credits, e.source, e.deleted_at IS NULL "
+                "FROM ledger_creditentry e JOIN reporting_reportedrecord r "
+                "ON r.id = e.reported_record_id ORDER BY r.record_key, e.credit_type"
+            ),
+            "topics": self.query(
+                "SELECT r.record_key, e.credit_type, t.topic FROM ledger_entrytopic t "
+                "JOIN ledger_creditentry e ON e.id = t.entry_id "
+                "JOIN reporting_reportedrecord r ON r.id = e.reported_record_id "
+                "ORDER BY 1, 2, 3"
+            ),
+            "errors": self.query(
+                "SELECT row, record_key, field, message FROM reporting_rowerror "
+                "ORDER BY row, field, message"
+            ),
+            "submissions": self.query(
+                "SELECT status, rows_done, created, updated, unchanged, withdrawn, invalid, "
+                "matched, waiting FROM reporting_submission ORDER BY id"
+            ),
+        }
+
+
+def _postgres_server() -> str:
+    """The suite's PostgreSQL server (scheme, user, host, port), or "" on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return ""
+    return url.rsplit("/", 1)[0]
+
+
+@pytest.fixture
+def sites():
+    made: list[Site] = []
+    yield made
+    for site in made:
+        site.drop()
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A migrated site with the organization and clinicians a sample file names."""
+    site = Site(tmp_path_factory.mktemp("prepared"), _postgres_server())
+    try:
+        site.run("migrate", "--no-input", "-v", "0")
+        partner_file = site.folder / "partner.tsv"
+        site.run(
+            "reporting", "sample", "--org", "crash-org", "--rows", str(ROWS),
+            "--clinicians", str(CLINICIANS), "--output", str(partner_file), "--create",
+        )  # fmt: skip
+        yield site, partner_file
+    finally:
+        site.drop()
+
+
+def kill_after(site: Site, process: subprocess.Popen, rows: int) -> None:
+    """SIGKILL the process once it has committed `rows` rows: it is then somewhere in the
+    middle of its next batch."""
+    deadline = time.monotonic() + 60
+    while site.rows_done() < rows:
+        assert process.poll() is None, "the import ended before it could be killed"
+        assert time.monotonic() < deadline, "the import made no progress"
+        time.sleep(0.002)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=30) == -signal.SIGKILL
+
+
+def kill_points(seed: int) -> list[int]:
+    chooser = random.Random(seed)
+    return sorted(chooser.sample(range(BATCH, ROWS - 2 * BATCH), KILLS))
+
+
+def assert_whole_batches(site: Site) -> None:
+    """Only whole batches are stored: the checkpoint is a batch boundary, and every
+    stored record of the file lies before it."""
+    done = site.rows_done()
+    assert (done - 1) % BATCH == 0  # row 1 is the header
+    records = site.query("SELECT COUNT(*) FROM reporting_reportedrecord")[0][0]
+    invalid = site.query("SELECT COUNT(DISTINCT row) FROM reporting_rowerror")[0][0]
+    assert records + invalid == done - 1
+
+
+def test_an_import_killed_three_times_ends_as_an_uninterrupted_run(prepared, sites, tmp_path):
+    base, partner_file = prepared
+    clean = base.copy_to(tmp_path / "clean")
+    crashed = base.copy_to(tmp_path / "crashed")
+    sites.extend([clean, crashed])
+    clean.run("reporting", "import", str(partner_file), "--org", "crash-org", "--quiet")
+
+    for point in kill_points(seed=4):
+        process = crashed.start(
+            "reporting", "import", str(partner_file), "--org", "crash-org", "--quiet"
+        )
+        kill_after(crashed, process, point)
+        assert_whole_batches(crashed)
+    output = crashed.run("reporting", "import", str(partner_file), "--org", "crash-org")
+    assert "Continuing submission 1, which stopped after row" in output
+
+    assert crashed.ledger() == clean.ledger()
+    assert crashed.query("SELECT status FROM reporting_submission") == [("done",)]
+
+
+def test_a_worker_killed_mid_job_and_restarted_finishes_the_job(prepared, sites, tmp_path):
+    base, partner_file = prepared
+    clean = base.copy_to(tmp_path / "clean")
+    crashed = base.copy_to(tmp_path / "crashed")
+    sites.extend([clean, crashed])
+    clean.run("reporting", "import", str(partner_file), "--org", "crash-org", "--quiet")
+
+    crashed.run(
+        "shell", "-c",
+        "from pathlib import Path\n"
+        "from django.core.files import File\n"
+        "from cmeledger.accounts.models import Organization\n"
+        "from cmeledger.reporting import jobs\n"
+        f"with open({str(partner_file)!r}, 'rb') as handle:\n"
+        "    jobs.submit_file(Organization.objects.get(slug='crash-org'),"
+        " File(handle, name='partner.tsv'), user=None)\n",
+    )  # fmt: skip
+    worker = ("db_worker", "--batch", "--no-startup-delay", "-v", "0")
+    for point in kill_points(seed=9):
+        process = crashed.start(*worker)
+        kill_after(crashed, process, point)
+        assert_whole_batches(crashed)
+        # What an operator (or `serve` on start-up) does after a crash.
+        assert crashed.run("reporting", "resume") == "Restarted 1 job(s).\n"
+    crashed.run(*worker)
+
+    assert crashed.ledger() == clean.ledger()
+    assert crashed.query("SELECT status, channel FROM reporting_submission") == [("done", "upload")]
