@@ -33,6 +33,28 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
             cursor.executemany(f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({marks})", rows)
 
 
+class FreshStatistics:
+    """Keeps PostgreSQL's planner statistics in step while a bulk import grows tables.
+
+    Statistics come from ANALYZE, which autovacuum runs only now and then (and not at all
+    where it is switched off); a table that grew from nothing to a million rows within
+    one import is still planned as empty, and the import's own look-ups degrade into
+    scans. ANALYZE samples a fixed number of rows, so running it each time the written
+    rows double costs a few runs per import whatever its size."""
+
+    def __init__(self, *models: type[Model], first_after: int = 20_000) -> None:
+        self.tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+        self.next_after = first_after
+
+    def wrote(self, rows: int) -> None:
+        """`rows` written so far by this import (outside any transaction)."""
+        if connection.vendor != "postgresql" or rows < self.next_after:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.tables}")
+        self.next_after = rows * 2
+
+
 def allocate_ids(model: type[Model], count: int) -> range | list[int]:
     """`count` fresh primary keys for an auto-increment table, inside the caller's
     transaction (SQLite holds the write lock from BEGIN IMMEDIATE, so no one else can

@@ -25,11 +25,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cmeledger.accounts.models import Organization, User
+from cmeledger.ledger.models import CreditEntry, EntryTopic
+from cmeledger.lib.bulk import FreshStatistics
 from cmeledger.reporting.formats import FileRejected, Reader, open_reader
 from cmeledger.reporting.intake import Context, NoAgreement, Outcome, Status, write_batch
 from cmeledger.reporting.models import (
     Channel,
     RecordState,
+    ReportedRecord,
     RowError,
     Submission,
     SubmissionStatus,
@@ -229,8 +232,10 @@ def run(
             Submission.objects.filter(pk=submission.pk).update(
                 format=reader.format, encoding=reader.encoding
             )
+            statistics = FreshStatistics(ReportedRecord, CreditEntry, EntryTopic)
             for batch in _batches(reader, submission.rows_done, settings.REPORTING_BATCH_ROWS):
                 _commit(submission, attempt, ctx, reader, batch)
+                statistics.wrote(submission.created + submission.updated)
                 if progress is not None:
                     progress(submission)
                 submission.refresh_from_db(fields=["cancel_requested"])

@@ -287,3 +287,20 @@ def test_an_interrupted_import_of_other_bytes_is_not_continued(org, partner_file
     assert submission.rows_done == 501 and submission.created + submission.invalid == 500
     interrupted.refresh_from_db()
     assert (interrupted.status, interrupted.rows_done) == (SubmissionStatus.RUNNING, 301)
+
+
+def test_planner_statistics_are_refreshed_each_time_the_written_rows_double(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cmeledger.lib.bulk import FreshStatistics
+
+    statistics = FreshStatistics(ReportedRecord, CreditEntry, first_after=100)
+    ran = []
+    for written in (50, 100, 150, 199, 200, 390, 400):
+        with CaptureQueriesContext(connection) as queries:
+            statistics.wrote(written)
+        if any(query["sql"].startswith("ANALYZE") for query in queries):
+            ran.append(written)
+    # Only PostgreSQL plans by ANALYZE's statistics; SQLite is left alone.
+    assert ran == ([100, 200, 400] if connection.vendor == "postgresql" else [])
