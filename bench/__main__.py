@@ -21,8 +21,12 @@ def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "cmeledger.settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+    import warnings
+
     import django
 
+    # whitenoise warns that collectstatic has not run; the benchmarks serve no files.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
     from django.conf import settings
     from django.core.management import call_command

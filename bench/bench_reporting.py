@@ -22,6 +22,7 @@ from django.db import connection, transaction
 ROWS = int(os.environ.get("BENCH_REPORTING_ROWS", "1000000"))
 CLINICIANS = int(os.environ.get("BENCH_REPORTING_CLINICIANS", "50000"))
 NAIVE_ROWS = 20_000
+API_RECORDS = 10_000
 
 
 def _child_env() -> dict[str, str]:
@@ -134,6 +135,34 @@ def _naive(path: Path, org_slug: str) -> float:
     return count / (time.perf_counter() - started)
 
 
+def _api_batch(workdir: Path, org_slug: str) -> tuple[float, float]:
+    """Seconds for one POST /api/v1/reports/completions of 10,000 new records, and for
+    the same request sent again (all unchanged), through the whole Django stack."""
+    from django.test import Client
+
+    from cmeledger.accounts.models import Organization, Role, User
+    from cmeledger.reporting import sample, services
+
+    organization = Organization.objects.get(slug=org_slug)
+    user = User.objects.create_user(
+        f"bench@{org_slug}.example.org", "bench-password", role=Role.ORGANIZATION,
+        organization=organization,
+    )  # fmt: skip
+    _, key = services.issue_token(user, "bench")
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    path = workdir / "batch.json"
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        sample.write_sample(out, "json", org_slug, API_RECORDS, CLINICIANS, seed=44)
+    body = path.read_bytes()
+    seconds = []
+    for _ in range(2):
+        started = time.perf_counter()
+        response = client.post("/api/v1/reports/completions", body, content_type="application/json")
+        seconds.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.content[:300]
+    return seconds[0], seconds[1]
+
+
 def run() -> None:
     from cmeledger.reporting import sample
 
@@ -168,4 +197,10 @@ def run() -> None:
     print(
         f"  naive per-row ORM on {NAIVE_ROWS:,} rows: {naive:,.0f} rows/s; "
         f"the import is {ROWS / first / naive:.1f}x faster"
+    )
+    api_org = sample.ensure_organization("api-org")
+    new, unchanged = _api_batch(workdir, api_org.slug)
+    print(
+        f"  API batch of {API_RECORDS:,} records: {new:.2f} s new "
+        f"({API_RECORDS / new:,.0f} records/s), {unchanged:.2f} s sent again"
     )

@@ -269,14 +269,14 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def interrupted_import(organization: Organization, path: Path) -> Submission | None:
-    """The unfinished `reporting import` of this very file (same bytes), if any."""
+def interrupted_import(organization: Organization, size: int, digest: str) -> Submission | None:
+    """The unfinished `reporting import` of the file with these bytes, if any."""
     return (
         Submission.objects.filter(
             organization=organization,
             channel=Channel.CLI,
-            size=path.stat().st_size,
-            digest=file_digest(path),
+            size=size,
+            digest=digest,
             status__in=(SubmissionStatus.QUEUED, SubmissionStatus.RUNNING),
         )
         .order_by("-pk")
@@ -299,7 +299,8 @@ def import_path(
     its checkpoint, and ends as an uninterrupted run would have; `continuing` hears of it."""
     size = path.stat().st_size
     check_size(size)
-    submission = interrupted_import(organization, path)
+    digest = file_digest(path)
+    submission = interrupted_import(organization, size, digest)
     if submission is not None:
         if continuing is not None:
             continuing(submission)
@@ -312,7 +313,7 @@ def import_path(
         encoding=encoding,
         original_name=path.name[-255:],
         size=size,
-        digest=file_digest(path),
+        digest=digest,
     )
     return run(submission, path=path, progress=progress)
 
