@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cmeledger.ledger",
     "cmeledger.requirements",
     "cmeledger.reporting",
+    "cmeledger.capture",
     "cmeledger.api",
     "cmeledger.front",
 ]

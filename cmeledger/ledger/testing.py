@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 from PIL import Image
+from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
@@ -25,3 +27,21 @@ def make_image(
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format=kind)
     return buffer.getvalue()
+
+
+def make_encrypted_pdf() -> bytes:
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    drawing.drawString(72, 720, "locked")
+    drawing.save()
+    return buffer.getvalue()
+
+
+def make_huge_png_header() -> bytes:
+    # A valid PNG header claiming 100000 x 100000 pixels: refused before decoding.
+    buffer = io.BytesIO()
+    Image.new("1", (1, 1)).save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = (100_000).to_bytes(4, "big") * 2
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")  # keep the chunk valid
+    return bytes(data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +11,12 @@ from django.urls import reverse
 from PIL import Image
 
 from cmeledger.ledger.models import Certificate
-from cmeledger.ledger.testing import make_image, make_pdf
+from cmeledger.ledger.testing import (
+    make_encrypted_pdf,
+    make_huge_png_header,
+    make_image,
+    make_pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,35 +73,14 @@ def test_uploading_the_same_file_twice_says_where_it_already_is(alice, alice_cli
     assert "first.pdf" in page
 
 
-def _encrypted_pdf() -> bytes:
-    from reportlab.lib import pdfencrypt
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    drawing = canvas.Canvas(buffer, encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
-    drawing.drawString(72, 720, "locked")
-    drawing.save()
-    return buffer.getvalue()
-
-
-def _huge_png_header() -> bytes:
-    # A valid PNG header claiming 100000 x 100000 pixels: refused before decoding.
-    buffer = io.BytesIO()
-    Image.new("1", (1, 1)).save(buffer, format="PNG")
-    data = bytearray(buffer.getvalue())
-    data[16:24] = (100_000).to_bytes(4, "big") * 2
-    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")  # keep the chunk valid
-    return bytes(data)
-
-
 BAD_UPLOADS = [
     ("page.pdf", b"<!doctype html><html><body>not a pdf</body></html>", "not a PDF, JPEG or PNG"),
     ("cut.pdf", make_pdf("cut off")[:600], "incomplete"),
     ("empty.pdf", b"", "empty"),
     ("anim.gif", b"GIF89a" + b"\x00" * 64, "not a PDF, JPEG or PNG"),
     ("broken.png", make_image("PNG")[:60], "damaged or incomplete"),
-    ("huge.png", _huge_png_header(), "too large"),
-    ("locked.pdf", _encrypted_pdf(), "password"),
+    ("huge.png", make_huge_png_header(), "too large"),
+    ("locked.pdf", make_encrypted_pdf(), "password"),
 ]
 
 
