@@ -90,6 +90,7 @@ DEGREES = (
     "PharmD", "PhD", "PT", "DPT", "OT", "MPH",
 )  # fmt: skip
 _DEGREE = "|".join(re.escape(d) for d in DEGREES)
+_CANONICAL_DEGREE = {degree.upper(): degree for degree in DEGREES}
 _STATES = "|".join(USState.values)
 
 # (pattern over the page's text with lines joined, credit type, confidence); the first
@@ -123,7 +124,8 @@ CREDIT_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (rf"contact hours?(?: awarded)?\s*:?\s*{_NUMBER}", "ancc-contact-hour", Confidence.SURE),
         (rf"{_NUMBER} (?:ANCC )?(?:nursing )?contact hours?", "ancc-contact-hour", Confidence.SURE),
         (rf"{_NUMBER} AMA PRA Category 1", "ama-pra-1", Confidence.CHECK),
-        (rf"{_NUMBER} (?:CME )?credits?\b", "ama-pra-1", Confidence.CHECK),
+        # "Category 1 Credit" names a category, not an amount.
+        (rf"(?<!Category )(?<![\d.]){_NUMBER} (?:CME )?credits?\b", "ama-pra-1", Confidence.CHECK),
     )
 )
 
@@ -288,13 +290,13 @@ def _after(lines: list[str], introducer: re.Pattern[str]) -> str | None:
 
 def split_name(text: str) -> tuple[str, str]:
     """ "Avery Okafor, MD" -> ("Avery Okafor", "MD")."""
-    match = re.match(rf"^(.+?),\s*({_DEGREE})\.?$", text)
+    match = re.match(rf"^(.+?),\s*({_DEGREE})\.?$", text, re.IGNORECASE)
     if match:
-        return _clean(match[1]), match[2]
+        return _clean(match[1]), _CANONICAL_DEGREE[match[2].upper()]
     return _clean(text), ""
 
 
-_NAME_WITH_DEGREE = re.compile(rf"^([A-Z][\w'’-]+(?: [A-Z][\w.'’-]*)+),\s*({_DEGREE})\.?$")
+_NAME_WITH_DEGREE = re.compile(rf"^([A-Z][\w'’-]+(?: [A-Z][\w.'’-]*)+),\s*((?i:{_DEGREE}))\.?$")
 
 
 def learner(lines: list[str]) -> tuple[Guess, Guess]:

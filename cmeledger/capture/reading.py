@@ -2,24 +2,27 @@
 (type by content, size, page count, password, damage, decompression bombs), then each
 page's text is read and turned into a draft.
 
-Text PDFs are read from their text layer. A page with no text layer (a scan) or a photo
-needs OCR, which this module does not do yet: such a page gives a draft with every field
-not found and a warning that says so.
+Text PDFs are read from their text layer; a page with no text layer (a scan) is drawn
+and read by OCR, as a photo is (`capture.ocr`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
+from PIL import Image
 
-from cmeledger.capture.extract import Draft, read_page
+from cmeledger.capture.extract import Confidence, Draft, Guess, read_page
 from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import CertificateKind
 
 # A page with fewer characters than this in its text layer is taken for a scan.
 MIN_TEXT = 40
+# Scans are drawn at this many pixels per point for OCR (144 dpi).
+SCAN_SCALE = 2
 
 
 @dataclass
@@ -31,14 +34,22 @@ class Capture:
     drafts: list[Draft] = field(default_factory=list)
 
 
-def page_texts(data: bytes) -> list[str]:
+def page_texts(data: bytes) -> list[tuple[str, bool]]:
+    """Each page's text and whether it came from OCR."""
+    from cmeledger.capture.ocr import image_text
+
     document = pdfium.PdfDocument(data)
     try:
         texts = []
         for page in document:
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
+            text = textpage.get_text_range()
             textpage.close()
+            if len(text.strip()) >= MIN_TEXT:
+                texts.append((text, False))
+            else:
+                drawn = page.render(scale=SCAN_SCALE).to_pil()
+                texts.append((image_text(drawn), True))
             page.close()
         return texts
     finally:
@@ -48,24 +59,37 @@ def page_texts(data: bytes) -> list[str]:
 def capture(data: bytes, clinician_name: str = "") -> Capture:
     """Drafts for every certificate in the file; raises CertificateRejected (with the
     reason in the user's terms) for a file that is not a certificate we can read."""
+    from cmeledger.capture.ocr import image_text
+
     inspection = inspect(data)
     result = Capture(hashlib.sha256(data).hexdigest(), inspection.kind)
     if inspection.kind != CertificateKind.PDF:
-        draft = read_page("", 1, clinician_name)
-        draft.warnings.append("Photos and scans are not read yet: fill in the fields yourself.")
-        result.drafts.append(draft)
-        return result
-    try:
-        texts = page_texts(data)
-    except pdfium.PdfiumError:
-        raise CertificateRejected("The PDF is damaged and cannot be read.") from None
-    for number, text in enumerate(texts, 1):
+        with Image.open(io.BytesIO(data)) as image:
+            texts = [(image_text(image), True)]
+    else:
+        try:
+            texts = page_texts(data)
+        except pdfium.PdfiumError:
+            raise CertificateRejected("The PDF is damaged and cannot be read.") from None
+    for number, (text, by_ocr) in enumerate(texts, 1):
         if len(text.strip()) < MIN_TEXT and len(texts) > 1:
             continue  # a blank or decorative page between certificates
         draft = read_page(text, number, clinician_name)
         if len(text.strip()) < MIN_TEXT:
             draft.warnings.append(
-                "This page has no text to read (it may be a scan): fill in the fields yourself."
+                "No text could be read on this page: fill in the fields yourself."
+            )
+        elif by_ocr:
+            # OCR can misread a letter the rules would take for certain: nothing read
+            # from an image is "sure".
+            draft.fields = {
+                name: Guess(guess.value, Confidence.CHECK)
+                if guess.confidence == Confidence.SURE
+                else guess
+                for name, guess in draft.fields.items()
+            }
+            draft.warnings.append(
+                "Read from an image: check every field, especially names and numbers."
             )
         result.drafts.append(draft)
     return result

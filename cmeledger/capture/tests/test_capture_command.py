@@ -70,16 +70,15 @@ def test_the_text_output_marks_each_field(samples, tmp_path, capsys):
     assert f"sure   learner_name  {samples[0].truths[0].learner_name}" in out
 
 
-def test_a_photo_gives_an_empty_draft_that_says_why():
+def test_a_blank_photo_gives_an_empty_draft_that_says_why():
     [draft] = capture(make_image("JPEG")).drafts
     assert all(guess.value in (None, ()) for guess in draft.fields.values())
-    assert draft.warnings == ["Photos and scans are not read yet: fill in the fields yourself."]
+    assert draft.warnings == ["No text could be read on this page: fill in the fields yourself."]
 
 
-def test_a_page_with_no_text_says_it_may_be_a_scan():
-    blank = make_pdf(" ")
-    [draft] = capture(blank).drafts
-    assert "no text to read" in draft.warnings[0]
+def test_a_pdf_page_without_text_is_read_as_an_image():
+    [draft] = capture(make_pdf(" ")).drafts
+    assert draft.warnings == ["No text could be read on this page: fill in the fields yourself."]
 
 
 HOSTILE = [
