@@ -106,6 +106,9 @@ def certificates(request: HttpRequest) -> HttpResponse:
         return render(request, "front/certificates.html", context, status=400)
     for message in rejected:
         messages.error(request, message)
+    if entry is None and request.GET.get("capture"):
+        # From "Add New Credits": go on to the form filled in from the (first) file.
+        return redirect("certificate-capture", pk=stored[0].pk)
     return redirect(reverse("entry-detail", args=[entry.pk]) if entry else reverse("certificates"))
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cmeledger.front import (
+    capture_views,
     certificate_views,
     correction_views,
     organization_views,
@@ -30,6 +31,16 @@ urlpatterns = [
         name="entry-detach",
     ),
     path("certificates/", certificate_views.certificates, name="certificates"),
+    path(
+        "certificates/<uuid:pk>/capture/",
+        capture_views.certificate_capture,
+        name="certificate-capture",
+    ),
+    path(
+        "certificates/<uuid:pk>/capture/<int:page>/",
+        capture_views.certificate_capture,
+        name="certificate-capture-page",
+    ),
     path(
         "certificates/<uuid:pk>/", certificate_views.certificate_detail, name="certificate-detail"
     ),

@@ -1,0 +1,126 @@
+"""Add New Credits from a certificate: the stored file is read into drafts, and the form
+comes filled in, each field marked with how sure the reading is, for the clinician to
+confirm. Saving makes an entry with the source "captured" that links the certificate;
+a file with several certificates offers them one after another."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cmeledger.capture.extract import Confidence, Draft
+from cmeledger.capture.reading import capture
+from cmeledger.front.decorators import clinician_required
+from cmeledger.front.forms import EntryForm
+from cmeledger.front.views import own_certificate
+from cmeledger.ledger import services
+from cmeledger.ledger.certificates import CertificateRejected
+from cmeledger.ledger.models import Certificate, CreditEntry
+from cmeledger.ledger.vocabulary import Source
+
+# Draft field -> entry form field; the learner's name and the location go to the notes.
+FORM_FIELDS = {
+    "title": "title",
+    "provider": "provider",
+    "accreditor": "accreditor",
+    "activity_kind": "activity_kind",
+    "start_date": "start_date",
+    "completed_on": "completed_on",
+    "credit_type": "credit_type",
+    "credits": "credits",
+    "topics": "topics",
+}
+
+
+def _drafts(certificate: Certificate) -> list[Draft]:
+    with certificate.file.open("rb") as handle:
+        data = handle.read()
+    name = certificate.clinician.get_full_name()
+    return capture(data, name).drafts
+
+
+def initial_of(draft: Draft) -> tuple[dict, dict[str, str]]:
+    """The form's initial values and each filled field's confidence."""
+    initial, confidence = {}, {}
+    for source, target in FORM_FIELDS.items():
+        guess = draft.fields[source]
+        if guess.found and guess.value not in (None, ()):
+            initial[target] = list(guess.value) if target == "topics" else guess.value
+            confidence[target] = guess.confidence
+    if "start_date" in initial:
+        initial["end_date"] = initial["completed_on"]
+        confidence["end_date"] = confidence["completed_on"]
+    for target in (*FORM_FIELDS.values(), "end_date"):
+        confidence.setdefault(target, Confidence.NOT_FOUND)
+    location = draft.fields["location"]
+    if location.found:
+        initial["notes"] = f"Location: {location.value}"
+    return initial, confidence
+
+
+def likely_duplicates(clinician, certificate: Certificate, initial: dict) -> list[CreditEntry]:
+    """Entries this certificate already proves, or with the same title, date and provider."""
+    same = CreditEntry.objects.live().filter(clinician=clinician)
+    linked = list(same.filter(certificates=certificate))
+    if linked or not {"title", "completed_on"} <= initial.keys():
+        return linked
+    return list(
+        same.filter(
+            title__iexact=initial["title"],
+            completed_on=initial["completed_on"],
+            provider__iexact=initial.get("provider", ""),
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpResponse:
+    certificate = own_certificate(request, pk)
+    try:
+        drafts = _drafts(certificate)
+    except CertificateRejected as error:
+        messages.error(request, f"This certificate cannot be read: {error}")
+        return redirect("certificate-detail", pk=certificate.pk)
+    position = next((i for i, d in enumerate(drafts) if d.page == page), None)
+    if position is None:
+        raise Http404("No certificate on that page.")
+    draft = drafts[position]
+    initial, confidence = initial_of(draft)
+    form = EntryForm(
+        request.POST if request.method == "POST" else None,
+        initial={**initial, "certificates": [certificate]},
+        clinician=request.user,
+    )
+    if form.is_bound and form.is_valid():
+        chosen = set(form.cleaned_data.get("certificates") or ()) | {certificate}
+        entry = services.create_entry(
+            request.user,
+            request.user,
+            form.entry_fields(),
+            topics=form.cleaned_data["topics"],
+            certificates=chosen,
+            source=Source.CAPTURED,
+        )
+        messages.success(request, f"Saved “{entry.title}”: {entry.credits} credits.")
+        if position + 1 < len(drafts):
+            following = drafts[position + 1].page
+            return redirect("certificate-capture-page", pk=certificate.pk, page=following)
+        return redirect("entry-detail", pk=entry.pk)
+    context = {
+        "form": form,
+        "adding": True,
+        "capturing": certificate,
+        "confidence": confidence,
+        "draft": draft,
+        "count": len(drafts),
+        "position": position + 1,
+        "duplicates": likely_duplicates(request.user, certificate, initial),
+        "cancel_url": reverse("certificate-detail", args=[certificate.pk]),
+    }
+    return render(request, "front/entry_form.html", context, status=400 if form.is_bound else 200)
