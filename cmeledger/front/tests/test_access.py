@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 LIST_PAGES = ["dashboard", "entry-add", "entries-deleted", "certificates"]
 ENTRY_GETS = ["entry-detail", "entry-edit"]
 ENTRY_POSTS = ["entry-delete", "entry-restore", "entry-attach"]
-CERTIFICATE_GETS = ["certificate-detail", "certificate-preview", "certificate-download"]
+CERTIFICATE_GETS = [
+    "certificate-detail",
+    "certificate-preview",
+    "certificate-download",
+    "certificate-capture",
+]
 
 
 @pytest.fixture
@@ -28,6 +33,8 @@ def all_urls(entry, certificate) -> list[tuple[str, str]]:
     urls += [("get", reverse(name, args=[certificate.pk])) for name in CERTIFICATE_GETS]
     urls += [("post", reverse("certificate-attach", args=[certificate.pk]))]
     urls += [("post", reverse("certificate-delete", args=[certificate.pk]))]
+    urls += [("post", reverse("certificate-capture", args=[certificate.pk]))]
+    urls += [("get", reverse("certificate-capture-page", args=[certificate.pk, 1]))]
     urls += [("post", reverse("entry-detach", args=[entry.pk, certificate.pk]))]
     return urls
 
