@@ -187,6 +187,17 @@ AMA_FORMATS = {
 }
 
 
+def _statements(pdf: Canvas, t: Truth, x: float, y: float, width: int, form: str = "") -> None:
+    """The ACCME accreditation statement and the AMA designation statement below it."""
+    y = _wrapped(pdf, x, y, ACCME_STATEMENT.format(provider=t.provider), width)
+    statement = AMA_DESIGNATION.format(
+        provider=t.provider,
+        format=form or AMA_FORMATS[t.activity_kind],
+        credits=credit_text(t.credits),
+    )
+    _wrapped(pdf, x, y - 8, statement, width)
+
+
 # --- the layouts ----------------------------------------------------------------------
 # Each draws one page for a truth on the canvas.
 
@@ -201,11 +212,7 @@ def classic(pdf: Canvas, t: Truth, r: random.Random) -> None:
     _centered(pdf, 390, f"has participated in the {AMA_FORMATS[t.activity_kind]} titled")
     _centered(pdf, 360, t.title, "Times-Italic", 18)
     _centered(pdf, 330, f"held on {long_date(t.completed_on)} in {t.location}")
-    y = _wrapped(pdf, 110, 270, ACCME_STATEMENT.format(provider=t.provider), 105)
-    statement = AMA_DESIGNATION.format(
-        provider=t.provider, format=AMA_FORMATS[t.activity_kind], credits=credit_text(t.credits)
-    )
-    _wrapped(pdf, 110, y - 8, statement, 105)
+    _statements(pdf, t, 110, 270, 105)
 
 
 def two_column(pdf: Canvas, t: Truth, r: random.Random) -> None:
@@ -229,11 +236,7 @@ def two_column(pdf: Canvas, t: Truth, r: random.Random) -> None:
         pdf.setFont("Helvetica", 11)
         pdf.drawString(180, y, value)
         y -= 24
-    y = _wrapped(pdf, 72, y - 20, ACCME_STATEMENT.format(provider=t.provider), 95)
-    statement = AMA_DESIGNATION.format(
-        provider=t.provider, format=AMA_FORMATS[t.activity_kind], credits=credit_text(t.credits)
-    )
-    _wrapped(pdf, 72, y - 8, statement, 95)
+    _statements(pdf, t, 72, y - 20, 95)
 
 
 def osteopathic(pdf: Canvas, t: Truth, r: random.Random) -> None:
@@ -398,11 +401,7 @@ def online(pdf: Canvas, t: Truth, r: random.Random) -> None:
     ):
         pdf.drawString(72, y, line)
         y -= 22
-    y = _wrapped(pdf, 72, y - 20, ACCME_STATEMENT.format(provider=t.provider), 95)
-    statement = AMA_DESIGNATION.format(
-        provider=t.provider, format=AMA_FORMATS[t.activity_kind], credits=credit_text(t.credits)
-    )
-    _wrapped(pdf, 72, y - 8, statement, 95)
+    _statements(pdf, t, 72, y - 20, 95)
 
 
 def conference(pdf: Canvas, t: Truth, r: random.Random) -> None:
@@ -419,11 +418,7 @@ def conference(pdf: Canvas, t: Truth, r: random.Random) -> None:
     pdf.drawString(110, 418, f"{t.learner_name}, {t.degree}")
     pdf.setFont("Helvetica", 12)
     pdf.drawString(110, 380, f"Total credits claimed: {credit_text(t.credits)}")
-    y = _wrapped(pdf, 110, 330, ACCME_STATEMENT.format(provider=t.provider), 105)
-    statement = AMA_DESIGNATION.format(
-        provider=t.provider, format="live activity", credits=credit_text(t.credits)
-    )
-    _wrapped(pdf, 110, y - 8, statement, 105)
+    _statements(pdf, t, 110, 330, 105, "live activity")
 
 
 Layout = Callable[[Canvas, Truth, random.Random], None]

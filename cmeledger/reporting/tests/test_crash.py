@@ -197,12 +197,20 @@ def assert_whole_batches(site: Site) -> None:
     assert records + invalid == done - 1
 
 
-def test_an_import_killed_three_times_ends_as_an_uninterrupted_run(prepared, sites, tmp_path):
+@pytest.fixture
+def runs(prepared, sites, tmp_path) -> tuple[Site, Site, Path]:
+    """A site after an uninterrupted import of the file, a copy of the prepared site to
+    crash, and the file."""
     base, partner_file = prepared
     clean = base.copy_to(tmp_path / "clean")
     crashed = base.copy_to(tmp_path / "crashed")
     sites.extend([clean, crashed])
     clean.run("reporting", "import", str(partner_file), "--org", "crash-org", "--quiet")
+    return clean, crashed, partner_file
+
+
+def test_an_import_killed_three_times_ends_as_an_uninterrupted_run(runs):
+    clean, crashed, partner_file = runs
 
     for point in kill_points(seed=4):
         process = crashed.start(
@@ -217,12 +225,8 @@ def test_an_import_killed_three_times_ends_as_an_uninterrupted_run(prepared, sit
     assert crashed.query("SELECT status FROM reporting_submission") == [("done",)]
 
 
-def test_a_worker_killed_mid_job_and_restarted_finishes_the_job(prepared, sites, tmp_path):
-    base, partner_file = prepared
-    clean = base.copy_to(tmp_path / "clean")
-    crashed = base.copy_to(tmp_path / "crashed")
-    sites.extend([clean, crashed])
-    clean.run("reporting", "import", str(partner_file), "--org", "crash-org", "--quiet")
+def test_a_worker_killed_mid_job_and_restarted_finishes_the_job(runs):
+    clean, crashed, partner_file = runs
 
     crashed.run(
         "shell", "-c",
