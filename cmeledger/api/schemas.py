@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -149,6 +150,25 @@ class CertificateOut(Schema):
     uploaded_at: datetime
     entry_ids: list[UUID]
     duplicate: bool = Field(False, description="True when this upload matched a file you had.")
+
+
+class DraftFieldOut(Schema):
+    value: str | list[str] | None
+    confidence: Literal["sure", "check", "not-found"]
+
+
+class DraftOut(Schema):
+    page: int
+    fields: dict[str, DraftFieldOut] = Field(
+        description="learner_name, degree, title, provider, accreditor, start_date, "
+        "completed_on, credits, credit_type, activity_kind, location, topics"
+    )
+    warnings: list[str]
+
+
+class DraftsOut(Schema):
+    certificate: UUID
+    drafts: list[DraftOut]
 
 
 class CertificatePage(Schema):

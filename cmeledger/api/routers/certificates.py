@@ -1,4 +1,5 @@
-"""Certificate files: upload, list, metadata and download (owner only)."""
+"""Certificate files: upload, list, metadata, download and drafts read from them (owner
+only)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from cmeledger.api.schemas import (
     MAX_OFFSET,
     CertificateOut,
     CertificatePage,
+    DraftsOut,
     ErrorOut,
     ValidationErrorOut,
 )
+from cmeledger.capture.extract import as_json
+from cmeledger.capture.reading import capture
 from cmeledger.ledger import services
-from cmeledger.ledger.certificates import read_upload, store_certificate
+from cmeledger.ledger.certificates import CertificateRejected, read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
 from cmeledger.lib.downloads import attachment
@@ -92,3 +96,18 @@ def delete_certificate(request: HttpRequest, certificate_id: UUID) -> Status:
     """Delete the file; entries keep their credits and record the detachment."""
     services.delete_certificate(_own(request, certificate_id), request.auth)
     return Status(204, None)
+
+
+@router.get("/certificates/{uuid:certificate_id}/drafts", response={200: DraftsOut, **ERRORS})
+def certificate_drafts(request: HttpRequest, certificate_id: UUID):
+    """Read the certificate into draft entries, one per certificate page, each field with
+    its confidence (docs/formats/capture.md). Nothing is stored; photos and scans take a
+    second or two per page."""
+    certificate = _own(request, certificate_id)
+    with certificate.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        found = capture(data, request.auth.get_full_name())
+    except CertificateRejected as error:
+        return Status(400, {"error": str(error)})
+    return {"certificate": certificate.pk, "drafts": [as_json(draft) for draft in found.drafts]}

@@ -106,12 +106,14 @@ def test_the_certificate_list_is_paginated(api, alice):
 def test_a_malformed_or_unknown_certificate_id_is_not_found(api, certificate_id):
     assert api.get(f"/api/v1/certificates/{certificate_id}").status_code == 404
     assert api.get(f"/api/v1/certificates/{certificate_id}/download").status_code == 404
+    assert api.get(f"/api/v1/certificates/{certificate_id}/drafts").status_code == 404
 
 
 def test_another_clinicians_certificate_is_not_found(api, bob):
     bobs = store_certificate(bob, make_pdf("Bob"), "bob.pdf").certificate
     assert api.get(f"/api/v1/certificates/{bobs.pk}").status_code == 404
     assert api.get(f"/api/v1/certificates/{bobs.pk}/download").status_code == 404
+    assert api.get(f"/api/v1/certificates/{bobs.pk}/drafts").status_code == 404
     assert api.delete(f"/api/v1/certificates/{bobs.pk}").status_code == 404
     assert api.get("/api/v1/certificates").json()["count"] == 0
     assert Certificate.objects.filter(pk=bobs.pk).exists()
@@ -134,3 +136,24 @@ def test_deleting_a_certificate_detaches_it_and_only_the_owner_can(
     assert api.delete(f"/api/v1/certificates/{certificate.pk}").status_code == 204
     assert not Certificate.objects.exists()
     assert not alice_entry.certificates.exists()
+
+
+def test_the_drafts_of_a_certificate_are_read_in_the_documented_shape(api, alice):
+    from cmeledger.capture import evaluation
+
+    samples = evaluation.build(per_layout=1, seed=8)
+    bundle = samples[-1]
+    certificate = store_certificate(alice, bundle.pdf, "bundle.pdf").certificate
+    response = api.get(f"/api/v1/certificates/{certificate.pk}/drafts")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["certificate"] == str(certificate.pk)
+    assert len(body["drafts"]) == len(bundle.truths)
+    first, truth = body["drafts"][0], bundle.truths[0]
+    assert first["page"] == 1
+    assert first["fields"]["title"] == {"value": truth.title, "confidence": "sure"}
+    assert first["fields"]["credits"]["value"] == f"{truth.credits:.2f}"
+    assert first["fields"]["completed_on"]["value"] == truth.completed_on.isoformat()
+    # Alice is not the learner these generated certificates name.
+    assert first["warnings"][0].startswith(f"The certificate is made out to {truth.learner_name}")
+    assert Certificate.objects.count() == 1  # reading stores nothing new
