@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from cmeledger.capture import services as services_capture
 from cmeledger.capture.extract import Confidence, Draft
-from cmeledger.capture.reading import capture
+from cmeledger.capture.models import Reading
 from cmeledger.front.decorators import clinician_required
 from cmeledger.front.forms import EntryForm
 from cmeledger.front.views import own_certificate
@@ -35,13 +36,6 @@ FORM_FIELDS = {
     "credits": "credits",
     "topics": "topics",
 }
-
-
-def _drafts(certificate: Certificate) -> list[Draft]:
-    with certificate.file.open("rb") as handle:
-        data = handle.read()
-    name = certificate.clinician.get_full_name()
-    return capture(data, name).drafts
 
 
 def initial_of(draft: Draft) -> tuple[dict, dict[str, str]]:
@@ -83,7 +77,7 @@ def likely_duplicates(clinician, certificate: Certificate, initial: dict) -> lis
 def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpResponse:
     certificate = own_certificate(request, pk)
     try:
-        drafts = _drafts(certificate)
+        drafts = services_capture.drafts_of(certificate)
     except CertificateRejected as error:
         messages.error(request, f"This certificate cannot be read: {error}")
         return redirect("certificate-detail", pk=certificate.pk)
@@ -124,3 +118,33 @@ def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpRe
         "cancel_url": reverse("certificate-detail", args=[certificate.pk]),
     }
     return render(request, "front/entry_form.html", context, status=400 if form.is_bound else 200)
+
+
+def _queue_context(request: HttpRequest) -> dict:
+    readings = list(
+        Reading.objects.filter(certificate__clinician=request.user)
+        .select_related("certificate")
+        .prefetch_related("certificate__entries")
+    )
+    waiting = [reading for reading in readings if not reading.is_finished]
+    total = len(readings)
+    return {
+        "readings": readings,
+        "waiting": len(waiting),
+        "total": total,
+        "done": total - len(waiting),
+    }
+
+
+@require_GET
+@clinician_required
+def capture_queue(request: HttpRequest) -> HttpResponse:
+    """Certificates uploaded together, read in the background: each to confirm in turn."""
+    return render(request, "front/capture_queue.html", _queue_context(request))
+
+
+@require_GET
+@clinician_required
+def capture_queue_progress(request: HttpRequest) -> HttpResponse:
+    """The queue's list alone, which the page polls while certificates are being read."""
+    return render(request, "front/_capture_queue.html", _queue_context(request))

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmeledger.capture import services as capture_services
 from cmeledger.front.decorators import clinician_required
 from cmeledger.front.forms import AttachToEntryForm, CertificateUploadForm
 from cmeledger.front.views import own_certificate, own_entry
@@ -107,8 +108,12 @@ def certificates(request: HttpRequest) -> HttpResponse:
     for message in rejected:
         messages.error(request, message)
     if entry is None and request.GET.get("capture"):
-        # From "Add New Credits": go on to the form filled in from the (first) file.
-        return redirect("certificate-capture", pk=stored[0].pk)
+        # From "Add New Credits": one file goes on to the filled form; several are read
+        # in the background and wait in the queue, to be confirmed one by one.
+        if len(stored) == 1:
+            return redirect("certificate-capture", pk=stored[0].pk)
+        capture_services.queue(stored)
+        return redirect("capture-queue")
     return redirect(reverse("entry-detail", args=[entry.pk]) if entry else reverse("certificates"))
 
 

@@ -31,6 +31,12 @@ urlpatterns = [
         name="entry-detach",
     ),
     path("certificates/", certificate_views.certificates, name="certificates"),
+    path("certificates/queue/", capture_views.capture_queue, name="capture-queue"),
+    path(
+        "certificates/queue/progress/",
+        capture_views.capture_queue_progress,
+        name="capture-queue-progress",
+    ),
     path(
         "certificates/<uuid:pk>/capture/",
         capture_views.certificate_capture,

@@ -10,7 +10,14 @@ from cmeledger.ledger.testing import make_pdf
 
 pytestmark = pytest.mark.django_db
 
-LIST_PAGES = ["dashboard", "entry-add", "entries-deleted", "certificates"]
+LIST_PAGES = [
+    "dashboard",
+    "entry-add",
+    "entries-deleted",
+    "certificates",
+    "capture-queue",
+    "capture-queue-progress",
+]
 ENTRY_GETS = ["entry-detail", "entry-edit"]
 ENTRY_POSTS = ["entry-delete", "entry-restore", "entry-attach"]
 CERTIFICATE_GETS = [

@@ -157,3 +157,83 @@ def test_capture_needs_a_clinicians_login(client, org_member, certificate):
     assert response.status_code == 302 and "/login" in response["Location"]
     client.login(username=org_member.email, password=PASSWORD)
     assert client.get(capture_url(certificate)).status_code == 403
+
+
+# --- several files at once: read in the background, confirmed one by one ---------------
+
+
+def upload_several(client, pdfs: list[bytes]):
+    files = [SimpleUploadedFile(f"c{i}.pdf", pdf) for i, pdf in enumerate(pdfs)]
+    return client.post(f"{reverse('certificates')}?capture=1", {"upload": files})
+
+
+def several(truth, count: int) -> list[bytes]:
+    return [
+        evaluation.draw(
+            [("classic", evaluation.Truth(**{**truth.__dict__, "title": f"{truth.title} {i}"}))], i
+        )  # noqa: E501
+        for i in range(count)
+    ]
+
+
+def test_several_files_are_read_in_the_background_and_wait_in_the_queue(
+    alice_client, alice, truth, django_capture_on_commit_callbacks
+):
+    from cmeledger.capture.models import Reading
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload_several(alice_client, several(truth, 3))
+    assert response["Location"] == reverse("capture-queue")
+    readings = Reading.objects.filter(certificate__clinician=alice)
+    assert sorted(r.status for r in readings) == ["done"] * 3
+    page = alice_client.get(reverse("capture-queue")).content.decode()
+    assert "3 of 3 certificates read" in page
+    assert page.count("Confirm the 1 draft") == 3
+    assert "hx-trigger" not in page  # nothing left to wait for
+
+
+def test_a_queued_certificate_is_confirmed_from_its_stored_reading(
+    alice_client, alice, truth, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_several(alice_client, several(truth, 2))
+    certificate = alice.certificates.order_by("original_name").first()
+    from cmeledger.capture import services
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("read again instead of using the stored reading")
+
+    monkeypatch.setattr(services, "capture", not_again)
+    response = alice_client.get(capture_url(certificate))
+    assert response.context["form"].initial["title"] == f"{truth.title} 0"
+    alice_client.post(capture_url(certificate), form_data(title=f"{truth.title} 0"))
+    page = alice_client.get(reverse("capture-queue")).content.decode()
+    assert "· entered" in page and page.count("Confirm the 1 draft") == 1
+
+
+def test_the_queue_polls_while_certificates_are_being_read(alice_client, certificate):
+    from cmeledger.capture.models import Reading
+
+    Reading.objects.create(certificate=certificate)
+    page = alice_client.get(reverse("capture-queue-progress")).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "0 of 1 certificate read" in page
+    assert "Waiting" in page
+
+
+def test_a_certificate_that_cannot_be_read_says_why(alice, certificate):
+    from cmeledger.capture import services
+    from cmeledger.capture.models import Reading
+
+    certificate.file.save("broken.pdf", __import__("io").BytesIO(b"%PDF-1.7 broken"), save=True)
+    reading = services.read(Reading.objects.create(certificate=certificate))
+    assert reading.status == "failed"
+    assert "incomplete" in reading.error or "damaged" in reading.error
+
+
+def test_the_queue_shows_only_ones_own_certificates(client, bob, certificate):
+    from cmeledger.capture.models import Reading
+
+    Reading.objects.create(certificate=certificate, status="done")
+    client.login(username=bob.email, password=PASSWORD)
+    page = client.get(reverse("capture-queue")).content.decode()
+    assert "ethics.pdf" not in page and "Nothing waiting" in page

@@ -1,0 +1,74 @@
+"""Reading certificates in the background and giving their drafts back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cmeledger.capture.extract import Draft, Guess, as_json
+from cmeledger.capture.models import Reading, ReadingStatus
+from cmeledger.capture.reading import capture
+from cmeledger.ledger.certificates import CertificateRejected
+from cmeledger.ledger.models import Certificate
+
+_DATES = ("start_date", "completed_on")
+
+
+def _read_file(certificate: Certificate) -> list[Draft]:
+    with certificate.file.open("rb") as handle:
+        data = handle.read()
+    return capture(data, certificate.clinician.get_full_name()).drafts
+
+
+def queue(certificates: Iterable[Certificate]) -> list[Reading]:
+    """A reading for each certificate, started by the worker once the upload commits."""
+    from cmeledger.capture.tasks import read_certificate
+
+    readings = []
+    for certificate in certificates:
+        reading, _ = Reading.objects.get_or_create(certificate=certificate)
+        readings.append(reading)
+        if not reading.is_finished:
+            transaction.on_commit(lambda pk=reading.pk: read_certificate.enqueue(pk))
+    return readings
+
+
+def read(reading: Reading) -> Reading:
+    """Read the certificate now and keep its drafts (the worker's job)."""
+    Reading.objects.filter(pk=reading.pk).update(status=ReadingStatus.READING)
+    try:
+        drafts = _read_file(reading.certificate)
+    except CertificateRejected as error:
+        reading.status, reading.error = ReadingStatus.FAILED, str(error)
+    else:
+        reading.status, reading.drafts = ReadingStatus.DONE, [as_json(d) for d in drafts]
+    reading.finished_at = timezone.now()
+    reading.save(update_fields=["status", "error", "drafts", "finished_at"])
+    return reading
+
+
+def from_json(shaped: dict) -> Draft:
+    """A draft back from its stored shape (the inverse of `as_json`)."""
+    fields = {}
+    for name, guess in shaped["fields"].items():
+        value = guess["value"]
+        if value is not None and name in _DATES:
+            value = date.fromisoformat(value)
+        elif value is not None and name == "credits":
+            value = Decimal(value)
+        elif name == "topics" and value is not None:
+            value = tuple(value)
+        fields[name] = Guess(value, guess["confidence"])
+    return Draft(shaped["page"], fields, list(shaped["warnings"]))
+
+
+def drafts_of(certificate: Certificate) -> list[Draft]:
+    """The certificate's drafts: those read in the background, or read now."""
+    reading = Reading.objects.filter(certificate=certificate, status=ReadingStatus.DONE).first()
+    if reading is not None:
+        return [from_json(shaped) for shaped in reading.drafts]
+    return _read_file(certificate)
