@@ -13,7 +13,7 @@ from cmeledger.capture.extract import Draft, Guess, as_json
 from cmeledger.capture.models import Reading, ReadingStatus
 from cmeledger.capture.reading import capture
 from cmeledger.ledger.certificates import CertificateRejected
-from cmeledger.ledger.models import Certificate
+from cmeledger.ledger.models import Certificate, CreditEntry
 
 _DATES = ("start_date", "completed_on")
 
@@ -72,3 +72,17 @@ def drafts_of(certificate: Certificate) -> list[Draft]:
     if reading is not None:
         return [from_json(shaped) for shaped in reading.drafts]
     return _read_file(certificate)
+
+
+def likely_duplicates(
+    clinician, certificate: Certificate, title: str | None, completed_on, provider: str
+) -> list[CreditEntry]:
+    """Live entries this certificate already proves, or else with the same title,
+    completion date and provider as the draft."""
+    live = CreditEntry.objects.live().filter(clinician=clinician)
+    linked = list(live.filter(certificates=certificate))
+    if linked or not title or completed_on is None:
+        return linked
+    return list(
+        live.filter(title__iexact=title, completed_on=completed_on, provider__iexact=provider)
+    )

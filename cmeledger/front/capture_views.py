@@ -21,10 +21,9 @@ from cmeledger.front.forms import EntryForm
 from cmeledger.front.views import own_certificate
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import CertificateRejected
-from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.ledger.vocabulary import Source
 
-# Draft field -> entry form field; the learner's name and the location go to the notes.
+# Draft field -> entry form field; the location goes to the notes.
 FORM_FIELDS = {
     "title": "title",
     "provider": "provider",
@@ -55,21 +54,6 @@ def initial_of(draft: Draft) -> tuple[dict, dict[str, str]]:
     if location.found:
         initial["notes"] = f"Location: {location.value}"
     return initial, confidence
-
-
-def likely_duplicates(clinician, certificate: Certificate, initial: dict) -> list[CreditEntry]:
-    """Entries this certificate already proves, or with the same title, date and provider."""
-    same = CreditEntry.objects.live().filter(clinician=clinician)
-    linked = list(same.filter(certificates=certificate))
-    if linked or not {"title", "completed_on"} <= initial.keys():
-        return linked
-    return list(
-        same.filter(
-            title__iexact=initial["title"],
-            completed_on=initial["completed_on"],
-            provider__iexact=initial.get("provider", ""),
-        )
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,7 +98,13 @@ def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpRe
         "draft": draft,
         "count": len(drafts),
         "position": position + 1,
-        "duplicates": likely_duplicates(request.user, certificate, initial),
+        "duplicates": services_capture.likely_duplicates(
+            request.user,
+            certificate,
+            initial.get("title"),
+            initial.get("completed_on"),
+            initial.get("provider", ""),
+        ),  # fmt: skip
         "cancel_url": reverse("certificate-detail", args=[certificate.pk]),
     }
     return render(request, "front/entry_form.html", context, status=400 if form.is_bound else 200)
