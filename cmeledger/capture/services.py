@@ -16,6 +16,9 @@ from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.models import Certificate, CreditEntry
 
 _DATES = ("start_date", "completed_on")
+# A PDF of more pages than this is read in the background: if they are scans, OCR takes
+# a second or two each, too long for a page to wait on.
+PAGES_READ_AT_ONCE = 3
 
 
 def _read_file(certificate: Certificate) -> list[Draft]:
@@ -66,11 +69,22 @@ def from_json(shaped: dict) -> Draft:
     return Draft(shaped["page"], fields, list(shaped["warnings"]))
 
 
-def drafts_of(certificate: Certificate) -> list[Draft]:
-    """The certificate's drafts: those read in the background, or read now."""
-    reading = Reading.objects.filter(certificate=certificate, status=ReadingStatus.DONE).first()
-    if reading is not None:
+def reads_in_background(certificate: Certificate) -> bool:
+    """Photos (always OCR) and long PDFs are read by the worker, not while a page waits."""
+    return not certificate.is_pdf or certificate.page_count > PAGES_READ_AT_ONCE
+
+
+def drafts_of(certificate: Certificate) -> list[Draft] | None:
+    """The certificate's drafts: those read in the background, or read now; None when
+    it is queued for the worker and not read yet."""
+    reading = Reading.objects.filter(certificate=certificate).first()
+    if reading is not None and reading.status == ReadingStatus.DONE:
         return [from_json(shaped) for shaped in reading.drafts]
+    if reading is not None and reading.status == ReadingStatus.FAILED:
+        raise CertificateRejected(reading.error)
+    if reading is not None or reads_in_background(certificate):
+        queue([certificate])
+        return None
     return _read_file(certificate)
 
 

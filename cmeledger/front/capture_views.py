@@ -65,6 +65,13 @@ def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpRe
     except CertificateRejected as error:
         messages.error(request, f"This certificate cannot be read: {error}")
         return redirect("certificate-detail", pk=certificate.pk)
+    if drafts is None:
+        messages.info(
+            request,
+            f"“{certificate.original_name}” is being read (photos and scans take a moment); "
+            "confirm it here when it is ready.",
+        )
+        return redirect("capture-queue")
     position = next((i for i, d in enumerate(drafts) if d.page == page), None)
     if position is None:
         raise Http404("No certificate on that page.")

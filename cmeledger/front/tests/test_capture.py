@@ -237,3 +237,23 @@ def test_the_queue_shows_only_ones_own_certificates(client, bob, certificate):
     client.login(username=bob.email, password=PASSWORD)
     page = client.get(reverse("capture-queue")).content.decode()
     assert "ethics.pdf" not in page and "Nothing waiting" in page
+
+
+def test_a_photo_is_read_in_the_background_then_confirmed(
+    alice_client, alice, truth, django_capture_on_commit_callbacks
+):
+    from cmeledger.capture.models import Reading
+
+    pdf = evaluation.draw([("classic", truth)], seed=6)
+    photo = evaluation.photographed(pdf, 6)[0]
+    certificate = store_certificate(alice, photo, "phone.jpg").certificate
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.get(capture_url(certificate))
+    assert response["Location"] == reverse("capture-queue")
+    # The test suite runs jobs inline; with the worker the page shows it as "Waiting".
+    reading = Reading.objects.get(certificate=certificate)
+    assert reading.status == "done" and len(reading.drafts) == 1
+    form = alice_client.get(capture_url(certificate))
+    assert form.status_code == 200
+    assert form.context["form"].initial["title"] == truth.title
+    assert form.context["confidence"]["title"] == "check"  # read from an image
