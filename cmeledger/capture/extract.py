@@ -340,10 +340,12 @@ def title(lines: list[str], joined: str, excluded: set[str]) -> Guess:
     return NOTHING
 
 
-_PROVIDER_BEFORE = re.compile(
-    r"(?:^|[.!?]\s+|\n)([A-Z][\w&'’ -]{3,150}?)\s+(?:is\s+accredited|designates\s+this|"
+# The provider's name as the subject of its accreditation or designation statement.
+_PROVIDER_SUBJECT = (
+    r"([A-Z][\w&'’ -]{3,150}?)\s+(?:is\s+accredited|designates\s+this|"
     r"is\s+an?\s+accredited|has\s+been\s+accredited)"
 )
+_PROVIDER_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)" + _PROVIDER_SUBJECT)
 _PROVIDER_AFTER = re.compile(
     r"(?:provided by|presented by|issued by|sponsored by|credits?™? by)\s+"
     r"([A-Z][\w&'’ -]{3,150}?)(?=[,.\n]|\s+which|\s+Online|$)",
@@ -351,10 +353,9 @@ _PROVIDER_AFTER = re.compile(
 )
 
 
-_PROVIDER_BEFORE_JOINED = re.compile(
-    r"[.!?]\s+([A-Z][\w&'’ -]{3,150}?)\s+(?:is\s+accredited|designates\s+this|"
-    r"is\s+an?\s+accredited|has\s+been\s+accredited)"
-)
+# On the joined text only after a sentence: at its very start it would take in the
+# lines above the statement.
+_PROVIDER_BEFORE_JOINED = re.compile(r"[.!?]\s+" + _PROVIDER_SUBJECT)
 
 
 def _continued(name: str, text: str, pattern: re.Pattern[str]) -> str:

@@ -43,7 +43,6 @@ class Box:
     bottom: float
     left: float
     text: str
-    confidence: float
 
     @property
     def middle(self) -> float:
@@ -58,14 +57,12 @@ def _boxes(image: Image.Image) -> list[Box]:
     import numpy
 
     result, _ = _ocr()(numpy.asarray(image))
-    found = [
-        (numpy.array(corners, dtype=float), text, float(c)) for corners, text, c in result or ()
-    ]
+    found = [(numpy.array(corners, dtype=float), text) for corners, text, _ in result or ()]
     # A photo is rarely square to the page: turn the boxes back by the page's slant (the
     # median slope of the wide boxes' top edges) so that a line's boxes share a height.
     slopes = [
         numpy.arctan2(q[1][1] - q[0][1], q[1][0] - q[0][0])
-        for q, _, _ in found
+        for q, _ in found
         if (q[1][0] - q[0][0]) > 2 * abs(q[3][1] - q[0][1])
     ]
     angle = float(numpy.median(slopes)) if slopes else 0.0
@@ -73,11 +70,9 @@ def _boxes(image: Image.Image) -> list[Box]:
         [[numpy.cos(-angle), -numpy.sin(-angle)], [numpy.sin(-angle), numpy.cos(-angle)]]
     )
     boxes = []
-    for corners, text, confidence in found:
+    for corners, text in found:
         straight = corners @ turn.T
-        boxes.append(
-            Box(straight[:, 1].min(), straight[:, 1].max(), straight[:, 0].min(), text, confidence)
-        )
+        boxes.append(Box(straight[:, 1].min(), straight[:, 1].max(), straight[:, 0].min(), text))
     return boxes
 
 

@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from cmeledger.capture.extract import Confidence, Draft, Guess, read_page
+from cmeledger.capture.ocr import image_text
 from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import CertificateKind
 
@@ -36,8 +37,6 @@ class Capture:
 
 def page_texts(data: bytes) -> list[tuple[str, bool]]:
     """Each page's text and whether it came from OCR."""
-    from cmeledger.capture.ocr import image_text
-
     document = pdfium.PdfDocument(data)
     try:
         texts = []
@@ -59,8 +58,6 @@ def page_texts(data: bytes) -> list[tuple[str, bool]]:
 def capture(data: bytes, clinician_name: str = "") -> Capture:
     """Drafts for every certificate in the file; raises CertificateRejected (with the
     reason in the user's terms) for a file that is not a certificate we can read."""
-    from cmeledger.capture.ocr import image_text
-
     inspection = inspect(data)
     result = Capture(hashlib.sha256(data).hexdigest(), inspection.kind)
     if inspection.kind != CertificateKind.PDF:
@@ -72,10 +69,11 @@ def capture(data: bytes, clinician_name: str = "") -> Capture:
         except pdfium.PdfiumError:
             raise CertificateRejected("The PDF is damaged and cannot be read.") from None
     for number, (text, by_ocr) in enumerate(texts, 1):
-        if len(text.strip()) < MIN_TEXT and len(texts) > 1:
+        blank = len(text.strip()) < MIN_TEXT
+        if blank and len(texts) > 1:
             continue  # a blank or decorative page between certificates
         draft = read_page(text, number, clinician_name)
-        if len(text.strip()) < MIN_TEXT:
+        if blank:
             draft.warnings.append(
                 "No text could be read on this page: fill in the fields yourself."
             )

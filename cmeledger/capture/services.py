@@ -82,7 +82,9 @@ def drafts_of(certificate: Certificate) -> list[Draft] | None:
         return [from_json(shaped) for shaped in reading.drafts]
     if reading is not None and reading.status == ReadingStatus.FAILED:
         raise CertificateRejected(reading.error)
-    if reading is not None or reads_in_background(certificate):
+    if reading is not None:
+        return None  # queued or being read; asking again must not start a second read
+    if reads_in_background(certificate):
         queue([certificate])
         return None
     return _read_file(certificate)

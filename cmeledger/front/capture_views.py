@@ -23,32 +23,33 @@ from cmeledger.ledger import services
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.vocabulary import Source
 
-# Draft field -> entry form field; the location goes to the notes.
-FORM_FIELDS = {
-    "title": "title",
-    "provider": "provider",
-    "accreditor": "accreditor",
-    "activity_kind": "activity_kind",
-    "start_date": "start_date",
-    "completed_on": "completed_on",
-    "credit_type": "credit_type",
-    "credits": "credits",
-    "topics": "topics",
-}
+# The draft's fields the entry form has under the same names; the location goes to the
+# notes.
+FORM_FIELDS = (
+    "title",
+    "provider",
+    "accreditor",
+    "activity_kind",
+    "start_date",
+    "completed_on",
+    "credit_type",
+    "credits",
+    "topics",
+)
 
 
 def initial_of(draft: Draft) -> tuple[dict, dict[str, str]]:
     """The form's initial values and each filled field's confidence."""
     initial, confidence = {}, {}
-    for source, target in FORM_FIELDS.items():
-        guess = draft.fields[source]
+    for name in FORM_FIELDS:
+        guess = draft.fields[name]
         if guess.found and guess.value not in (None, ()):
-            initial[target] = list(guess.value) if target == "topics" else guess.value
-            confidence[target] = guess.confidence
+            initial[name] = list(guess.value) if name == "topics" else guess.value
+            confidence[name] = guess.confidence
     if "start_date" in initial:
         initial["end_date"] = initial["completed_on"]
         confidence["end_date"] = confidence["completed_on"]
-    for target in (*FORM_FIELDS.values(), "end_date"):
+    for target in (*FORM_FIELDS, "end_date"):
         confidence.setdefault(target, Confidence.NOT_FOUND)
     location = draft.fields["location"]
     if location.found:
