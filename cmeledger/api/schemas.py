@@ -113,6 +113,11 @@ class EntryIn(Schema):
     specialty_related: bool = False
     notes: str = Field("", max_length=5000)
     certificate_ids: list[UUID] = []
+    captured_from: UUID | None = Field(
+        None,
+        description="The certificate whose draft this entry confirms: the entry's source "
+        "becomes `captured` and the certificate is attached.",
+    )
 
 
 class EntryPatch(Schema):
@@ -168,7 +173,27 @@ class DraftOut(Schema):
 
 class DraftsOut(Schema):
     certificate: UUID
+    status: Literal["queued", "reading", "done"] = Field(
+        description="`done` when the drafts are here; otherwise the worker has not read it yet."
+    )
     drafts: list[DraftOut]
+
+
+class ReadingOut(Schema):
+    certificate: UUID
+    original_name: str
+    status: Literal["queued", "reading", "done", "failed"]
+    error: str | None = Field(description="Why the file could not be read, when it failed.")
+    drafts: int = Field(description="How many certificates were found in the file.")
+    entry_ids: list[UUID] = Field(description="Entries already saved from this certificate.")
+    queued_at: datetime
+    finished_at: datetime | None
+
+
+class ReadingPage(Schema):
+    count: int
+    waiting: int = Field(description="How many are queued or being read.")
+    items: list[ReadingOut]
 
 
 class CertificatePage(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -18,15 +18,22 @@ from cmeledger.api.schemas import (
     CertificatePage,
     DraftsOut,
     ErrorOut,
+    ReadingOut,
+    ReadingPage,
     ValidationErrorOut,
 )
+from cmeledger.capture import services as capture
 from cmeledger.capture.extract import as_json
-from cmeledger.capture.reading import capture
+from cmeledger.capture.models import Reading, ReadingStatus
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import CertificateRejected, read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
 from cmeledger.lib.downloads import attachment
+
+FINISHED = (ReadingStatus.DONE, ReadingStatus.FAILED)
+# Photos take a second or two a page, so a client asking sooner only gets "queued" again.
+RETRY_AFTER_SECONDS = 3
 
 router = Router(tags=["certificates"], auth=clinicians())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
@@ -67,13 +74,22 @@ def list_certificates(request: HttpRequest, page: Query[Page]) -> dict:
     return {"count": certificates.count(), "items": [certificate_out(c) for c in chosen]}
 
 
+class Upload(Schema):
+    read: bool = Field(False, description="Queue the file to be read into drafts now.")
+
+
 @router.post("/certificates", response={200: CertificateOut, 201: CertificateOut, **ERRORS})
-def upload_certificate(request: HttpRequest, file: File[UploadedFile]) -> Status:
+def upload_certificate(
+    request: HttpRequest, file: File[UploadedFile], options: Query[Upload]
+) -> Status:
     """Multipart field `file`: a PDF, JPEG or PNG. The same file again answers 200 with
-    `duplicate: true` and the certificate you already have."""
+    `duplicate: true` and the certificate you already have. With `?read=true` the worker
+    reads it into drafts (see `/certificates/readings`)."""
     result = store_certificate(request.auth, read_upload(file), file.name or "certificate")
     if not result.duplicate:
         make_preview.enqueue(str(result.certificate.pk))
+    if options.read:
+        capture.queue([result.certificate])
     return Status(
         200 if result.duplicate else 201, certificate_out(result.certificate, result.duplicate)
     )
@@ -98,16 +114,48 @@ def delete_certificate(request: HttpRequest, certificate_id: UUID) -> Status:
     return Status(204, None)
 
 
-@router.get("/certificates/{uuid:certificate_id}/drafts", response={200: DraftsOut, **ERRORS})
-def certificate_drafts(request: HttpRequest, certificate_id: UUID):
-    """Read the certificate into draft entries, one per certificate page, each field with
-    its confidence (docs/formats/capture.md). Nothing is stored; photos and scans take a
-    second or two per page."""
+@router.get(
+    "/certificates/{uuid:certificate_id}/drafts",
+    response={200: DraftsOut, 202: DraftsOut, **ERRORS},
+)
+def certificate_drafts(request: HttpRequest, certificate_id: UUID, response: HttpResponse):
+    """The certificate read into draft entries, one per certificate page, each field with
+    its confidence (docs/formats/capture.md). Text PDFs of up to three pages are read at
+    once (200). Photos and longer PDFs are read by the worker: until they are, the answer
+    is 202 with `status` `queued` or `reading`, no drafts and a `Retry-After`; ask again."""
     certificate = _own(request, certificate_id)
-    with certificate.file.open("rb") as handle:
-        data = handle.read()
     try:
-        found = capture(data, request.auth.get_full_name())
+        drafts = capture.drafts_of(certificate)
     except CertificateRejected as error:
         return Status(400, {"error": str(error)})
-    return {"certificate": certificate.pk, "drafts": [as_json(draft) for draft in found.drafts]}
+    if drafts is None:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        status = Reading.objects.get(certificate=certificate).status
+        return Status(202, {"certificate": certificate.pk, "status": status, "drafts": []})
+    shaped = [as_json(draft) for draft in drafts]
+    return {"certificate": certificate.pk, "status": "done", "drafts": shaped}
+
+
+def reading_out(reading: Reading) -> dict:
+    certificate = reading.certificate
+    return {
+        "certificate": certificate.pk,
+        "original_name": certificate.original_name,
+        "status": reading.status,
+        "error": reading.error or None,
+        "drafts": len(reading.drafts),
+        "entry_ids": [entry.pk for entry in certificate.entries.all()],
+        "queued_at": reading.queued_at,
+        "finished_at": reading.finished_at,
+    }
+
+
+@router.get("/certificates/readings", response={200: ReadingPage, **ERRORS})
+def list_readings(request: HttpRequest, page: Query[Page]) -> dict:
+    """Certificates read (or waiting to be read) in the background, newest first: the
+    queue of drafts to confirm. `entry_ids` lists the entries already saved from each."""
+    readings = Reading.objects.filter(certificate__clinician=request.auth)
+    chosen = readings.select_related("certificate").prefetch_related("certificate__entries")
+    waiting = readings.exclude(status__in=FINISHED).count()
+    items = [reading_out(r) for r in chosen[page.offset : page.offset + page.limit]]
+    return {"count": readings.count(), "waiting": waiting, "items": items}

@@ -75,13 +75,13 @@ def _own_entry(request: HttpRequest, entry_id: UUID) -> CreditEntry:
     )
 
 
-def _own_certificates(request: HttpRequest, ids: list[UUID]) -> list[Certificate]:
+def _own_certificates(
+    request: HttpRequest, ids: list[UUID], field: str = "certificate_ids"
+) -> list[Certificate]:
     found = list(Certificate.objects.owned_by(request.auth).filter(pk__in=ids))
     missing = sorted({str(i) for i in ids} - {str(c.pk) for c in found})
     if missing:
-        raise ValidationError(
-            {"certificate_ids": f"No such certificate of yours: {', '.join(missing)}."}
-        )
+        raise ValidationError({field: f"No such certificate of yours: {', '.join(missing)}."})
     return found
 
 
@@ -123,14 +123,20 @@ def list_entries(request: HttpRequest, filters: Query[EntryQuery]) -> dict:
 
 @router.post("/entries", response={201: EntryOut, **ERRORS})
 def create_entry(request: HttpRequest, payload: EntryIn) -> Status:
-    """A self-reported entry; its history starts with this creation."""
+    """A self-reported entry, or with `captured_from` one confirmed from a certificate's
+    draft; its history starts with this creation."""
     data = payload.model_dump()
+    certificates = _own_certificates(request, data["certificate_ids"])
+    captured_from = data["captured_from"]
+    if captured_from is not None:
+        certificates.extend(_own_certificates(request, [captured_from], "captured_from"))
     entry = services.create_entry(
         request.auth,
         request.auth,
         _fields(data),
         topics=data["topics"],
-        certificates=_own_certificates(request, data["certificate_ids"]),
+        certificates=set(certificates),
+        source=Source.SELF if captured_from is None else Source.CAPTURED,
     )
     return Status(201, entry_out(_own_entry(request, entry.pk)))
 

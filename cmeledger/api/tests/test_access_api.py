@@ -31,6 +31,7 @@ LEDGER = [
     ("delete", "/api/v1/certificates/{certificate}"),
     ("get", "/api/v1/certificates/{certificate}/download"),
     ("get", "/api/v1/certificates/{certificate}/drafts"),
+    ("get", "/api/v1/certificates/readings"),
 ]
 EVERY = [("get", "/api/v1/me"), *LEDGER]
 
@@ -218,6 +219,7 @@ def test_the_openapi_document_lists_every_path_and_the_docs_load(client):
         "/api/v1/certificates/{certificate_id}",
         "/api/v1/certificates/{certificate_id}/download",
         "/api/v1/certificates/{certificate_id}/drafts",
+        "/api/v1/certificates/readings",
         "/api/v1/progress",
         "/api/v1/enrollments",
         "/api/v1/enrollments/{enrollment_id}",

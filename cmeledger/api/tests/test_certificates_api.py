@@ -138,16 +138,21 @@ def test_deleting_a_certificate_detaches_it_and_only_the_owner_can(
     assert not alice_entry.certificates.exists()
 
 
-def test_the_drafts_of_a_certificate_are_read_in_the_documented_shape(api, alice):
+def test_the_drafts_of_a_certificate_are_read_in_the_documented_shape(
+    api, alice, django_capture_on_commit_callbacks
+):
     from cmeledger.capture import evaluation
 
     samples = evaluation.build(per_layout=1, seed=8)
     bundle = samples[-1]
     certificate = store_certificate(alice, bundle.pdf, "bundle.pdf").certificate
+    with django_capture_on_commit_callbacks(execute=True):  # the worker, inline
+        waiting = api.get(f"/api/v1/certificates/{certificate.pk}/drafts")
+    assert waiting.status_code == 202  # more than three pages: read in the background
     response = api.get(f"/api/v1/certificates/{certificate.pk}/drafts")
     assert response.status_code == 200
     body = response.json()
-    assert body["certificate"] == str(certificate.pk)
+    assert body["certificate"] == str(certificate.pk) and body["status"] == "done"
     assert len(body["drafts"]) == len(bundle.truths)
     first, truth = body["drafts"][0], bundle.truths[0]
     assert first["page"] == 1
@@ -157,3 +162,93 @@ def test_the_drafts_of_a_certificate_are_read_in_the_documented_shape(api, alice
     # Alice is not the learner these generated certificates name.
     assert first["warnings"][0].startswith(f"The certificate is made out to {truth.learner_name}")
     assert Certificate.objects.count() == 1  # reading stores nothing new
+
+
+@pytest.fixture
+def photo():
+    from cmeledger.capture import evaluation
+
+    sample = evaluation.build(per_layout=1, seed=3)[0]
+    return sample, evaluation.photographed(sample.pdf, 3)[0]
+
+
+def test_a_photo_is_read_by_the_worker_and_its_drafts_are_asked_for_again(api, alice, photo):
+    from cmeledger.capture import services
+    from cmeledger.capture.models import Reading
+
+    sample, data = photo
+    certificate = store_certificate(alice, data, "phone.jpg").certificate
+    waiting = api.get(f"/api/v1/certificates/{certificate.pk}/drafts")
+    assert waiting.status_code == 202
+    assert waiting.json() == {"certificate": str(certificate.pk), "status": "queued", "drafts": []}
+    assert int(waiting["Retry-After"]) > 0
+    # Asking again while it waits does not queue a second reading.
+    assert api.get(f"/api/v1/certificates/{certificate.pk}/drafts").status_code == 202
+    assert Reading.objects.filter(certificate=certificate).count() == 1
+    services.read(Reading.objects.get(certificate=certificate))  # what the worker does
+    done = api.get(f"/api/v1/certificates/{certificate.pk}/drafts")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    title = done.json()["drafts"][0]["fields"]["title"]
+    assert title == {"value": sample.truths[0].title, "confidence": "check"}
+
+
+def test_uploading_with_read_queues_the_file_and_the_readings_list_it(
+    api, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/certificates?read=true", {"file": SimpleUploadedFile("c.pdf", make_pdf("Q"))}
+        )
+    assert response.status_code == 201
+    listing = api.get("/api/v1/certificates/readings").json()
+    assert listing["count"] == 1 and listing["waiting"] == 0  # the tests run jobs inline
+    item = listing["items"][0]
+    assert item["certificate"] == response.json()["id"] and item["status"] == "done"
+    assert item["original_name"] == "c.pdf" and item["entry_ids"] == [] and item["error"] is None
+
+
+def test_the_readings_list_counts_waiting_and_shows_saved_entries(api, alice, alice_entry):
+    from cmeledger.capture.models import Reading
+
+    first = store_certificate(alice, make_pdf("One"), "one.pdf").certificate
+    second = store_certificate(alice, make_pdf("Two"), "two.pdf").certificate
+    Reading.objects.create(certificate=first, status="done", drafts=[{}])
+    Reading.objects.create(certificate=second)
+    alice_entry.certificates.add(first)
+    listing = api.get("/api/v1/certificates/readings").json()
+    assert listing["count"] == 2 and listing["waiting"] == 1
+    by_name = {item["original_name"]: item for item in listing["items"]}
+    assert by_name["one.pdf"]["entry_ids"] == [str(alice_entry.pk)]
+    assert by_name["one.pdf"]["drafts"] == 1 and by_name["two.pdf"]["status"] == "queued"
+
+
+def test_a_file_that_could_not_be_read_says_why_in_both_places(api, alice):
+    import io
+
+    from cmeledger.capture import services
+    from cmeledger.capture.models import Reading
+
+    certificate = store_certificate(alice, make_pdf("Broken later"), "b.pdf").certificate
+    certificate.file.save("b.pdf", io.BytesIO(b"%PDF-1.7 broken"), save=True)
+    services.read(Reading.objects.create(certificate=certificate))
+    drafts = api.get(f"/api/v1/certificates/{certificate.pk}/drafts")
+    assert drafts.status_code == 400 and "incomplete" in drafts.json()["error"]
+    item = api.get("/api/v1/certificates/readings").json()["items"][0]
+    assert item["status"] == "failed" and item["error"] == drafts.json()["error"]
+
+
+def test_another_clinicians_readings_are_not_listed(api, bob):
+    from cmeledger.capture.models import Reading
+
+    bobs = store_certificate(bob, make_pdf("Bob's"), "bob.pdf").certificate
+    Reading.objects.create(certificate=bobs, status="done")
+    assert api.get("/api/v1/certificates/readings").json() == {
+        "count": 0,
+        "waiting": 0,
+        "items": [],
+    }
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=201", "offset=-1", "limit=x"])
+def test_a_bad_page_of_readings_is_422(api, query):
+    assert api.get(f"/api/v1/certificates/readings?{query}").status_code == 422

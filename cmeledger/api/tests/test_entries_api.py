@@ -69,6 +69,8 @@ def test_creating_an_entry_returns_it_and_records_history(api, alice):
         ({"title": ""}, "title"),
         ({"title": 42}, "title"),
         ({"certificate_ids": ["7d1c1a0e-0000-4000-8000-000000000000"]}, "certificate_ids"),
+        ({"captured_from": "7d1c1a0e-0000-4000-8000-000000000000"}, "captured_from"),
+        ({"captured_from": "not-a-uuid"}, "captured_from"),
     ],
 )
 def test_bad_input_is_422_naming_the_field_and_stores_nothing(api, change, field):
@@ -231,6 +233,25 @@ def test_entries_link_own_certificates(api, alice):
     assert body["certificate_ids"] == [str(certificate.pk)]
     unlinked = patch(api, f"/api/v1/entries/{body['id']}", {"certificate_ids": []}).json()
     assert unlinked["certificate_ids"] == []
+
+
+def test_an_entry_confirmed_from_a_draft_is_captured_and_links_its_certificate(api, alice):
+    certificate = store_certificate(alice, make_pdf(), "c.pdf").certificate
+    other = store_certificate(alice, make_pdf("Other"), "o.pdf").certificate
+    both = [str(certificate.pk), str(other.pk)]
+    body = post(
+        api, "/api/v1/entries", NEW | {"captured_from": both[0], "certificate_ids": both}
+    ).json()
+    assert body["source"] == "captured" and sorted(body["certificate_ids"]) == sorted(both)
+    plain = post(api, "/api/v1/entries", NEW).json()
+    assert plain["source"] == "self"
+
+
+def test_an_entry_cannot_be_captured_from_another_clinicians_certificate(api, bob):
+    bobs = store_certificate(bob, make_pdf("Bob's"), "b.pdf").certificate
+    response = post(api, "/api/v1/entries", NEW | {"captured_from": str(bobs.pk)})
+    assert response.status_code == 422 and "captured_from" in response.json()["errors"]
+    assert not CreditEntry.objects.exists() and not bobs.entries.exists()
 
 
 def test_entries_cannot_link_another_clinicians_certificate(api, alice_entry, bob):
