@@ -18,7 +18,6 @@ from cmeledger.api.schemas import (
     CertificatePage,
     DraftsOut,
     ErrorOut,
-    ReadingOut,
     ReadingPage,
     ValidationErrorOut,
 )
