@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import models
 
-from cmeledger.ledger.vocabulary import CREDIT_STEP, MAX_CREDITS_PER_ENTRY
+from cmeledger.ledger.vocabulary import CREDIT_STEP, MAX_CREDITS_PER_ENTRY, CreditType
 from cmeledger.lib.states import USState
 
 
@@ -63,6 +63,9 @@ class Draft:
     page: int
     fields: dict[str, Guess]
     warnings: list[str] = field(default_factory=list)
+    # Other credits the same statement block awards, as (amount, credit type) guesses;
+    # `each_credit` turns them into drafts of their own.
+    also: list[tuple[Guess, Guess]] = field(default_factory=list)
 
     def value(self, name: str) -> object:
         return self.fields[name].value
@@ -94,7 +97,9 @@ _CANONICAL_DEGREE = {degree.upper(): degree for degree in DEGREES}
 _STATES = "|".join(USState.values)
 
 # (pattern over the page's text with lines joined, credit type, confidence); the first
-# that matches decides. Attendance comes first: its statement names AMA PRA credit too.
+# that matches decides the draft's credit. Attendance comes first: its statement names
+# AMA PRA credit too. Other *sure* statements of other credit types (a jointly
+# accredited activity's ANCC hours and MOC points) become drafts of their own.
 CREDIT_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), credit_type, confidence)
     for pattern, credit_type, confidence in (
@@ -342,10 +347,12 @@ def title(lines: list[str], joined: str, excluded: set[str]) -> Guess:
 
 # The provider's name as the subject of its accreditation or designation statement.
 _PROVIDER_SUBJECT = (
-    r"([A-Z][\w&'’ -]{3,150}?)\s+(?:is\s+accredited|designates\s+this|"
+    r"([A-Z][\w&'’ -]{3,150}?)\s+(?:is\s+(?:jointly\s+)?accredited|designates\s+this|"
     r"is\s+an?\s+accredited|has\s+been\s+accredited)"
 )
-_PROVIDER_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)" + _PROVIDER_SUBJECT)
+# After a comma or colon too: "In support of improving patient care, X is jointly
+# accredited", "Physicians: X designates this ...".
+_PROVIDER_BEFORE = re.compile(r"(?:^|[.!?,:]\s+|\n)" + _PROVIDER_SUBJECT)
 _PROVIDER_AFTER = re.compile(
     r"(?:provided by|presented by|issued by|sponsored by|credits?™? by)\s+"
     r"([A-Z][\w&'’ -]{3,150}?)(?=[,.\n]|\s+which|\s+Online|$)",
@@ -400,21 +407,49 @@ def accreditor(joined: str) -> Guess:
     return NOTHING
 
 
-def credits(joined: str) -> tuple[Guess, Guess]:
+def _amount(text: str, confidence: str) -> Guess | None:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not (0 < amount <= MAX_CREDITS_PER_ENTRY):
+        return None
+    sure = confidence == Confidence.SURE and (amount / CREDIT_STEP) % 1 == 0
+    return Guess(amount.quantize(Decimal("0.01")), Confidence.SURE if sure else Confidence.CHECK)
+
+
+def all_credits(joined: str) -> list[tuple[Guess, Guess]]:
+    """Every credit the page awards, as (amount, credit type), the deciding one first:
+    one per credit type, from statements that do not overlap (an attendance statement
+    quotes the AMA PRA designation it rests on). Weak signs count only when no
+    statement was found, and then only the first."""
+    found: list[tuple[Guess, Guess]] = []
+    taken: list[tuple[int, int]] = []
     for pattern, credit_type, confidence in CREDIT_PATTERNS:
-        match = pattern.search(joined)
-        if not match:
+        if confidence != Confidence.SURE and found:
+            break
+        if any(credit_type == kind.value for _, kind in found):
             continue
-        try:
-            amount = Decimal(match[1])
-        except InvalidOperation:
-            continue
-        if not (0 < amount <= MAX_CREDITS_PER_ENTRY):
-            continue
-        sure = confidence == Confidence.SURE and (amount / CREDIT_STEP) % 1 == 0
-        level = Confidence.SURE if sure else Confidence.CHECK
-        return Guess(amount.quantize(Decimal("0.01")), level), Guess(credit_type, confidence)
-    return NOTHING, NOTHING
+        for match in pattern.finditer(joined):
+            start, end = match.span()
+            if any(start < until and since < end for since, until in taken):
+                continue
+            amount = _amount(match[1], confidence)
+            if amount is None:
+                continue
+            taken.append((start, end))
+            found.append((amount, Guess(credit_type, confidence)))
+            break
+        if found and confidence != Confidence.SURE:
+            break
+    # The deciding credit first, then the others as the certificate lists them.
+    order = dict(zip((kind.value for _, kind in found), taken, strict=True))
+    return found[:1] + sorted(found[1:], key=lambda credit: order[credit[1].value])
+
+
+def credits(joined: str) -> tuple[Guess, Guess]:
+    found = all_credits(joined)
+    return found[0] if found else (NOTHING, NOTHING)
 
 
 def activity_kind(lines: list[str], joined: str, credit_type: object) -> Guess:
@@ -488,7 +523,8 @@ def read_page(text: str, page: int = 1, clinician_name: str = "") -> Draft:
     excluded = learner_lines | ({found_provider.value} if found_provider.found else set())
     found_title = title(lines, joined, excluded)
     start, end = dates(lines, joined)
-    amount, credit_type = credits(joined)
+    awarded = all_credits(joined)
+    amount, credit_type = awarded[0] if awarded else (NOTHING, NOTHING)
     fields = {
         "learner_name": name,
         "degree": degree,
@@ -505,13 +541,36 @@ def read_page(text: str, page: int = 1, clinician_name: str = "") -> Draft:
     }
     if not end.found:
         fields["start_date"] = NOTHING
-    draft = Draft(page, fields)
+    draft = Draft(page, fields, also=awarded[1:])
     if clinician_name and name.found and not same_person(str(name.value), clinician_name):
         draft.warnings.append(
             f"The certificate is made out to {name.value}, not {clinician_name}: check that "
             "it is yours."
         )
     return draft
+
+
+def _credit_words(amount: Guess, credit_type: Guess) -> str:
+    return f"{amount.value} {CreditType(credit_type.value).label}"
+
+
+def each_credit(draft: Draft) -> list[Draft]:
+    """The draft, and one more for each other credit its certificate awards (AMA PRA
+    credits and MOC points for the same activity): an entry has one credit type, so each
+    becomes an entry of its own, as a reported record with several credits does."""
+    if not draft.also:
+        return [draft]
+    every = [(draft.fields["credits"], draft.fields["credit_type"]), *draft.also]
+    named = ", ".join(_credit_words(*credit) for credit in every)
+    drafts = []
+    for amount, credit_type in every:
+        fields = {**draft.fields, "credits": amount, "credit_type": credit_type}
+        note = (
+            f"This certificate awards {named} for the same activity: each is offered as an "
+            f"entry of its own; this one is the {_credit_words(amount, credit_type)}."
+        )
+        drafts.append(Draft(draft.page, fields, [*draft.warnings, note]))
+    return drafts
 
 
 def same_person(on_certificate: str, clinician: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 from PIL import Image
 
-from cmeledger.capture.extract import Confidence, Draft, Guess, read_page
+from cmeledger.capture.extract import Confidence, Draft, Guess, each_credit, read_page
 from cmeledger.capture.ocr import image_text
 from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import CertificateKind
@@ -28,7 +28,8 @@ SCAN_SCALE = 2
 
 @dataclass
 class Capture:
-    """The drafts one file gave, one per certificate page."""
+    """The drafts one file gave: one per certificate page, and one per further credit
+    type a page awards."""
 
     sha256: str
     kind: str
@@ -53,6 +54,10 @@ def page_texts(data: bytes) -> list[tuple[str, bool]]:
         return texts
     finally:
         document.close()
+
+
+def _at_most_check(guess: Guess) -> Guess:
+    return Guess(guess.value, Confidence.CHECK) if guess.confidence == Confidence.SURE else guess
 
 
 def capture(data: bytes, clinician_name: str = "") -> Capture:
@@ -80,14 +85,10 @@ def capture(data: bytes, clinician_name: str = "") -> Capture:
         elif by_ocr:
             # OCR can misread a letter the rules would take for certain: nothing read
             # from an image is "sure".
-            draft.fields = {
-                name: Guess(guess.value, Confidence.CHECK)
-                if guess.confidence == Confidence.SURE
-                else guess
-                for name, guess in draft.fields.items()
-            }
+            draft.fields = {name: _at_most_check(guess) for name, guess in draft.fields.items()}
+            draft.also = [tuple(map(_at_most_check, credit)) for credit in draft.also]
             draft.warnings.append(
                 "Read from an image: check every field, especially names and numbers."
             )
-        result.drafts.append(draft)
+        result.drafts.extend(each_credit(draft))
     return result

@@ -90,15 +90,18 @@ def drafts_of(certificate: Certificate) -> list[Draft] | None:
     return _read_file(certificate)
 
 
-def likely_duplicates(
-    clinician, certificate: Certificate, title: str | None, completed_on, provider: str
-) -> list[CreditEntry]:
+def likely_duplicates(clinician, certificate: Certificate, draft_values: dict) -> list[CreditEntry]:
     """Live entries this certificate already proves, or else with the same title,
-    completion date and provider as the draft."""
+    completion date and provider as the draft; of the draft's credit type when it has
+    one (a certificate awarding AMA PRA credit and MOC points gives two entries)."""
     live = CreditEntry.objects.live().filter(clinician=clinician)
+    if credit_type := draft_values.get("credit_type"):
+        live = live.filter(credit_type=credit_type)
     linked = list(live.filter(certificates=certificate))
+    title, completed_on = draft_values.get("title"), draft_values.get("completed_on")
     if linked or not title or completed_on is None:
         return linked
+    provider = draft_values.get("provider", "")
     return list(
         live.filter(title__iexact=title, completed_on=completed_on, provider__iexact=provider)
     )

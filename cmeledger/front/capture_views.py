@@ -59,7 +59,8 @@ def initial_of(draft: Draft) -> tuple[dict, dict[str, str]]:
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
-def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpResponse:
+def certificate_capture(request: HttpRequest, pk: UUID, number: int = 1) -> HttpResponse:
+    """The `number`th draft of the certificate (a page, or one of the credits it awards)."""
     certificate = own_certificate(request, pk)
     try:
         drafts = services_capture.drafts_of(certificate)
@@ -73,9 +74,9 @@ def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpRe
             "confirm it here when it is ready.",
         )
         return redirect("capture-queue")
-    position = next((i for i, d in enumerate(drafts) if d.page == page), None)
-    if position is None:
-        raise Http404("No certificate on that page.")
+    if not 1 <= number <= len(drafts):
+        raise Http404("The file holds no such certificate.")
+    position = number - 1
     draft = drafts[position]
     initial, confidence = initial_of(draft)
     form = EntryForm(
@@ -95,8 +96,7 @@ def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpRe
         )
         messages.success(request, f"Saved “{entry.title}”: {entry.credits} credits.")
         if position + 1 < len(drafts):
-            following = drafts[position + 1].page
-            return redirect("certificate-capture-page", pk=certificate.pk, page=following)
+            return redirect("certificate-capture-page", pk=certificate.pk, number=number + 1)
         return redirect("entry-detail", pk=entry.pk)
     context = {
         "form": form,
@@ -106,13 +106,7 @@ def certificate_capture(request: HttpRequest, pk: UUID, page: int = 1) -> HttpRe
         "draft": draft,
         "count": len(drafts),
         "position": position + 1,
-        "duplicates": services_capture.likely_duplicates(
-            request.user,
-            certificate,
-            initial.get("title"),
-            initial.get("completed_on"),
-            initial.get("provider", ""),
-        ),  # fmt: skip
+        "duplicates": services_capture.likely_duplicates(request.user, certificate, initial),
         "cancel_url": reverse("certificate-detail", args=[certificate.pk]),
     }
     return render(request, "front/entry_form.html", context, status=400 if form.is_bound else 200)

@@ -43,7 +43,7 @@ urlpatterns = [
         name="certificate-capture",
     ),
     path(
-        "certificates/<uuid:pk>/capture/<int:page>/",
+        "certificates/<uuid:pk>/capture/<int:number>/",
         capture_views.certificate_capture,
         name="certificate-capture-page",
     ),

@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 
 from cmeledger.capture import evaluation
-from cmeledger.capture.extract import FIELDS, Confidence, as_json, find_dates, read_page
+from cmeledger.capture.extract import (
+    FIELDS,
+    Confidence,
+    as_json,
+    each_credit,
+    find_dates,
+    read_page,
+)
 
 CLASSIC = """CERTIFICATE OF COMPLETION
 This is to certify that
@@ -91,6 +98,50 @@ def test_each_designation_statement_gives_its_credit_type(sentence, amount, cred
     assert draft.value("credits") == Decimal(amount)
     assert draft.value("credit_type") == credit_type
     assert draft.fields["credit_type"].confidence == Confidence.SURE
+
+
+JOINT = CLASSIC.replace(
+    "the extent of their participation in the activity.\n",
+    "the extent of their participation in the activity.\n"
+    "Nurses: this activity provides 6.25 ANCC contact hours.\n"
+    "ABIM MOC: successful completion enables the participant to earn up to 4 MOC points.\n",
+)
+
+
+def test_a_certificate_awarding_several_credits_gives_a_draft_for_each():
+    drafts = each_credit(read_page(JOINT))
+    credits = [(d.value("credit_type"), d.value("credits")) for d in drafts]
+    assert credits == [
+        ("ama-pra-1", Decimal("6.25")),
+        ("ancc-contact-hour", Decimal("6.25")),
+        ("moc-points", Decimal("4.00")),
+    ]
+    for draft in drafts:
+        assert draft.page == 1 and draft.value("title") == "Ethics in Rehabilitation Practice"
+        assert draft.fields["credit_type"].confidence == Confidence.SURE
+        assert "6.25 AMA PRA Category 1 Credit™, 6.25 ANCC contact hour" in draft.warnings[-1]
+    assert drafts[2].warnings[-1].endswith("this one is the 4.00 MOC points.")
+
+
+def test_one_credit_statement_gives_one_draft_and_no_note():
+    drafts = each_credit(read_page(CLASSIC))
+    assert len(drafts) == 1 and drafts[0].warnings == []
+
+
+def test_an_attendance_statement_is_not_also_counted_as_the_ama_credit_it_quotes():
+    page = read_page(
+        "Certificate of Attendance. This activity was designated for 6.0 AMA PRA Category 1 "
+        "Credits™ by Lakeside, which is accredited by the ACCME.\n"
+    )
+    assert page.value("credit_type") == "attendance" and page.also == []
+
+
+def test_a_weak_credit_sign_is_not_a_second_credit():
+    page = read_page(
+        "designates this live activity for a maximum of 2 AMA PRA Category 1 Credits™.\n"
+        "Claim 2 credits online.\n"
+    )
+    assert page.value("credit_type") == "ama-pra-1" and page.also == []
 
 
 def test_credits_off_the_quarter_step_are_to_be_checked():

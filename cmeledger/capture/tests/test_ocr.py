@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from cmeledger.capture import evaluation
-from cmeledger.capture.extract import FIELDS, Confidence
+from cmeledger.capture.extract import Confidence
 from cmeledger.capture.ocr import respace
 from cmeledger.capture.reading import capture
 
@@ -50,12 +50,14 @@ def photos():
 def test_photos_read_back_to_most_of_their_fields_and_nothing_is_sure(db, photos):
     score = evaluation.Score()
     for truth, photo in photos:
-        [draft] = capture(photo).drafts
-        assert all(guess.confidence != Confidence.SURE for guess in draft.fields.values())
-        assert draft.warnings == [
-            "Read from an image: check every field, especially names and numbers."
-        ]
-        score.add("photo", truth, {name: draft.value(name) for name in FIELDS})
+        drafts = capture(photo).drafts
+        for draft in drafts:
+            assert all(guess.confidence != Confidence.SURE for guess in draft.fields.values())
+            assert all(guess.confidence != Confidence.SURE for pair in draft.also for guess in pair)
+            assert draft.warnings[0] == (
+                "Read from an image: check every field, especially names and numbers."
+            )
+        evaluation.score_drafts(score, "photo", truth.expected(), drafts)
     assert score.accuracy() >= 0.85, score.misses
 
 
@@ -67,7 +69,9 @@ def test_a_scanned_pdf_is_read_by_ocr(db, photos):
     [from_photo] = capture(photo).drafts
     assert draft.value("learner_name") == truth.learner_name
     assert draft.value("title") == truth.title
-    assert draft.fields == from_photo.fields  # the same page, the same reading
+    # The same page, the same reading (resampling the scan may change a letter elsewhere).
+    for name in ("learner_name", "title", "completed_on", "credits", "credit_type"):
+        assert draft.fields[name] == from_photo.fields[name], name
 
 
 def test_a_photo_on_its_side_is_turned_before_it_is_read(db, photos):

@@ -108,7 +108,7 @@ def test_a_file_of_several_certificates_offers_each_in_turn(alice_client, alice,
     pdf = evaluation.draw([("classic", truth), ("two-column", second)], seed=2)
     certificate = store_certificate(alice, pdf, "conference.pdf").certificate
     first = alice_client.get(capture_url(certificate))
-    assert "certificate 1 of 2" in first.content.decode()
+    assert "draft 1 of 2" in first.content.decode()
     response = alice_client.post(capture_url(certificate), form_data())
     assert response["Location"] == capture_url(certificate, 2)
     page_two = alice_client.get(response["Location"])
@@ -118,6 +118,39 @@ def test_a_file_of_several_certificates_offers_each_in_turn(alice_client, alice,
     )
     assert CreditEntry.objects.filter(clinician=alice, certificates=certificate).count() == 2
     assert alice_client.get(capture_url(certificate, 3)).status_code == 404
+
+
+def test_a_certificate_awarding_three_credits_saves_an_entry_for_each(alice_client, alice, truth):
+    joint = evaluation.Truth(
+        **{
+            **truth.__dict__,
+            "also": (("ancc-contact-hour", Decimal("6.25")), ("moc-points", Decimal("4"))),
+        }
+    )
+    pdf = evaluation.draw([("jointly-accredited", joint)], seed=4)
+    certificate = store_certificate(alice, pdf, "joint.pdf").certificate
+    for number, (kind, amount) in enumerate(
+        [("ama-pra-1", "6.25"), ("ancc-contact-hour", "6.25"), ("moc-points", "4.00")], 1
+    ):
+        page = alice_client.get(capture_url(certificate, number))
+        assert page.context["form"].initial["credit_type"] == kind
+        assert f"{amount}" in str(page.context["form"].initial["credits"])
+        # The entry saved from the first credit is not a duplicate of the next.
+        assert not page.context["duplicates"]
+        assert f"draft {number} of 3" in page.content.decode()
+        alice_client.post(
+            capture_url(certificate, number),
+            form_data(credit_type=kind, credits=amount, notes="Location: Cleveland, OH"),
+        )
+    saved = CreditEntry.objects.filter(clinician=alice, certificates=certificate)
+    assert sorted(saved.values_list("credit_type", flat=True)) == [
+        "ama-pra-1",
+        "ancc-contact-hour",
+        "moc-points",
+    ]
+    assert {entry.source for entry in saved} == {"captured"}
+    again = alice_client.get(capture_url(certificate, 3))
+    assert again.context["duplicates"]  # the MOC points are entered now
 
 
 def test_capturing_the_same_certificate_again_warns_of_a_duplicate(alice_client, certificate):
