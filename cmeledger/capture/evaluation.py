@@ -99,6 +99,25 @@ class Truth:
 TRUTH_FIELDS = tuple(f.name for f in fields(Truth) if f.name != "also")
 
 
+def example(**changes: object) -> Truth:
+    """One fixed, invented certificate for tests that need a known one."""
+    fixed = {
+        "learner_name": "Alice Abbot",
+        "degree": "MD",
+        "title": "Ethics in Rehabilitation Practice",
+        "provider": "Lakeside Institute for Medical Education",
+        "accreditor": "accme",
+        "start_date": None,
+        "completed_on": date(2025, 5, 4),
+        "credits": Decimal("6.25"),
+        "credit_type": "ama-pra-1",
+        "activity_kind": "live",
+        "location": "Denver, CO",
+        "topics": ("ethics",),
+    }
+    return Truth(**{**fixed, **changes})
+
+
 @dataclass
 class Sample:
     name: str

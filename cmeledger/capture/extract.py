@@ -440,16 +440,9 @@ def all_credits(joined: str) -> list[tuple[Guess, Guess]]:
             taken.append((start, end))
             found.append((amount, Guess(credit_type, confidence)))
             break
-        if found and confidence != Confidence.SURE:
-            break
     # The deciding credit first, then the others as the certificate lists them.
     order = dict(zip((kind.value for _, kind in found), taken, strict=True))
     return found[:1] + sorted(found[1:], key=lambda credit: order[credit[1].value])
-
-
-def credits(joined: str) -> tuple[Guess, Guess]:
-    found = all_credits(joined)
-    return found[0] if found else (NOTHING, NOTHING)
 
 
 def activity_kind(lines: list[str], joined: str, credit_type: object) -> Guess:

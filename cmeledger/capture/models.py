@@ -16,6 +16,9 @@ class ReadingStatus(models.TextChoices):
     FAILED = "failed", "Could not be read"
 
 
+FINISHED = (ReadingStatus.DONE, ReadingStatus.FAILED)
+
+
 class Reading(models.Model):
     certificate = models.OneToOneField(
         Certificate, on_delete=models.CASCADE, related_name="reading"
@@ -36,4 +39,4 @@ class Reading(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ReadingStatus.DONE, ReadingStatus.FAILED)
+        return self.status in FINISHED

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,20 +18,7 @@ from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TRUTH = evaluation.Truth(
-    learner_name="Dana Ferreira",
-    degree="MD",
-    title="Ethics in Rehabilitation Practice",
-    provider="Lakeside Institute for Medical Education",
-    accreditor="accme",
-    start_date=None,
-    completed_on=date(2025, 5, 4),
-    credits=Decimal("6.25"),
-    credit_type="ama-pra-1",
-    activity_kind="live",
-    location="Denver, CO",
-    topics=("ethics",),
-)
+TRUTH = evaluation.example(learner_name="Dana Ferreira")
 
 
 def log_in(page, base: str) -> None:

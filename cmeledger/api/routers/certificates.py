@@ -23,14 +23,13 @@ from cmeledger.api.schemas import (
 )
 from cmeledger.capture import services as capture
 from cmeledger.capture.extract import as_json
-from cmeledger.capture.models import Reading, ReadingStatus
+from cmeledger.capture.models import FINISHED, Reading
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import CertificateRejected, read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
 from cmeledger.lib.downloads import attachment
 
-FINISHED = (ReadingStatus.DONE, ReadingStatus.FAILED)
 # Photos take a second or two a page, so a client asking sooner only gets "queued" again.
 RETRY_AFTER_SECONDS = 3
 

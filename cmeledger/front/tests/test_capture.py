@@ -19,20 +19,7 @@ from cmeledger.ledger.models import CreditEntry
 
 @pytest.fixture
 def truth() -> evaluation.Truth:
-    return evaluation.Truth(
-        learner_name="Alice Abbot",
-        degree="MD",
-        title="Ethics in Rehabilitation Practice",
-        provider="Lakeside Institute for Medical Education",
-        accreditor="accme",
-        start_date=None,
-        completed_on=date(2025, 5, 4),
-        credits=Decimal("6.25"),
-        credit_type="ama-pra-1",
-        activity_kind="live",
-        location="Denver, CO",
-        topics=("ethics",),
-    )
+    return evaluation.example()
 
 
 @pytest.fixture
