@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cmeledger.requirements",
     "cmeledger.reporting",
     "cmeledger.capture",
+    "cmeledger.reports",
     "cmeledger.api",
     "cmeledger.front",
 ]

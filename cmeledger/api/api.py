@@ -17,7 +17,18 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cmeledger.api.auth import NotAClinician, NotAnOrganizationMember
-from cmeledger.api.routers import certificates, enrollments, entries, me, progress, reports
+from cmeledger.api.routers import (
+    award,
+    certificates,
+    deadlines,
+    enrollments,
+    entries,
+    me,
+    packets,
+    progress,
+    reports,
+    transcripts,
+)
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.services import EntryLocked
 from cmeledger.reporting.intake import NoAgreement
@@ -77,6 +88,10 @@ api.add_router("", certificates.router)
 api.add_router("", progress.router)
 api.add_router("", enrollments.router)
 api.add_router("", reports.router)
+api.add_router("", transcripts.router)
+api.add_router("", packets.router)
+api.add_router("", deadlines.router)
+api.add_router("", award.router)
 
 # Where ninja found the value, and the name of the schema argument it went into; people
 # want just the field.

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cmeledger.front import (
     capture_views,
@@ -143,4 +143,8 @@ urlpatterns = [
         name="organization-token-revoke",
     ),
     path("organization/members/", organization_views.members, name="organization-members"),
+    path("", include("cmeledger.front.urls_transcripts")),
+    path("", include("cmeledger.front.urls_packets")),
+    path("", include("cmeledger.front.urls_deadlines")),
+    path("", include("cmeledger.front.urls_award")),
 ]
