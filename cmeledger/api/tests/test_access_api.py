@@ -234,5 +234,10 @@ def test_the_openapi_document_lists_every_path_and_the_docs_load(client):
         "/api/v1/reports/records/{record_id}/withdraw",
         "/api/v1/reports/corrections",
         "/api/v1/reports/corrections/{correction_id}/decline",
+        "/api/v1/transcript.pdf",
+        "/api/v1/transcripts",
+        "/api/v1/share-links",
+        "/api/v1/share-links/{link_id}",
+        "/api/v1/share-links/{link_id}/revoke",
     }
     assert client.get("/api/v1/docs").status_code == 200

@@ -1,0 +1,337 @@
+"""The CME transcript: what a clinician hands a board, a licensing board or an employer.
+
+`gather` reads everything from the database in a fixed handful of queries, whatever the
+number of entries; `transcript_pdf` is a pure function of that data; `issue` records the
+verification code printed on the PDF, so whoever receives it can check it is genuine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cmeledger.accounts.models import ClinicianProfile, User
+from cmeledger.ledger.models import CreditEntry, EntryTopic
+from cmeledger.ledger.vocabulary import Source
+from cmeledger.reports.models import IssuedTranscript, ShareLink, new_code
+from cmeledger.requirements import progress
+from cmeledger.requirements.engine import SetResult, Status
+from cmeledger.requirements.schema import Confidence
+
+ZERO = Decimal("0")
+# A range transcript spans at most this many years: enough for a ten-year MOC cycle.
+MAX_RANGE_DAYS = 366 * 12
+EARLIEST = date(1950, 1, 1)
+
+
+class TranscriptError(ValueError):
+    """What was asked cannot be made; the message says why, for a person to act on."""
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    id: str
+    completed_on: date
+    title: str
+    provider: str
+    accreditor: str
+    credit_type: str
+    credits: Decimal
+    counted: Decimal | None  # what the set counted of it; None on a range transcript
+    topics: list[str]
+    source: str
+    certificate_ids: list[str]
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    name: str
+    required: Decimal | None
+    counted: Decimal
+    remaining: Decimal
+    status: str
+    kind: str
+    unconfirmed: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class TypeTotal:
+    credit_type: str
+    credits: Decimal
+    entries: int
+
+
+@dataclass
+class Transcript:
+    clinician_name: str
+    email: str
+    degree: str
+    npi: str
+    licenses: list[str]
+    certifications: list[str]
+    start: date
+    end: date
+    on: date
+    set_id: str = ""
+    set_name: str = ""
+    set_version: int | None = None
+    authority: str = ""
+    status: str = ""
+    total_counted: Decimal = ZERO
+    rules: list[RuleLine] = field(default_factory=list)
+    entries: list[TranscriptEntry] = field(default_factory=list)
+    totals: list[TypeTotal] = field(default_factory=list)
+    code: str = ""
+    generated_at: datetime | None = None
+    verify_url: str = ""
+
+    @property
+    def total_claimed(self) -> Decimal:
+        return sum((e.credits for e in self.entries), ZERO)
+
+    @property
+    def notes(self) -> list[str]:
+        return [
+            f"{rule.name}: {rule.note or 'this rule is not confirmed by its authority yet.'}"
+            for rule in self.rules
+            if rule.unconfirmed
+        ]
+
+    @property
+    def period(self) -> str:
+        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
+
+def status_label(status: str) -> str:
+    return {
+        Status.MET: "Met",
+        Status.ON_TRACK: "On track",
+        Status.BEHIND: "Behind",
+        Status.NOT_MET: "Not met",
+        Status.NOT_APPLICABLE: "Does not apply",
+    }.get(status, status)
+
+
+def gather(
+    user: User,
+    *,
+    set_id: str | None = None,
+    on: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> Transcript:
+    """A set's cycle (the one holding `on`, default today) or, with no set, a date range."""
+    today = today or timezone.localdate()
+    result = None
+    if set_id:
+        if start or end:
+            raise TranscriptError("Ask for a set's cycle or for a date range, not both.")
+        result = _set_result(user, set_id, on or today, today)
+        data = _identity(user, result.cycle_start, result.cycle_end, on or today)
+        _fill_from_set(data, result)
+    else:
+        _check_range(start, end, today)
+        data = _identity(user, start, end, today)
+    data.entries = _entries(user, data.start, data.end, _counted_by(result))
+    data.totals = _totals(data.entries)
+    return data
+
+
+def _check_range(start: date | None, end: date | None, today: date) -> None:
+    if start is None or end is None:
+        raise TranscriptError("Choose a requirement set, or both a start and an end date.")
+    if end < start:
+        raise TranscriptError(f"The end date {end} is before the start date {start}.")
+    if start < EARLIEST or start > today:
+        raise TranscriptError(f"The start date {start} must be between {EARLIEST} and today.")
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise TranscriptError("A date range can span at most 12 years.")
+
+
+def _set_result(user: User, set_id: str, on: date, today: date) -> SetResult:
+    if on < EARLIEST or on > date(today.year + 10, 12, 31):
+        raise TranscriptError(f"The date {on} is out of range for a cycle.")
+    report = progress.report(user, on, set_id)
+    if not report.sets:
+        raise TranscriptError(f"You do not follow the requirement set {set_id}.")
+    item = report.sets[0]
+    if item.result is None:
+        raise TranscriptError(item.problem or f"No result for {set_id}.")
+    result = item.result
+    if result.cycle_end < on:
+        # A cycle that has ended is judged on its last day, as its authority would.
+        result = progress.report(user, result.cycle_end, set_id).sets[0].result or result
+    return result
+
+
+def _identity(user: User, start: date, end: date, on: date) -> Transcript:
+    profile = ClinicianProfile.objects.filter(user=user).first()
+    licenses = [
+        f"{lic.state} {lic.get_profession_display()} license {lic.number}"
+        + (f", expires {lic.expires_on:%Y-%m-%d}" if lic.expires_on else "")
+        for lic in user.licenses.order_by("state", "number")
+    ]
+    certifications = [
+        f"{cert.board.name}"
+        + (f", ID {cert.board_id_number}" if cert.board_id_number else "")
+        + f", cycle {cert.cycle_start:%Y-%m-%d} to {cert.cycle_end:%Y-%m-%d}"
+        for cert in user.certifications.select_related("board").order_by("cycle_start")
+    ]
+    return Transcript(
+        clinician_name=user.display_name,
+        email=user.email,
+        degree=profile.get_degree_display() if profile else "",
+        npi=profile.npi if profile else "",
+        licenses=licenses,
+        certifications=certifications,
+        start=start,
+        end=end,
+        on=on,
+    )
+
+
+def _fill_from_set(data: Transcript, result: SetResult) -> None:
+    data.set_id = result.set_id
+    data.set_name = result.name
+    data.set_version = result.version
+    data.authority = result.authority
+    data.status = result.status
+    data.total_counted = result.total_counted
+    data.rules = [
+        RuleLine(
+            name=rule.name,
+            required=rule.required,
+            counted=rule.counted,
+            remaining=rule.remaining,
+            status=rule.status,
+            kind=rule.kind,
+            unconfirmed=rule.confidence == Confidence.UNCONFIRMED,
+            note=rule.note,
+        )
+        for rule in result.rules
+    ]
+
+
+def _counted_by(result: SetResult | None) -> dict[str, Decimal] | None:
+    if result is None:
+        return None
+    return {entry.id: entry.counted for entry in result.entries}
+
+
+def _entries(
+    user: User, start: date, end: date, counted: dict[str, Decimal] | None
+) -> list[TranscriptEntry]:
+    rows = (
+        CreditEntry.objects.counted()
+        .owned_by(user)
+        .filter(completed_on__gte=start, completed_on__lte=end)
+    )
+    topics: dict[str, list[str]] = {}
+    for entry_id, topic in EntryTopic.objects.filter(entry__in=rows).values_list(
+        "entry_id", "topic"
+    ):
+        topics.setdefault(str(entry_id), []).append(topic)
+    certificates: dict[str, list[str]] = {}
+    links = CreditEntry.certificates.through.objects.filter(creditentry__in=rows)
+    for entry_id, certificate_id in links.order_by(
+        "certificate__uploaded_at", "certificate_id"
+    ).values_list("creditentry_id", "certificate_id"):
+        certificates.setdefault(str(entry_id), []).append(str(certificate_id))
+    fields = (
+        "id", "completed_on", "title", "provider", "accreditor", "credit_type", "credits",
+        "source", "reported_by__name",
+    )  # fmt: skip
+    out = []
+    for row in rows.order_by("completed_on", "created_at").values_list(*fields):
+        pk, completed_on, title, provider, accreditor, credit_type, credits, source, org = row
+        key = str(pk)
+        out.append(
+            TranscriptEntry(
+                id=key,
+                completed_on=completed_on,
+                title=title,
+                provider=provider or org or "",
+                accreditor=accreditor,
+                credit_type=credit_type,
+                credits=credits,
+                counted=None if counted is None else counted.get(key, ZERO),
+                topics=sorted(topics.get(key, [])),
+                source=source if source != Source.ORGANIZATION or not org else f"{source}:{org}",
+                certificate_ids=certificates.get(key, []),
+            )
+        )
+    return out
+
+
+def _totals(entries: list[TranscriptEntry]) -> list[TypeTotal]:
+    sums: dict[str, list] = {}
+    for entry in entries:
+        item = sums.setdefault(entry.credit_type, [ZERO, 0])
+        item[0] += entry.credits
+        item[1] += 1
+    return [TypeTotal(code, total, count) for code, (total, count) in sorted(sums.items())]
+
+
+def label(choices, code: str) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def source_label(source: str) -> str:
+    code, _, organization = source.partition(":")
+    text = label(Source, code)
+    return f"{text} ({organization})" if organization else text
+
+
+def verify_url() -> str:
+    return settings.SITE_URL.rstrip("/") + "/verify/"
+
+
+@transaction.atomic
+def issue(
+    user: User,
+    *,
+    set_id: str | None = None,
+    on: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    share_link: ShareLink | None = None,
+) -> tuple[bytes, IssuedTranscript]:
+    """The transcript PDF, with its verification code recorded against these exact bytes."""
+    from cmeledger.reports.transcript_pdf import transcript_pdf
+
+    data = gather(user, set_id=set_id, on=on, start=start, end=end)
+    data.code = new_code()
+    data.generated_at = timezone.now()
+    data.verify_url = verify_url()
+    pdf = transcript_pdf(data)
+    issued = IssuedTranscript.objects.create(
+        code=data.code,
+        clinician=user,
+        share_link=share_link,
+        set_id=data.set_id,
+        set_version=data.set_version,
+        start=data.start,
+        end=data.end,
+        status=data.status,
+        total_credits=data.total_counted if data.set_id else data.total_claimed,
+        entry_count=len(data.entries),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        generated_at=data.generated_at,
+    )
+    return pdf, issued
+
+
+def default_filename(data_or_issued: Transcript | IssuedTranscript) -> str:
+    subject = data_or_issued.set_id or "range"
+    return f"transcript-{subject}-{data_or_issued.start:%Y%m%d}-{data_or_issued.end:%Y%m%d}.pdf"
