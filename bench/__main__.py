@@ -47,7 +47,13 @@ def main() -> int:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call_command("check", verbosity=0)
-        from bench import bench_capture, bench_ledger, bench_progress, bench_reporting
+        from bench import (
+            bench_capture,
+            bench_ledger,
+            bench_progress,
+            bench_reporting,
+            bench_transcript,
+        )
 
         # BENCH=reporting (comma-separated) runs only the named benchmarks.
         chosen = set(filter(None, os.environ.get("BENCH", "").split(",")))
@@ -56,6 +62,7 @@ def main() -> int:
             ("progress", bench_progress),
             ("reporting", bench_reporting),
             ("capture", bench_capture),
+            ("transcript", bench_transcript),
         ):
             if not chosen or name in chosen:
                 bench.run()

@@ -289,8 +289,7 @@ def label(choices, code: str) -> str:
 
 def source_label(source: str) -> str:
     code, _, organization = source.partition(":")
-    text = label(Source, code)
-    return f"{text} ({organization})" if organization else text
+    return f"Reported by {organization}" if organization else label(Source, code)
 
 
 def verify_url() -> str:

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -162,22 +163,31 @@ def _rules(data: Transcript) -> list:
     return [Paragraph("Totals against each rule", HEADING), table]
 
 
-def _entry_row(entry, with_counted: bool) -> list:
-    activity = f"<b>{_text(entry.title)}</b>"
-    if entry.provider:
-        activity += f"<br/>{_text(entry.provider)}"
+def _wrapped(text: str, width: float, size: float = 8) -> str:
+    """Lines broken to fit `width`: a plain table cell costs a fraction of a Paragraph's
+    layout, which matters at thousands of rows."""
+    return "\n".join(simpleSplit(text or "", "Helvetica", size, width - 6)) if text else ""
+
+
+def _entry_row(entry, widths: list[float]) -> list:
+    activity = entry.title
+    provider = entry.provider
     if entry.accreditor:
-        activity += f" · {_text(label(Accreditor, entry.accreditor))}"
+        provider = (
+            f"{provider} · {label(Accreditor, entry.accreditor)}"
+            if provider
+            else label(Accreditor, entry.accreditor)
+        )
     topics = ", ".join(label(Topic, code) for code in entry.topics)
     row = [
         f"{entry.completed_on:%Y-%m-%d}",
-        Paragraph(activity, BODY),
-        Paragraph(_text(label(CreditType, entry.credit_type)), SMALL),
-        Paragraph(_text(topics), SMALL),
-        Paragraph(_text(source_label(entry.source)), SMALL),
+        "\n".join(filter(None, [_wrapped(activity, widths[1]), _wrapped(provider, widths[1])])),
+        _wrapped(label(CreditType, entry.credit_type), widths[2], 7),
+        _wrapped(topics, widths[3], 7),
+        _wrapped(source_label(entry.source), widths[4], 7),
         _num(entry.credits),
     ]
-    if with_counted:
+    if len(widths) > 6:
         row.append(_num(entry.counted))
     return row
 
@@ -202,10 +212,14 @@ def _entries(data: Transcript) -> list:
         ]
     for offset in range(0, len(data.entries), BLOCK_ROWS):
         block = data.entries[offset : offset + BLOCK_ROWS]
-        rows = [head, *(_entry_row(entry, with_counted) for entry in block)]
+        rows = [head, *(_entry_row(entry, widths) for entry in block)]
         table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(GRID)
-        table.setStyle(TableStyle([("ALIGN", (-2, 0), (-1, -1), "RIGHT")]))
+        table.setStyle(
+            TableStyle(
+                [("ALIGN", (-2, 0), (-1, -1), "RIGHT"), ("FONT", (2, 1), (4, -1), "Helvetica", 7)]
+            )
+        )
         out.append(table)
     return out
 
