@@ -17,6 +17,9 @@ LIST_PAGES = [
     "certificates",
     "capture-queue",
     "capture-queue-progress",
+    "reports",
+    "transcript-download",
+    "share-links",
 ]
 ENTRY_GETS = ["entry-detail", "entry-edit"]
 ENTRY_POSTS = ["entry-delete", "entry-restore", "entry-attach"]
