@@ -20,6 +20,7 @@ from cmeledger.ledger import services
 from cmeledger.ledger.dashboard import cycles_for, timeline
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision
 from cmeledger.ledger.queries import entries_for_listing
+from cmeledger.reports import charts
 from cmeledger.requirements import progress
 
 ENTRIES_PER_PAGE = 25
@@ -67,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "timeline": timeline(cycles, today),
         "today": today,
         "standing": standing.sets,
+        "charts": charts.for_dashboard(request.user, standing, today),
     }
     return render(request, "front/dashboard.html", context)
 
