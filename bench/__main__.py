@@ -50,6 +50,7 @@ def main() -> int:
         from bench import (
             bench_capture,
             bench_ledger,
+            bench_packet,
             bench_progress,
             bench_reporting,
             bench_transcript,
@@ -63,6 +64,7 @@ def main() -> int:
             ("reporting", bench_reporting),
             ("capture", bench_capture),
             ("transcript", bench_transcript),
+            ("packet", bench_packet),
         ):
             if not chosen or name in chosen:
                 bench.run()

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from cmeledger.front import award_views
+
+urlpatterns = [
+    path("reports/award/", award_views.award_page, name="award"),
+    path("reports/award/summary.pdf", award_views.award_summary, name="award-summary"),
+]

@@ -32,6 +32,16 @@ LEDGER = [
     ("get", "/api/v1/certificates/{certificate}/download"),
     ("get", "/api/v1/certificates/{certificate}/drafts"),
     ("get", "/api/v1/certificates/readings"),
+    ("get", "/api/v1/packet?set=us-tx-md"),
+    ("get", "/api/v1/mock-audit?set=us-tx-md"),
+    ("get", "/api/v1/exports/entries.csv"),
+    ("get", "/api/v1/exports/ledger.json"),
+    ("get", "/api/v1/deadlines"),
+    ("get", "/api/v1/deadlines/preferences"),
+    ("put", "/api/v1/deadlines/preferences"),
+    ("post", "/api/v1/deadlines/calendar-secret"),
+    ("get", "/api/v1/award"),
+    ("get", "/api/v1/award/summary.pdf"),
 ]
 EVERY = [("get", "/api/v1/me"), *LEDGER]
 
@@ -239,5 +249,14 @@ def test_the_openapi_document_lists_every_path_and_the_docs_load(client):
         "/api/v1/share-links",
         "/api/v1/share-links/{link_id}",
         "/api/v1/share-links/{link_id}/revoke",
+        "/api/v1/packet",
+        "/api/v1/mock-audit",
+        "/api/v1/exports/entries.csv",
+        "/api/v1/exports/ledger.json",
+        "/api/v1/deadlines",
+        "/api/v1/deadlines/preferences",
+        "/api/v1/deadlines/calendar-secret",
+        "/api/v1/award",
+        "/api/v1/award/summary.pdf",
     }
     assert client.get("/api/v1/docs").status_code == 200

@@ -20,6 +20,14 @@ LIST_PAGES = [
     "reports",
     "transcript-download",
     "share-links",
+    "mock-audit",
+    "packet-download",
+    "exports",
+    "export-csv",
+    "export-json",
+    "deadlines",
+    "award",
+    "award-summary",
 ]
 ENTRY_GETS = ["entry-detail", "entry-edit"]
 ENTRY_POSTS = ["entry-delete", "entry-restore", "entry-attach"]

@@ -1,7 +1,8 @@
 """`cmeledger serve`: the web app under gunicorn plus the background worker, together.
 
 One command for a single machine; larger installs run gunicorn and `cmeledger db_worker`
-as separate services instead (docs/operations.md).
+as separate services instead (docs/operations.md), with `cmeledger reminders schedule`
+taking over the hourly reminder job this command enqueues (docs/deadlines.md).
 """
 
 from __future__ import annotations
@@ -13,6 +14,22 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+# The reminder job is idempotent and per day; hourly catches a day's turn soon after
+# midnight without a cron entry.
+REMINDERS_EVERY = 3600.0
+
+
+def enqueue_reminders(stderr) -> bool:
+    """Queue the reminder job for the worker; a failure is reported, never fatal."""
+    from cmeledger.reports.tasks import send_reminders
+
+    try:
+        send_reminders.enqueue()
+    except Exception as error:  # the web app must keep serving if the queue hiccups
+        stderr.write(f"Could not enqueue the reminder job: {error}")
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -48,6 +65,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"CME Ledger is running at {url}"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
         self.stdout.write("Background worker: " + ("off" if no_worker else "on (db_worker)"))
+        if not no_worker:
+            self.stdout.write("Deadline reminders: checked on start and every hour.")
         self.stdout.write("Press Ctrl-C to stop.")
         stopping = False
 
@@ -58,7 +77,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
+        reminders_at = time.monotonic()
+        if not no_worker:
+            enqueue_reminders(self.stderr)
         while not stopping:
+            if not no_worker and time.monotonic() - reminders_at >= REMINDERS_EVERY:
+                reminders_at = time.monotonic()
+                enqueue_reminders(self.stderr)
             for process in processes:
                 if process.poll() is not None:
                     exit_code = process.returncode or 1

@@ -1,0 +1,42 @@
+"""The AMA PRA award page and its application summary PDF (logic in reports.award)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cmeledger.front.decorators import clinician_required
+from cmeledger.reports import award
+from cmeledger.reports.award import AwardError, AwardTier
+
+
+def _page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "award": award.standing(request.user, timezone.localdate()),
+        "tiers": AwardTier.choices,
+        "error": error,
+    }
+    return render(request, "front/reports/award.html", context, status=status)
+
+
+@require_GET
+@clinician_required
+def award_page(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@require_GET
+@clinician_required
+def award_summary(request: HttpRequest) -> HttpResponse:
+    try:
+        tier = award.parse_tier(request.GET.get("tier"))
+        data = award.summary(request.user, tier, timezone.localdate(), timezone.now())
+    except AwardError as error:
+        return _page(request, str(error), status=400)
+    response = HttpResponse(award.award_summary_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{award.default_filename(data)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
