@@ -281,7 +281,7 @@ def write_packet(
     certificates = _certificates(user, ids)
     planned = plan(data, {cid: row.content_type for cid, row in certificates.items()})
     missing = _missing(data)
-    pdf, issued = issue(user, set_id=set_id, on=on)
+    pdf, issued = issue(user, data=data)
     summary = PacketSummary(
         set_id=data.set_id,
         set_name=data.set_name,

@@ -305,11 +305,14 @@ def issue(
     start: date | None = None,
     end: date | None = None,
     share_link: ShareLink | None = None,
+    data: Transcript | None = None,
 ) -> tuple[bytes, IssuedTranscript]:
-    """The transcript PDF, with its verification code recorded against these exact bytes."""
+    """The transcript PDF, with its verification code recorded against these exact bytes;
+    `data` is one already gathered, so a packet's transcript and cover agree."""
     from cmeledger.reports.transcript_pdf import transcript_pdf
 
-    data = gather(user, set_id=set_id, on=on, start=start, end=end)
+    if data is None:
+        data = gather(user, set_id=set_id, on=on, start=start, end=end)
     data.code = new_code()
     data.generated_at = timezone.now()
     data.verify_url = verify_url()
