@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from cmeledger.front.decorators import clinician_required
 from cmeledger.reports import award
 from cmeledger.reports.award import AwardError, AwardTier
+from cmeledger.reports.award_pdf import award_summary_pdf
 
 
 def _page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
@@ -35,7 +36,7 @@ def award_summary(request: HttpRequest) -> HttpResponse:
         data = award.summary(request.user, tier, timezone.localdate(), timezone.now())
     except AwardError as error:
         return _page(request, str(error), status=400)
-    response = HttpResponse(award.award_summary_pdf(data), content_type="application/pdf")
+    response = HttpResponse(award_summary_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{award.default_filename(data)}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

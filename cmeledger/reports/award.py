@@ -9,24 +9,16 @@ clinician follows the set. A fixed handful of queries, whatever the ledger's siz
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from django.db import models
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import inch
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cmeledger.accounts.models import ClinicianProfile, Degree, User
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.reports.pdf import credits as credit_text
 from cmeledger.requirements.cycles import Window, add_months
 from cmeledger.requirements.engine import Credits, Facts, SetResult, Status, evaluate
 from cmeledger.requirements.models import RequirementSetVersion
@@ -222,7 +214,7 @@ def _missing(result: SetResult) -> list[str]:
     out = []
     for rule in result.rules:
         if rule.status != Status.MET and rule.remaining:
-            out.append(f"{_num(rule.remaining)} more for “{rule.name}”")
+            out.append(f"{credit_text(rule.remaining)} more for “{rule.name}”")
     return out
 
 
@@ -356,7 +348,7 @@ def _claim_words(claim: DirectCreditClaim, claimed_on: date | None) -> str:
     text = (
         f"{claim.board.upper()} cycle {claim.cycle_start} to {claim.cycle_end}: completed "
         f"{claim.completed_on} ({how}), {when} 2010-09-01, so it earns "
-        f"{_num(claim.credits)} {PHRASE} by direct credit."
+        f"{credit_text(claim.credits)} {PHRASE} by direct credit."
     )
     if claimed_on is not None:
         return (
@@ -512,160 +504,3 @@ def _counted_entries(user: User, result: SetResult) -> list[SummaryEntry]:
 
 def default_filename(data: AwardSummary) -> str:
     return f"ama-pra-{data.tier.tier}-summary-{data.tier.end:%Y-%m-%d}.pdf"
-
-
-# The PDF ----------------------------------------------------------------------------------
-
-PAGE = letter
-MARGIN = 0.6 * inch
-_styles = getSampleStyleSheet()
-BODY = ParagraphStyle("award-body", parent=_styles["BodyText"], fontSize=9, leading=11.5)
-HEADING = ParagraphStyle("award-heading", parent=_styles["Heading2"], fontSize=12, spaceBefore=8)
-TITLE = ParagraphStyle("award-title", parent=_styles["Title"], fontSize=16, alignment=0)
-GRID = TableStyle(
-    [
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
-    ]
-)
-# Long ledgers are cut into tables of this many rows: reportlab splits one long table
-# across pages in time that grows with its length.
-BLOCK_ROWS = 100
-
-
-def _text(value: str) -> str:
-    return escape(value or "")
-
-
-def _num(value: Decimal | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _footer(generated_at: datetime):
-    left = f"CME Ledger · AMA PRA application summary · generated {generated_at:%Y-%m-%d %H:%M} UTC"
-
-    class FooterCanvas(canvas.Canvas):
-        """Numbers pages "n of N", which needs every page laid out first."""
-
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self.setFont("Helvetica", 7)
-                self.drawString(MARGIN, MARGIN / 2, left)
-                self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"Page {number} of {total}")
-                super().showPage()
-            super().save()
-
-    return FooterCanvas
-
-
-def award_summary_pdf(data: AwardSummary) -> bytes:
-    """The application summary as PDF bytes. Pure: reads nothing but `data`."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=f"AMA PRA application summary: {data.clinician_name}",
-        author="CME Ledger",
-        subject=data.tier.label,
-    )
-    story = [
-        *_pdf_header(data),
-        *_pdf_categories(data),
-        *_pdf_entries(data),
-        *_pdf_direct_credit(data),
-        Paragraph("Note on the rules", HEADING),
-        Paragraph(_text(data.unconfirmed_note), BODY),
-    ]
-    document.build(story, canvasmaker=_footer(data.generated_at))
-    return buffer.getvalue()
-
-
-def _pdf_header(data: AwardSummary) -> list:
-    tier = data.tier
-    state = "Qualified" if tier.qualified else "Not yet qualified: " + "; ".join(tier.missing)
-    lines = [
-        Paragraph("AMA Physician's Recognition Award: application summary", TITLE),
-        Paragraph(f"<b>{_text(data.clinician_name)}</b>, {_text(data.degree)}", BODY),
-        Paragraph(f"NPI {_text(data.npi)}" if data.npi else "NPI not on record", BODY),
-    ]
-    lines += [Paragraph(_text(item), BODY) for item in data.licenses] or [
-        Paragraph("No license on record.", BODY)
-    ]
-    lines += [
-        Spacer(1, 6),
-        Paragraph(f"<b>Applying for:</b> the {_text(tier.label)} ({tier.set_id})", BODY),
-        Paragraph(f"<b>Period:</b> {tier.start:%Y-%m-%d} to {tier.end:%Y-%m-%d}", BODY),
-        Paragraph(f"<b>Standing:</b> {_text(state)}", BODY),
-    ]
-    return lines
-
-
-def _pdf_categories(data: AwardSummary) -> list:
-    rows = [["Credit", "Required", "Counted"]]
-    rows += [[line.label, _num(line.required), _num(line.counted)] for line in data.categories]
-    table = Table(rows, colWidths=[4.4 * inch, 1.2 * inch, 1.2 * inch])
-    table.setStyle(GRID)
-    table.setStyle(
-        TableStyle(
-            [("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold")]
-        )
-    )
-    return [Paragraph("Credits by category", HEADING), table]
-
-
-def _pdf_entries(data: AwardSummary) -> list:
-    out: list = [Paragraph(f"Entries counted ({len(data.entries)})", HEADING)]
-    if not data.entries:
-        return [*out, Paragraph("No entries count in this period.", BODY)]
-    head = ["Date", "Activity", "Provider", "Credit", "Credits"]
-    widths = [0.85 * inch, 2.9 * inch, 1.65 * inch, 1.0 * inch, 0.7 * inch]
-    for offset in range(0, len(data.entries), BLOCK_ROWS):
-        block = data.entries[offset : offset + BLOCK_ROWS]
-        rows = [head] + [
-            [
-                f"{e.completed_on:%Y-%m-%d}",
-                _wrapped(e.title, widths[1]),
-                _wrapped(e.provider, widths[2]),
-                "Category 1" if e.credit_type == CreditType.AMA_PRA_1 else "Category 2",
-                _num(e.credits),
-            ]
-            for e in block
-        ]
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        table.setStyle(GRID)
-        out.append(table)
-    return out
-
-
-def _wrapped(text: str, width: float) -> str:
-    """Lines broken to fit `width`: a plain cell lays out far faster than a Paragraph,
-    which matters at thousands of rows (and prints markup characters as typed)."""
-    return "\n".join(simpleSplit(text, "Helvetica", 8.5, width - 6)) if text else ""
-
-
-def _pdf_direct_credit(data: AwardSummary) -> list:
-    out: list = [Paragraph("Direct credit for board certification", HEADING)]
-    if not data.direct_credit:
-        text = "No completed board certification cycle is on record, so there is no claim."
-        return [*out, Paragraph(text, BODY)]
-    return out + [Paragraph(_text(claim.explanation), BODY) for claim in data.direct_credit]

@@ -20,19 +20,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
-from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.utils import timezone
 from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from cmeledger.accounts.models import User
 from cmeledger.ledger.models import Certificate, CertificateKind
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.reports.exports import safe_cell
+from cmeledger.reports.pdf import BODY, HEADING, ITEM, TITLE, build, credits, text
 from cmeledger.reports.transcript import (
     Transcript,
     TranscriptEntry,
@@ -55,13 +54,6 @@ MANIFEST_COLUMNS = [
 ]  # fmt: skip
 NO_CERTIFICATE = "no certificate on file"
 SHARED = "same file as the earlier member, which this entry shares"
-
-
-_styles = getSampleStyleSheet()
-BODY = ParagraphStyle("body", parent=_styles["BodyText"], fontSize=9, leading=11)
-ITEM = ParagraphStyle("item", parent=BODY, fontSize=8, leading=9.5, leftIndent=12)
-HEADING = ParagraphStyle("heading", parent=_styles["Heading2"], fontSize=12, spaceBefore=8)
-TITLE = ParagraphStyle("title", parent=_styles["Title"], fontSize=16, alignment=0)
 
 
 class PacketError(TranscriptError):
@@ -312,31 +304,12 @@ def write_packet(
     return summary
 
 
-def _text(value: str) -> str:
-    return escape(value or "")
-
-
-def _credits(value: Decimal) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def cover_pdf(data: Transcript, summary: PacketSummary, contents: list[str]) -> bytes:
     """The packet's first page(s): whose packet, for which cycle, and what is inside.
     Pure: nothing here reads the database."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=letter,
-        leftMargin=0.75 * inch,
-        rightMargin=0.75 * inch,
-        topMargin=0.75 * inch,
-        bottomMargin=0.75 * inch,
-        title=f"Audit packet: {data.clinician_name}, {data.set_id}",
-        author="CME Ledger",
-        invariant=1,
-    )
-    document.build(_cover_story(data, summary, contents))
-    return buffer.getvalue()
+    title = f"Audit packet: {data.clinician_name}, {data.set_id}"
+    story = _cover_story(data, summary, contents)
+    return build(story, page=letter, margin=0.75 * inch, title=title)
 
 
 def _cover_story(data: Transcript, summary: PacketSummary, contents: list[str]) -> list:
@@ -353,22 +326,22 @@ def _cover_story(data: Transcript, summary: PacketSummary, contents: list[str]) 
         f"Certificate files: {summary.certificate_count}",
     ]
     story: list = [Paragraph("CME audit packet", TITLE)]
-    story += [Paragraph(_text(line), BODY) for line in facts]
+    story += [Paragraph(text(line), BODY) for line in facts]
     story += [Spacer(1, 6), Paragraph("Contents", HEADING)]
-    story += [Paragraph(_text(name), ITEM) for name in contents]
+    story += [Paragraph(text(name), ITEM) for name in contents]
     story.append(Paragraph("Entries without a certificate", HEADING))
     if not summary.missing:
         story.append(Paragraph("None: every entry has its certificate here.", BODY))
     for gap in summary.missing:
         line = (
-            f"{gap.completed_on:%Y-%m-%d} · {gap.title} · {_credits(gap.credits)} "
+            f"{gap.completed_on:%Y-%m-%d} · {gap.title} · {credits(gap.credits)} "
             f"{gap.credit_type} · {gap.advice}"
         )
-        story.append(Paragraph(_text(line), ITEM))
+        story.append(Paragraph(text(line), ITEM))
     story += [
         Spacer(1, 6),
         Paragraph(
-            _text(
+            text(
                 f"Check the files with `sha256sum -c {SUMS}`; {MANIFEST} ties each "
                 "certificate to its entry."
             ),

@@ -15,6 +15,7 @@ from cmeledger.api.auth import clinicians
 from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
 from cmeledger.reports import award
 from cmeledger.reports.award import AwardError, AwardTier, Completion
+from cmeledger.reports.award_pdf import award_summary_pdf
 
 router = Router(tags=["award"], auth=clinicians())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
@@ -97,7 +98,7 @@ def summary_pdf(request: HttpRequest, query: Query[TierIn]) -> HttpResponse:
         data = award.summary(request.auth, query.tier, timezone.localdate(), timezone.now())
     except AwardError as error:
         return Status(400, {"error": str(error)})
-    response = HttpResponse(award.award_summary_pdf(data), content_type="application/pdf")
+    response = HttpResponse(award_summary_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{award.default_filename(data)}"'
     response["Cache-Control"] = "private, no-store"
     return response

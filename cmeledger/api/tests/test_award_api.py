@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
-import pypdfium2
 import pytest
 import time_machine
 from django.test import Client
@@ -16,6 +14,7 @@ from cmeledger.api.tests.conftest import token_client
 from cmeledger.conftest import entry_fields
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import Source
+from cmeledger.reports.testing import pdf_text
 from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +38,6 @@ def qualified(alice):
     add(alice, "20", date(2026, 3, 1), title="Gait analysis course")
     add(alice, "29.75", date(2026, 4, 1), credit_type="ama-pra-2", title="Journal reading")
     return alice
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(io.BytesIO(data))
-    text = "\n".join(page.get_textpage().get_text_range() for page in document)
-    return " ".join(text.split())
 
 
 def test_it_returns_the_standing_with_each_tier(api, qualified):
@@ -90,7 +83,7 @@ def test_the_summary_pdf_reads_back(api, qualified):
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
     assert "ama-pra-1y-summary-2026-11-30.pdf" in response["Content-Disposition"]
-    text = pdf_text(response.content)
+    text = pdf_text(response.content, squeeze=True)
     assert "Alice Abbot, MD" in text and "Gait analysis course" in text
     assert "Total 50 49.75" in text
     assert "Not yet qualified: 0.25 more" in text
@@ -109,7 +102,7 @@ def test_another_clinician_sees_only_their_own_standing(bob_api, qualified):
     body = bob_api.get("/api/v1/award").json()
     assert (body["clinician_name"], body["degree"]) == ("Bob Brandt", "DO")
     assert all(Decimal(t["total_counted"]) == 0 for t in body["tiers"])
-    text = pdf_text(bob_api.get("/api/v1/award/summary.pdf", {"tier": "3y"}).content)
+    text = pdf_text(bob_api.get("/api/v1/award/summary.pdf", {"tier": "3y"}).content, squeeze=True)
     assert "Bob Brandt, DO" in text and "Gait analysis course" not in text
 
 

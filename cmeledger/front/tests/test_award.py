@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
-import pypdfium2
 import pytest
 import time_machine
 from django.urls import reverse
@@ -14,6 +12,7 @@ from django.urls import reverse
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile
 from cmeledger.conftest import entry_fields
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.reports.testing import pdf_text
 from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +36,6 @@ def qualified(alice):
     add(alice, "20", date(2026, 3, 1), title="Gait analysis course")
     add(alice, "30", date(2026, 4, 1), credit_type="ama-pra-2", title="Journal reading")
     return alice
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(io.BytesIO(data))
-    text = "\n".join(page.get_textpage().get_text_range() for page in document)
-    return " ".join(text.split())
 
 
 def test_it_shows_the_tiers_the_best_one_and_the_unconfirmed_note(alice_client, qualified):
@@ -88,7 +81,7 @@ def test_the_summary_downloads_as_a_private_attachment_that_reads_back(alice_cli
         'attachment; filename="ama-pra-1y-summary-2026-11-30.pdf"'
     )
     assert response["Cache-Control"] == "private, no-store"
-    text = pdf_text(response.content)
+    text = pdf_text(response.content, squeeze=True)
     assert "Alice Abbot, MD" in text
     assert "Gait analysis course" in text and "Journal reading" in text
     assert "Total 50 50" in text

@@ -11,10 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cmeledger.accounts.models import License
 from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
-from cmeledger.requirements.sync import sync
+from cmeledger.reports.testing import follow_texas
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
@@ -60,8 +59,7 @@ def dashboard(client) -> str:
 
 @pytest.fixture
 def texan(alice):
-    sync()
-    License.objects.create(clinician=alice, state="TX", number="T1", expires_on=date(2027, 2, 28))
+    follow_texas(alice, "T1")
     return alice
 
 

@@ -15,7 +15,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cmeledger.accounts.models import License
 from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
@@ -23,7 +22,7 @@ from cmeledger.ledger.portable import json_schema
 from cmeledger.ledger.testing import make_pdf
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.reports.models import IssuedTranscript
-from cmeledger.requirements.sync import sync
+from cmeledger.reports.testing import follow_texas
 
 pytestmark = pytest.mark.django_db
 PAGES = ["mock-audit", "packet-download", "exports", "export-csv", "export-json"]
@@ -46,10 +45,7 @@ def add(user, title, completed_on, **extra):
 
 @pytest.fixture
 def texan(alice, organization):
-    sync()
-    License.objects.create(
-        clinician=alice, state="TX", number="T-12345", expires_on=date(2027, 2, 28)
-    )
+    follow_texas(alice)
     proven = add(alice, "Proven course", date(2025, 5, 4))
     certificate = store_certificate(alice, make_pdf("proof"), "proof.pdf").certificate
     services.attach_certificate(proven, certificate, alice)

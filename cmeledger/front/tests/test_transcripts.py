@@ -13,12 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from cmeledger.accounts.models import License
 from cmeledger.conftest import PASSWORD
 from cmeledger.reports.models import IssuedTranscript, ShareAccess, ShareLink
 from cmeledger.reports.sharing import create_link
-from cmeledger.reports.tests.test_transcript import add, pdf_text
-from cmeledger.requirements.sync import sync
+from cmeledger.reports.testing import add_entry as add
+from cmeledger.reports.testing import follow_texas, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +30,7 @@ def fixed_clock():
 
 @pytest.fixture
 def texan(alice):
-    sync()
-    License.objects.create(clinician=alice, state="TX", number="T-1", expires_on=date(2027, 2, 28))
+    follow_texas(alice, "T-1")
     add(alice, "Ethics in rehabilitation", date(2025, 6, 1), "2.00", topics=["ethics"])
     return alice
 

@@ -17,6 +17,8 @@ from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.reports import award
 from cmeledger.reports.award import AwardError, AwardTier, Completion
+from cmeledger.reports.award_pdf import award_summary_pdf
+from cmeledger.reports.testing import pdf_text
 from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +52,6 @@ def certify(user, start: date, end: date, code: str = "abpmr") -> Certification:
     return Certification.objects.create(
         clinician=user, board=board, cycle_start=start, cycle_end=end
     )
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(io.BytesIO(data))
-    text = "\n".join(page.get_textpage().get_text_range() for page in document)
-    return " ".join(text.split())  # lines wrap where the layout breaks them
 
 
 # Tiers -----------------------------------------------------------------------------------
@@ -374,9 +370,9 @@ def test_the_summary_gathers_identity_totals_and_counted_entries(applicant):
 
 def test_the_summary_pdf_reads_back_with_names_totals_entries_and_the_claim(applicant):
     data = award.summary(applicant, AwardTier.ONE_YEAR, TODAY, GENERATED)
-    pdf = award.award_summary_pdf(data)
+    pdf = award_summary_pdf(data)
     assert pdf.startswith(b"%PDF")
-    text = pdf_text(pdf)
+    text = pdf_text(pdf, squeeze=True)
     for expected in (
         "Alice Abbot, MD",
         "NPI 1234567893",
@@ -400,7 +396,7 @@ def test_the_summary_pdf_reads_back_with_names_totals_entries_and_the_claim(appl
 
 def test_a_tier_not_yet_met_prints_what_is_missing(applicant):
     data = award.summary(applicant, AwardTier.TWO_YEARS, TODAY, GENERATED)
-    text = pdf_text(award.award_summary_pdf(data))
+    text = pdf_text(award_summary_pdf(data), squeeze=True)
     assert (
         "Not yet qualified: 45 more for “100 credits in two years”; "
         "15 more for “At least 40 AMA PRA Category 1 Credits™”"
@@ -412,10 +408,10 @@ def test_a_long_ledger_runs_to_numbered_pages(alice):
     for n in range(260):
         add(alice, "0.25", date(2026, 1, 1 + n % 28), title=f"Module {n:03d}")
     data = award.summary(alice, AwardTier.ONE_YEAR, TODAY, GENERATED)
-    pdf = award.award_summary_pdf(data)
+    pdf = award_summary_pdf(data)
     pages = len(pypdfium2.PdfDocument(io.BytesIO(pdf)))
     assert pages > 3
-    text = pdf_text(pdf)
+    text = pdf_text(pdf, squeeze=True)
     assert f"Page {pages} of {pages}" in text
     assert "Module 000" in text and "Module 259" in text
     assert "No license on record." in text and "NPI not on record" in text

@@ -12,7 +12,6 @@ import jsonschema
 import pytest
 import time_machine
 
-from cmeledger.accounts.models import License
 from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
@@ -30,7 +29,7 @@ from cmeledger.reports.exports import (
     parse_filter,
     safe_cell,
 )
-from cmeledger.requirements.sync import sync
+from cmeledger.reports.testing import follow_texas
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +102,7 @@ def test_filters_narrow_the_csv_by_date_type_and_source(ledger):
 
 
 def test_a_set_filter_keeps_its_current_cycle(ledger):
-    sync()
-    License.objects.create(clinician=ledger, state="TX", number="T-1", expires_on=date(2027, 2, 28))
+    follow_texas(ledger, "T-1")
     chosen = parse_filter(ledger, {"set": "us-tx-md", "to": "2026-01-01"})
     assert (chosen.start, chosen.end) == (date(2025, 3, 1), date(2026, 1, 1))
     assert [row["title"] for row in rows(csv_bytes(ledger, chosen))] == ["Category 2 reading"]

@@ -12,11 +12,9 @@ import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import pypdfium2
 import pytest
 import time_machine
 
-from cmeledger.accounts.models import License
 from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
@@ -31,8 +29,8 @@ from cmeledger.reports.packet import (
     slug,
     write_packet,
 )
+from cmeledger.reports.testing import follow_texas, pdf_text
 from cmeledger.reports.transcript import TranscriptError
-from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +44,7 @@ def fixed_clock():
 @pytest.fixture
 def texan(alice):
     """Alice holds a Texas license: she follows us-tx-md, cycle 2025-03-01 to 2027-02-28."""
-    sync()
-    License.objects.create(
-        clinician=alice, state="TX", number="T-12345", expires_on=date(2027, 2, 28)
-    )
+    follow_texas(alice)
     return alice
 
 
@@ -76,11 +71,6 @@ def build(user, **kwargs) -> tuple[zipfile.ZipFile, object]:
     target = io.BytesIO()
     summary = write_packet(user, target, **kwargs)
     return zipfile.ZipFile(io.BytesIO(target.getvalue())), summary
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(io.BytesIO(data))
-    return "\n".join(page.get_textpage().get_text_range() for page in document)
 
 
 def manifest(archive: zipfile.ZipFile) -> list[dict[str, str]]:

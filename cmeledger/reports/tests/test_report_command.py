@@ -10,10 +10,9 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cmeledger.accounts.models import License
 from cmeledger.reports.models import IssuedTranscript
-from cmeledger.reports.tests.test_transcript import add, pdf_text
-from cmeledger.requirements.sync import sync
+from cmeledger.reports.testing import add_entry as add
+from cmeledger.reports.testing import follow_texas, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +25,7 @@ def fixed_clock():
 
 @pytest.fixture
 def texan(alice):
-    sync()
-    License.objects.create(clinician=alice, state="TX", number="T-1", expires_on=date(2027, 2, 28))
+    follow_texas(alice, "T-1")
     add(alice, "Ethics in rehabilitation", date(2025, 6, 1), "2.00", topics=["ethics"])
     return alice
 

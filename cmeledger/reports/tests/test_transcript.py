@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import pypdfium2
 import pytest
 import time_machine
 
-from cmeledger.accounts.models import License
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.testing import make_pdf
 from cmeledger.reports.models import IssuedTranscript
+from cmeledger.reports.testing import add_entry as add
+from cmeledger.reports.testing import follow_texas, page_count, pdf_text
 from cmeledger.reports.transcript import TranscriptError, gather, issue
 from cmeledger.reports.transcript_pdf import transcript_pdf
 from cmeledger.requirements.sync import sync
@@ -32,35 +30,10 @@ def fixed_clock():
         yield
 
 
-def add(user, title, completed_on, credits="1.00", credit_type="ama-pra-1", topics=(), **extra):
-    fields = entry_fields(
-        title=title,
-        start_date=None,
-        end_date=None,
-        completed_on=completed_on,
-        credits=Decimal(credits),
-        credit_type=credit_type,
-        **extra,
-    )
-    return services.create_entry(user, user, fields, topics=topics)
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(io.BytesIO(data))
-    return "\n".join(page.get_textpage().get_text_range() for page in document)
-
-
-def page_count(data: bytes) -> int:
-    return len(pypdfium2.PdfDocument(io.BytesIO(data)))
-
-
 @pytest.fixture
 def texan(alice):
     """Alice holds a Texas license, so she follows us-tx-md (two years ending at expiry)."""
-    sync()
-    License.objects.create(
-        clinician=alice, state="TX", number="T-12345", expires_on=date(2027, 2, 28)
-    )
+    follow_texas(alice)
     return alice
 
 
