@@ -24,6 +24,7 @@ from cmeledger.ledger.ledger_export import build
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.portable import LedgerDoc
 from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.reports.transcript import SET_ID
 from cmeledger.requirements import progress
 
 CSV_COLUMNS = [
@@ -102,6 +103,8 @@ def _code(name: str, raw: str | None, choices) -> str:
 def _set(user: User, raw: str | None, today: date) -> tuple[str, date | None, date | None]:
     if not raw:
         return "", None, None
+    if len(raw) > 64 or not SET_ID.fullmatch(raw):
+        raise ExportError("set", f"you do not follow the requirement set {raw!r}.")
     report = progress.report(user, today, raw)
     if not report.sets or report.sets[0].result is None:
         raise ExportError("set", f"you do not follow the requirement set {raw!r}.")

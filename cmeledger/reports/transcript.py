@@ -8,6 +8,7 @@ verification code printed on the PDF, so whoever receives it can check it is gen
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,9 @@ ZERO = Decimal("0")
 # A range transcript spans at most this many years: enough for a ten-year MOC cycle.
 MAX_RANGE_DAYS = 366 * 12
 EARLIEST = date(1950, 1, 1)
+# The catalog's set-id shape: anything else (a NUL byte, say) names no set and never
+# reaches the database, where PostgreSQL would refuse it with a server error.
+SET_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class TranscriptError(ValueError):
@@ -157,6 +161,8 @@ def _check_range(start: date | None, end: date | None, today: date) -> None:
 
 
 def _set_result(user: User, set_id: str, on: date, today: date) -> SetResult:
+    if len(set_id) > 64 or not SET_ID.fullmatch(set_id):
+        raise TranscriptError(f"You do not follow the requirement set {set_id!r}.")
     if on < EARLIEST or on > date(today.year + 10, 12, 31):
         raise TranscriptError(f"The date {on} is out of range for a cycle.")
     report = progress.report(user, on, set_id)

@@ -180,3 +180,10 @@ def test_a_large_ledger_streams_in_batches_with_every_row(alice):
     parsed = rows(csv_bytes(alice, ExportFilter()))
     assert len(parsed) == 1203
     assert len({row["id"] for row in parsed}) == 1203
+
+
+def test_a_set_filter_with_a_nul_byte_is_refused_before_any_query(alice):
+    from cmeledger.reports.exports import ExportError, parse_filter
+
+    with pytest.raises(ExportError, match="you do not follow the requirement set"):
+        parse_filter(alice, {"set": "\x00us-tx-md"})

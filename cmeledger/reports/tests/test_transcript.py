@@ -197,3 +197,11 @@ def test_gathering_takes_a_fixed_number_of_queries(alice, django_assert_max_num_
         entry.certificates.add(store_certificate(alice, make_pdf(f"c{n}"), f"c{n}.pdf").certificate)
     with django_assert_max_num_queries(8):
         gather(alice, start=date(2025, 1, 1), end=date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("set_id", ["\x00us-tx-md", "US-TX-MD", "us tx", "x" * 65])
+def test_a_set_id_of_the_wrong_shape_names_no_set_and_reaches_no_query(
+    texan, set_id, django_assert_num_queries
+):
+    with django_assert_num_queries(0), pytest.raises(TranscriptError, match="You do not follow"):
+        gather(texan, set_id=set_id)
