@@ -73,6 +73,29 @@ def board_staff(board) -> User:
 
 
 @pytest.fixture
+def other_board(db) -> Board:
+    board, _ = Board.objects.get_or_create(
+        code="abim", defaults={"name": "American Board of Internal Medicine"}
+    )
+    return board
+
+
+@pytest.fixture
+def other_board_staff(other_board) -> User:
+    """Staff of another board: must never see the first board's diplomates."""
+    return User.objects.create_user(
+        "staff@abim.example.org", PASSWORD, role=Role.BOARD_STAFF, board=other_board
+    )
+
+
+@pytest.fixture
+def team_manager(db) -> User:
+    return User.objects.create_user(
+        "manager@example.org", PASSWORD, role=Role.TEAM_MANAGER, first_name="Morgan"
+    )
+
+
+@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client

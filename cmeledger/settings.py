@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "cmeledger.reporting",
     "cmeledger.capture",
     "cmeledger.reports",
+    "cmeledger.boards",
+    "cmeledger.audits",
+    "cmeledger.directcredit",
+    "cmeledger.directory",
+    "cmeledger.teams",
     "cmeledger.api",
     "cmeledger.front",
 ]

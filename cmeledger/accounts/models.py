@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     CLINICIAN = "clinician", "Clinician"
     ORGANIZATION = "organization", "Organization member"
     BOARD_STAFF = "board-staff", "Board staff"
+    # An employer's credentialing office or a program director: sees the status of the
+    # clinicians who joined their team, nothing more (cmeledger.teams).
+    TEAM_MANAGER = "team-manager", "Team manager"
     SITE_ADMIN = "site-admin", "Site admin"
 
 

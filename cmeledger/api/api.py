@@ -18,15 +18,20 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from cmeledger.api.auth import NotAClinician, NotAnOrganizationMember
 from cmeledger.api.routers import (
+    audits,
     award,
+    board,
     certificates,
     deadlines,
+    direct_credit,
+    directory,
     enrollments,
     entries,
     me,
     packets,
     progress,
     reports,
+    teams,
     transcripts,
 )
 from cmeledger.ledger.certificates import CertificateRejected
@@ -92,6 +97,11 @@ api.add_router("", transcripts.router)
 api.add_router("", packets.router)
 api.add_router("", deadlines.router)
 api.add_router("", award.router)
+api.add_router("", board.router)
+api.add_router("", audits.router)
+api.add_router("", direct_credit.router)
+api.add_router("", directory.router)
+api.add_router("", teams.router)
 
 # Where ninja found the value, and the name of the schema argument it went into; people
 # want just the field.

@@ -23,10 +23,15 @@ class NotAnOrganizationMember(Exception):
     """The caller is signed in, but reporting belongs to organizations."""
 
 
-def _checked(user: User, clinicians_only: bool) -> User:
+def _checked(user: User, clinicians_only: bool, role: str | None = None) -> User:
     if clinicians_only and user.role != Role.CLINICIAN:
         raise NotAClinician(
             "This endpoint is for clinicians; this account's role is "
+            f"{user.get_role_display().lower()}."
+        )
+    if role is not None and user.role != role:
+        raise NotAClinician(
+            f"This endpoint is for {Role(role).label.lower()}; this account's role is "
             f"{user.get_role_display().lower()}."
         )
     return user
@@ -35,24 +40,26 @@ def _checked(user: User, clinicians_only: bool) -> User:
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cme_...`: a personal token from the API tokens page."""
 
-    def __init__(self, *, clinicians_only: bool = True) -> None:
+    def __init__(self, *, clinicians_only: bool = True, role: str | None = None) -> None:
         super().__init__()
-        self.clinicians_only = clinicians_only
+        self.clinicians_only = clinicians_only and role is None
+        self.role = role
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = ApiToken.authenticate(token)
         if user is None:
             return None
         request.user = user
-        return _checked(user, self.clinicians_only)
+        return _checked(user, self.clinicians_only, self.role)
 
 
 class BrowserSessionAuth(SessionAuth):
     """The web app's own session; unsafe methods need the CSRF token, as in forms."""
 
-    def __init__(self, *, clinicians_only: bool = True) -> None:
+    def __init__(self, *, clinicians_only: bool = True, role: str | None = None) -> None:
         super().__init__()
-        self.clinicians_only = clinicians_only
+        self.clinicians_only = clinicians_only and role is None
+        self.role = role
 
     def _get_key(self, request: HttpRequest) -> str | None:
         # Without a session cookie there is nothing for CSRF to protect: a script with a
@@ -68,11 +75,20 @@ class BrowserSessionAuth(SessionAuth):
         if key is None:
             return None
         user = super().authenticate(request, key)
-        return None if user is None else _checked(user, self.clinicians_only)
+        return None if user is None else _checked(user, self.clinicians_only, self.role)
 
 
 def clinicians() -> list:
     return [TokenAuth(), BrowserSessionAuth()]
+
+
+def board_staff() -> list:
+    """Staff of a certifying board; what they see is narrowed to their board."""
+    return [TokenAuth(role=Role.BOARD_STAFF), BrowserSessionAuth(role=Role.BOARD_STAFF)]
+
+
+def team_managers() -> list:
+    return [TokenAuth(role=Role.TEAM_MANAGER), BrowserSessionAuth(role=Role.TEAM_MANAGER)]
 
 
 def anyone_signed_in() -> list:

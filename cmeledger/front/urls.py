@@ -147,4 +147,10 @@ urlpatterns = [
     path("", include("cmeledger.front.urls_packets")),
     path("", include("cmeledger.front.urls_deadlines")),
     path("", include("cmeledger.front.urls_award")),
+    path("", include("cmeledger.front.urls_board")),
+    path("", include("cmeledger.front.urls_audits")),
+    path("", include("cmeledger.front.urls_direct_credit")),
+    path("", include("cmeledger.front.urls_directory")),
+    path("", include("cmeledger.front.urls_program")),
+    path("", include("cmeledger.front.urls_teams")),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditsConfig(AppConfig):
+    name = "cmeledger.audits"
+    label = "audits"
+    verbose_name = "Board audits of diplomates' CME"

@@ -1,0 +1,1 @@
+"""Direct-credit applications: a clinician applies with evidence, board staff decide; approved ones become entries."""

@@ -1,0 +1,1 @@
+"""CME providers and the accredited organizations each board accepts."""

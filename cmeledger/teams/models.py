@@ -1,0 +1,1 @@
+"""Teams: a manager invites clinicians; members share their status, never their entries."""
