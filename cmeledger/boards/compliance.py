@@ -1,0 +1,621 @@
+"""Board-wide compliance, set-based: every diplomate's standing in one pass over the ledger.
+
+The calculator (requirements/engine.py) judges one clinician at a time from their whole
+ledger; at 100,000 diplomates that is minutes. Here the database does the heavy part:
+one aggregate query sums each certification cycle's credits into a few buckets (per
+calendar year where a per-year cap needs it, and per combination of the selectors the
+set's rules use), and a short loop turns each cycle's buckets into the same statuses and
+numbers the calculator gives, by the same arithmetic (docs/board.md, "How it is computed").
+
+The shortcut is exact for the rule kinds it knows (totals, subsets, caps, shares, pacing,
+components) when caps leave no real choice. Whatever it cannot judge exactly (topics,
+conditions, weights, carry-forward, proration, a cap whose credits feed minimums that
+compete) goes to the calculator, cycle by cycle, and the run counts how many did. A test
+compares both on generated ledgers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from itertools import groupby
+
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License, User
+from cmeledger.boards.models import ComplianceRow, ComplianceRun, Standing
+from cmeledger.ledger.models import CreditEntry
+from cmeledger.requirements.cycles import Window
+from cmeledger.requirements.engine import Credits, SetResult, Status, evaluate
+from cmeledger.requirements.models import Enrollment, RequirementSetVersion
+from cmeledger.requirements.progress import credits_of, facts_for, version_in_force
+from cmeledger.requirements.schema import (
+    Anchor,
+    Component,
+    MaximumSubset,
+    MinimumShare,
+    MinimumSubset,
+    MinimumTotal,
+    Pacing,
+    RequirementSet,
+    Selector,
+)
+
+QUARTER = Decimal("0.25")
+ZERO = Decimal(0)
+BATCH = 5000
+_DAY = timedelta(days=1)
+
+
+class ComplianceError(Exception):
+    """The run cannot start; the message says why."""
+
+
+# Which sets a board runs ------------------------------------------------------------------
+
+
+def board_sets(board: Board) -> list[str]:
+    """The set ids whose newest version enrolls this board's diplomates."""
+    newest: dict[str, RequirementSetVersion] = {}
+    for row in RequirementSetVersion.objects.order_by("set_id", "version"):
+        newest[row.set_id] = row
+    return sorted(
+        set_id
+        for set_id, row in newest.items()
+        if board.code in row.definition.get("applies", {}).get("boards", [])
+    )
+
+
+# The plan: what the query groups by ---------------------------------------------------------
+
+
+def _selector_q(select: Selector) -> Q | None:
+    """The selector as a condition on entry columns, or None if it needs topics."""
+    if select.topics or select.exclude_topics:
+        return None
+    q = Q()
+    if select.credit_types:
+        q &= Q(credit_type__in=list(select.credit_types))
+    if select.activity_kinds:
+        q &= Q(activity_kind__in=list(select.activity_kinds))
+    if select.specialty_related is not None:
+        q &= Q(specialty_related=select.specialty_related)
+    return q
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one set version is judged from buckets: `flags[i]` is a condition on entries,
+    and each rule names the flag it reads."""
+
+    rset: RequirementSet
+    flags: tuple[Q, ...]
+    rule_flags: dict[str, int]  # rule id -> index in flags
+    yearly: Q | None  # entries that must be summed per calendar year (per-year caps)
+
+
+def plan_for(rset: RequirementSet) -> Plan | None:
+    """A plan if every rule of the set can be judged from buckets, else None."""
+    if rset.carry_forward or rset.weights or rset.proration:
+        return None
+    if rset.cycle.anchor != Anchor.CERTIFICATION:
+        return None
+    has_total = any(isinstance(r, MinimumTotal) for r in rset.rules)
+    flags: list[Q] = []
+    rule_flags: dict[str, int] = {}
+    yearly: Q | None = None
+    for rule in rset.rules:
+        if rule.when is not None:
+            return None
+        if isinstance(rule, (MinimumTotal, Pacing)):
+            continue
+        if isinstance(rule, Component):
+            if rule.every_years:
+                return None
+            q = Q(activity_kind=rule.component)
+        elif isinstance(rule, (MinimumSubset, MaximumSubset, MinimumShare)):
+            if isinstance(rule, MinimumShare) and not has_total:
+                return None  # without a total, counting less can help: a real choice
+            q = _selector_q(rule.select)
+            if q is None:
+                return None
+            if isinstance(rule, MaximumSubset) and rule.per == "calendar-year":
+                yearly = q if yearly is None else yearly | q
+        else:
+            return None  # topic duties look back across cycles
+        if q not in flags:
+            flags.append(q)
+        rule_flags[rule.id] = flags.index(q)
+    return Plan(rset, tuple(flags), rule_flags, yearly)
+
+
+# The query --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    year: int | None
+    accepted: bool
+    flags: tuple[bool, ...]
+    credits: Decimal
+
+
+@dataclass(frozen=True)
+class Cycle:
+    certification_id: int
+    clinician_id: int
+    start: date
+    end: date
+
+
+def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[Cycle, list[Bucket]]]:
+    """Each certification cycle with the sums of its counted entries, one query."""
+    prefix = "clinician__certifications__"
+    names = [f"f{i}" for i in range(len(plan.flags))]
+    flags = {
+        name: ExpressionWrapper(q, output_field=BooleanField())
+        for name, q in zip(names, plan.flags, strict=True)
+    }
+    year = (
+        Case(When(plan.yearly, then=ExtractYear("completed_on")), output_field=IntegerField())
+        if plan.yearly is not None
+        else None
+    )
+    accepted = ExpressionWrapper(
+        Q(credit_type__in=list(plan.rset.accepted_credit_types)), output_field=BooleanField()
+    )
+    # One filter() call, so the certification conditions share one join.
+    rows = (
+        CreditEntry.objects.counted()
+        .filter(
+            certifications_scope(prefix, certifications),
+            completed_on__gte=F(f"{prefix}cycle_start"),
+            completed_on__lte=F(f"{prefix}cycle_end"),
+        )
+        .annotate(acc=accepted, yr=year if year is not None else _null_year(), **flags)
+        .values(
+            f"{prefix}id",
+            "clinician_id",
+            f"{prefix}cycle_start",
+            f"{prefix}cycle_end",
+            "yr",
+            "acc",
+            *names,
+        )
+        .annotate(total=Sum("credits"))
+        .order_by(f"{prefix}id")
+        .values_list(
+            f"{prefix}id",
+            "clinician_id",
+            f"{prefix}cycle_start",
+            f"{prefix}cycle_end",
+            "yr",
+            "acc",
+            *names,
+            "total",
+        )
+    )
+    width = len(names)
+    for key, group in groupby(rows.iterator(chunk_size=BATCH), key=lambda r: r[0]):
+        items = list(group)
+        first = items[0]
+        cycle = Cycle(key, first[1], first[2], first[3])
+        yield (
+            cycle,
+            [
+                Bucket(r[4], bool(r[5]), tuple(bool(v) for v in r[6 : 6 + width]), r[-1])
+                for r in items
+            ],
+        )
+
+
+def _null_year() -> Value:
+    return Value(None, output_field=IntegerField())
+
+
+def certifications_scope(prefix: str, certifications: Q) -> Q:
+    """`certifications` (a Q on Certification) seen from the entry side of the join."""
+    children = []
+    for child in certifications.children:
+        if isinstance(child, Q):
+            children.append(certifications_scope(prefix, child))
+        else:
+            name, value = child
+            children.append(Q(**{f"{prefix}{name}": value}))
+    out = Q(*children, _connector=certifications.connector, _negated=certifications.negated)
+    return out
+
+
+# Judging one cycle from its buckets ----------------------------------------------------------
+
+
+def _quarter_up(value: Decimal) -> Decimal:
+    return (value / QUARTER).to_integral_value(ROUND_CEILING) * QUARTER
+
+
+def _quarter_down(value: Decimal) -> Decimal:
+    return (value / QUARTER).to_integral_value(ROUND_FLOOR) * QUARTER
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass
+class Judgement:
+    status: str
+    counted: Decimal
+    required: Decimal | None
+    remaining: Decimal
+    expected: Decimal | None
+    missing: str
+
+
+class NeedsCalculator(Exception):
+    """The buckets leave a real choice; the calculator must judge this cycle."""
+
+
+def _elapsed(cycle: Window, on: date) -> Decimal:
+    if on >= cycle.end:
+        return Decimal(1)
+    if on < cycle.start:
+        return ZERO
+    return Decimal((on - cycle.start).days + 1) / Decimal(cycle.days)
+
+
+def _allocate(plan: Plan, buckets: list[Bucket]) -> list[Decimal]:
+    """How much of each accepted bucket counts: everything, except where a cap binds;
+    there the buckets feeding more minimums count first. That is the calculator's optimum
+    when the minimums fed form a chain (each set of minimums inside the next); otherwise
+    the choice is real and NeedsCalculator is raised."""
+    rset = plan.rset
+    counted = [b.credits if b.accepted else ZERO for b in buckets]
+    minimums = [
+        plan.rule_flags[r.id] for r in rset.rules if isinstance(r, (MinimumSubset, MinimumShare))
+    ]
+    capped: dict[int, str] = {}
+    for rule in rset.rules:
+        if not isinstance(rule, MaximumSubset):
+            continue
+        flag = plan.rule_flags[rule.id]
+        groups: dict[int | None, list[int]] = {}
+        for i, bucket in enumerate(buckets):
+            if bucket.accepted and bucket.flags[flag]:
+                if i in capped:
+                    raise NeedsCalculator("two caps share credits")
+                capped[i] = rule.id
+                year = bucket.year if rule.per == "calendar-year" else None
+                groups.setdefault(year, []).append(i)
+        for members in groups.values():
+            if sum((buckets[i].credits for i in members), ZERO) <= rule.credits:
+                continue
+            feeds = {i: frozenset(f for f in minimums if buckets[i].flags[f]) for i in members}
+            order = sorted(members, key=lambda i: (-len(feeds[i]), i))
+            for a, b in zip(order, order[1:], strict=False):
+                if not feeds[b] <= feeds[a]:
+                    raise NeedsCalculator("a binding cap feeds competing minimums")
+            room = rule.credits
+            for i in order:
+                counted[i] = min(room, buckets[i].credits)
+                room -= counted[i]
+    return counted
+
+
+def judge(
+    plan: Plan, buckets: list[Bucket], cycle: Window, on: date, valid_license: bool
+) -> Judgement:
+    """The calculator's status and numbers for one cycle, from its buckets."""
+    rset = plan.rset
+    counted = _allocate(plan, buckets)
+    total = sum(counted, ZERO)
+    ended = on > cycle.end
+    elapsed = _elapsed(cycle, on)
+    total_rule = next((r for r in rset.rules if isinstance(r, MinimumTotal)), None)
+    statuses: list[Status] = []
+    missing: list[str] = []
+    required_total: Decimal | None = None
+    expected: Decimal | None = None
+
+    def progress(required: Decimal, got: Decimal, paced: bool) -> Status:
+        if got >= required:
+            return Status.MET
+        if ended:
+            return Status.NOT_MET
+        if paced and got < _quarter_down(required * elapsed):
+            return Status.BEHIND
+        return Status.ON_TRACK
+
+    for rule in rset.rules:
+        if isinstance(rule, MaximumSubset):
+            statuses.append(Status.MET)
+            continue
+        if isinstance(rule, Component):
+            flag = plan.rule_flags[rule.id]
+            done = (rule.component == "valid-license" and valid_license) or any(
+                b.flags[flag] for b in buckets
+            )
+            status = Status.MET if done else Status.NOT_MET if ended else Status.ON_TRACK
+            statuses.append(status)
+            if not done:
+                missing.append(rule.name)
+            continue
+        if isinstance(rule, Pacing):
+            full = rule.credits_per_year * Decimal(rset.cycle.months) / 12
+            expected = _quarter_down(full * elapsed)
+            if total >= full:
+                status = Status.MET
+            elif expected - total <= 0:
+                status = Status.ON_TRACK
+            else:
+                status = Status.NOT_MET if ended else Status.BEHIND
+            statuses.append(status)
+            continue
+        if isinstance(rule, MinimumTotal):
+            required, got = rule.credits, total
+            required_total = required
+        else:
+            flag = plan.rule_flags[rule.id]
+            got = sum((c for c, b in zip(counted, buckets, strict=True) if b.flags[flag]), ZERO)
+            if isinstance(rule, MinimumShare):
+                basis = min(total, total_rule.credits) if total_rule else total
+                required = _quarter_up(basis * rule.share)
+            else:
+                required = rule.credits
+                if not rule.within_total:
+                    got += sum(
+                        (b.credits for b in buckets if b.flags[flag] and not b.accepted), ZERO
+                    )
+        status = progress(required, got, isinstance(rule, MinimumTotal))
+        statuses.append(status)
+        if status != Status.MET:
+            missing.append(f"{rule.name}: {_fmt(required - got)} more")
+    return Judgement(
+        status=_overall(statuses, ended),
+        counted=total,
+        required=required_total,
+        remaining=max(ZERO, required_total - total) if required_total is not None else ZERO,
+        expected=expected,
+        missing="; ".join(missing)[:500],
+    )
+
+
+def _overall(statuses: list[Status], ended: bool) -> str:
+    if all(s == Status.MET for s in statuses):
+        return Standing.MET
+    if ended:
+        return Standing.NOT_MET
+    if any(s == Status.BEHIND for s in statuses):
+        return Standing.BEHIND
+    return Standing.ON_TRACK
+
+
+# The calculator, for what the buckets cannot judge ------------------------------------------
+
+
+def by_calculator(certification: Certification, rset: RequirementSet, on: date) -> Judgement:
+    """One cycle judged by the full calculator, with the facts its enrollment would give."""
+    user = certification.clinician
+    profile = ClinicianProfile.objects.filter(user=user).first()
+    licenses = list(user.licenses.all())
+    enrollment = Enrollment(
+        clinician=user, set_id=rset.id, certification=certification, started_on=on
+    )
+    facts = facts_for(enrollment, profile, licenses, on)
+    cycle = Window(certification.cycle_start, certification.cycle_end)
+    result = evaluate(rset, Credits(credits_of(user)), facts, on, cycle=cycle)
+    return from_result(result)
+
+
+def from_result(result: SetResult) -> Judgement:
+    total_rule = next((r for r in result.rules if r.kind == "minimum-total"), None)
+    pacing = next((r for r in result.rules if r.kind == "pacing"), None)
+    missing = [
+        r.name if r.kind == "component" else f"{r.name}: {_fmt(r.remaining)} more"
+        for r in result.rules
+        if r.status not in (Status.MET, Status.NOT_APPLICABLE) and r.kind != "pacing"
+    ]
+    return Judgement(
+        status=str(result.status),
+        counted=result.total_counted,
+        required=total_rule.required if total_rule else None,
+        remaining=total_rule.remaining if total_rule else ZERO,
+        expected=pacing.required if pacing else None,
+        missing="; ".join(missing)[:500],
+    )
+
+
+# Which version judges which cycles ------------------------------------------------------------
+
+
+def version_scopes(
+    versions: list[RequirementSetVersion], on: date
+) -> list[tuple[RequirementSetVersion, Q]]:
+    """Each version with the certifications it judges (a Q on Certification): cycles not
+    yet ended by the version in force on `on`, ended ones by the version in force on their
+    last day, as progress.py does for one clinician."""
+    if not versions:
+        return []
+    current = version_in_force(versions, on) or max(versions, key=lambda v: v.version)
+    scopes: dict[int, Q] = {current.pk: Q(cycle_end__gte=on)}
+    breaks = sorted(
+        {v.effective_from for v in versions}
+        | {v.effective_to + _DAY for v in versions if v.effective_to}
+    )
+    edges = [date.min, *[d for d in breaks if d < on], on]
+    for low, high in zip(edges, edges[1:], strict=False):
+        if low >= high:
+            continue
+        judged = version_in_force(versions, low) or current
+        # A day before any version: the calculator uses the version in force on `on`.
+        scope = Q(cycle_end__gte=low, cycle_end__lt=high)
+        scopes[judged.pk] = scopes[judged.pk] | scope if judged.pk in scopes else scope
+    by_pk = {v.pk: v for v in versions}
+    return [(by_pk[pk], q) for pk, q in scopes.items()]
+
+
+# A run ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    cycles: int = 0
+    by_calculator: int = 0
+
+
+def compute(
+    board: Board, set_id: str, on: date | None = None, requested_by: User | None = None
+) -> ComplianceRun:
+    """Judge every certification cycle of `board` in `set_id` on `on` and store the rows."""
+    on = on or timezone.localdate()
+    versions = list(RequirementSetVersion.objects.filter(set_id=set_id))
+    if not versions:
+        raise ComplianceError(f"The set {set_id} is not in the catalog.")
+    if set_id not in board_sets(board):
+        raise ComplianceError(f"The set {set_id} does not apply to {board.code.upper()}.")
+    run = ComplianceRun.objects.create(board=board, set_id=set_id, on=on, requested_by=requested_by)
+    try:
+        tally = _fill(run, versions)
+    except Exception as error:
+        run.error = f"{type(error).__name__}: {error}"[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["error", "finished_at"])
+        raise
+    run.cycles = tally.cycles
+    run.by_calculator = tally.by_calculator
+    run.diplomates = ComplianceRow.objects.filter(run=run).values("clinician_id").distinct().count()
+    counts: dict[str, int] = {}
+    for status, n in _status_counts(run):
+        counts[status] = n
+    run.counts = counts
+    run.finished_at = timezone.now()
+    run.save(update_fields=["cycles", "by_calculator", "diplomates", "counts", "finished_at"])
+    _prune(board, set_id, keep=run)
+    return run
+
+
+def _status_counts(run: ComplianceRun) -> Iterable[tuple[str, int]]:
+    return (
+        ComplianceRow.objects.filter(run=run)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+def _fill(run: ComplianceRun, versions: list[RequirementSetVersion]) -> Tally:
+    tally = Tally()
+    board_q = Q(board=run.board)
+    valid = set(
+        License.objects.filter(clinician__certifications__board=run.board)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=run.on))
+        .values_list("clinician_id", flat=True)
+        .distinct()
+    )
+    pending: list[ComplianceRow] = []
+
+    def add(cycle: Cycle, judgement: Judgement) -> None:
+        pending.append(_row(run, cycle, judgement))
+        tally.cycles += 1
+        if len(pending) >= BATCH:
+            _flush(pending)
+
+    with transaction.atomic():
+        for version, scope in version_scopes(versions, run.on):
+            rset = version.requirement_set()
+            scope = board_q & scope
+            plan = plan_for(rset)
+            if plan is not None:
+                cycles = {
+                    cid: Cycle(cid, clinician_id, start, end)
+                    for cid, clinician_id, start, end in Certification.objects.filter(
+                        scope
+                    ).values_list("id", "clinician_id", "cycle_start", "cycle_end")
+                }
+                for cycle, buckets in _buckets(plan, scope):
+                    cycles.pop(cycle.certification_id, None)
+                    window = Window(cycle.start, cycle.end)
+                    try:
+                        judgement = judge(
+                            plan, buckets, window, run.on, cycle.clinician_id in valid
+                        )
+                    except NeedsCalculator:
+                        judgement = _calculated(cycle.certification_id, rset, run.on)
+                        tally.by_calculator += 1
+                    add(cycle, judgement)
+                # Cycles with no counted entry at all.
+                for cycle in cycles.values():
+                    window = Window(cycle.start, cycle.end)
+                    add(cycle, judge(plan, [], window, run.on, cycle.clinician_id in valid))
+            else:
+                for cert in (
+                    Certification.objects.filter(scope)
+                    .select_related("clinician")
+                    .iterator(chunk_size=500)
+                ):
+                    cycle = Cycle(cert.pk, cert.clinician_id, cert.cycle_start, cert.cycle_end)
+                    add(cycle, by_calculator(cert, rset, run.on))
+                    tally.by_calculator += 1
+        _flush(pending)
+    return tally
+
+
+def _calculated(certification_id: int, rset: RequirementSet, on: date) -> Judgement:
+    cert = Certification.objects.select_related("clinician").get(pk=certification_id)
+    return by_calculator(cert, rset, on)
+
+
+def _row(run: ComplianceRun, cycle: Cycle, judgement: Judgement) -> ComplianceRow:
+    return ComplianceRow(
+        run=run,
+        clinician_id=cycle.clinician_id,
+        certification_id=cycle.certification_id,
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        status=judgement.status,
+        counted=judgement.counted,
+        required=judgement.required,
+        remaining=judgement.remaining,
+        expected=judgement.expected,
+        missing=judgement.missing,
+    )
+
+
+def _flush(pending: list[ComplianceRow]) -> None:
+    ComplianceRow.objects.bulk_create(pending, batch_size=BATCH)
+    pending.clear()
+
+
+def _prune(board: Board, set_id: str, keep: ComplianceRun, runs_kept: int = 3) -> None:
+    """Keep the newest few finished runs of a board and set; older rows go."""
+    old = ComplianceRun.objects.filter(board=board, set_id=set_id).exclude(pk=keep.pk)
+    stale = list(old.order_by("-started_at", "-id").values_list("pk", flat=True)[runs_kept - 1 :])
+    if stale:
+        ComplianceRow.objects.filter(run_id__in=stale).delete()
+        ComplianceRun.objects.filter(pk__in=stale).delete()
+
+
+def latest_run(board: Board, set_id: str) -> ComplianceRun | None:
+    return (
+        ComplianceRun.objects.filter(
+            board=board, set_id=set_id, finished_at__isnull=False, error=""
+        )
+        .order_by("-finished_at", "-id")
+        .first()
+    )
