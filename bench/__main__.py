@@ -49,6 +49,7 @@ def main() -> int:
         call_command("check", verbosity=0)
         from bench import (
             bench_capture,
+            bench_compliance,
             bench_ledger,
             bench_packet,
             bench_progress,
@@ -65,6 +66,7 @@ def main() -> int:
             ("capture", bench_capture),
             ("transcript", bench_transcript),
             ("packet", bench_packet),
+            ("compliance", bench_compliance),
         ):
             if not chosen or name in chosen:
                 bench.run()
