@@ -44,3 +44,16 @@ def set_editor_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def board_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged in, and staff of a certifying board: they see their own board's diplomates."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role != Role.BOARD_STAFF or request.user.board_id is None:
+            return not_for_role(request, "The board workspace is for a certifying board's staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

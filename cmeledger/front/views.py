@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmeledger.accounts.models import Role
 from cmeledger.front.correction_views import entry_corrections
 from cmeledger.front.decorators import clinician_required
 from cmeledger.front.forms import CARRIED_FIELDS, AttachForm, EntryFilterForm, EntryForm
@@ -49,9 +50,24 @@ def _entries_page(request: HttpRequest, *, deleted: bool = False) -> dict:
     return {"filters": filters, "wanted": wanted, "page": page, "query": query.urlencode()}
 
 
+# Where each role lands from "/": the clinician's dashboard is theirs alone.
+LANDING = {
+    Role.BOARD_STAFF: "board-diplomates",
+    Role.TEAM_MANAGER: "teams",
+    Role.ORGANIZATION: "organization",
+}
+
+
 @require_GET
-@clinician_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    landing = LANDING.get(getattr(request.user, "role", None))
+    if landing and (request.user.role != Role.BOARD_STAFF or request.user.board_id):
+        return redirect(landing)
+    return _clinician_dashboard(request)
+
+
+@clinician_required
+def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
     listing = _entries_page(request)
     today = timezone.localdate()
     standing = progress.report(request.user, today)

@@ -258,5 +258,13 @@ def test_the_openapi_document_lists_every_path_and_the_docs_load(client):
         "/api/v1/deadlines/calendar-secret",
         "/api/v1/award",
         "/api/v1/award/summary.pdf",
+        "/api/v1/providers",
+        "/api/v1/providers/{slug}",
+        "/api/v1/providers/{slug}/reporting",
+        "/api/v1/accepted-accreditors",
+        "/api/v1/accepted-accreditors/{accepted_id}",
+        "/api/v1/board/diplomates",
+        "/api/v1/board/diplomates/{clinician_id}/progress",
+        "/api/v1/board/compliance-runs",
     }
     assert client.get("/api/v1/docs").status_code == 200

@@ -303,3 +303,31 @@ def test_the_plan_refuses_what_buckets_cannot_express():
     assert plan_for(ABPMR) is not None
     for set_id in ["us-tx-md", "nccpa-pa", "aoa-general"]:
         assert plan_for(load_catalog().get(set_id)) is None, set_id
+
+
+def test_serve_queues_one_compliance_run_per_board_and_set_a_day(catalog, board, monkeypatch):
+    import io
+
+    from cmeledger.front.management.commands.serve import enqueue_compliance
+
+    diplomate(1, board, date(2022, 1, 1), date(2026, 12, 31))
+    day = enqueue_compliance(io.StringIO(), None)
+    runs = ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count()
+    assert runs == 1
+    assert enqueue_compliance(io.StringIO(), day) == day
+    assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 1
+
+
+def test_a_failing_queue_is_reported_and_retried_later(catalog, monkeypatch):
+    import io
+
+    from cmeledger.boards import tasks
+    from cmeledger.front.management.commands.serve import enqueue_compliance
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("queue down")
+
+    monkeypatch.setattr(tasks, "compute_all_boards", broken)
+    err = io.StringIO()
+    assert enqueue_compliance(err, None) is None
+    assert "queue down" in err.getvalue()

@@ -80,12 +80,23 @@ def test_another_clinician_gets_404_for_every_object_page(
 @pytest.mark.parametrize("who", ["org_member", "board_staff"])
 def test_other_roles_are_told_the_ledger_is_for_clinicians(client, request, who, alice_entry):
     client.force_login(request.getfixturevalue(who))
-    for name in LIST_PAGES:
+    for name in LIST_PAGES[1:]:  # "/" sends them to their own workspace instead
         response = client.get(reverse(name))
         assert response.status_code == 403, name
         assert b"clinician" in response.content
     response = client.get(reverse("entry-detail", args=[alice_entry.pk]))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "landing"),
+    [("org_member", "organization"), ("board_staff", "board-diplomates"), ("team_manager", "teams")],
+)
+def test_the_home_page_sends_each_other_role_to_its_own_workspace(client, request, who, landing):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(landing)
 
 
 def test_list_pages_refuse_methods_they_do_not_take(alice_client):

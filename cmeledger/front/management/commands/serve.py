@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -30,6 +31,24 @@ def enqueue_reminders(stderr) -> bool:
         stderr.write(f"Could not enqueue the reminder job: {error}")
         return False
     return True
+
+
+def enqueue_compliance(stderr, last_day: date | None) -> date | None:
+    """Once a day, queue a compliance run for every board and set, so the board lists
+    are never more than a day old; returns the day it last queued them."""
+    from django.utils import timezone
+
+    from cmeledger.boards.tasks import compute_all_boards
+
+    today = timezone.localdate()
+    if last_day == today:
+        return last_day
+    try:
+        compute_all_boards()
+    except Exception as error:  # as above: never take the web app down
+        stderr.write(f"Could not enqueue the compliance runs: {error}")
+        return last_day
+    return today
 
 
 class Command(BaseCommand):
@@ -78,12 +97,15 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         reminders_at = time.monotonic()
+        compliance_day = None
         if not no_worker:
             enqueue_reminders(self.stderr)
+            compliance_day = enqueue_compliance(self.stderr, compliance_day)
         while not stopping:
             if not no_worker and time.monotonic() - reminders_at >= REMINDERS_EVERY:
                 reminders_at = time.monotonic()
                 enqueue_reminders(self.stderr)
+                compliance_day = enqueue_compliance(self.stderr, compliance_day)
             for process in processes:
                 if process.poll() is not None:
                     exit_code = process.returncode or 1
