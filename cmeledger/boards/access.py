@@ -1,27 +1,27 @@
-"""What a board's staff may open of a diplomate's documents.
-
-The rule (issue 7): certificates only while an audit of that entry is open. Until the
-audits app stores audits, no entry is under one, so staff open no certificate at all;
-the drill-down and its download route already ask these two functions, and the audits
-app answers them once it exists (docs/board.md).
-"""
+"""What a board's staff may open of a diplomate's documents: certificates only of entries
+under an open audit by their board."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from cmeledger.accounts.models import Board, User
+from cmeledger.audits.models import AuditStatus, Item
 from cmeledger.ledger.models import Certificate
 
 
 def entries_under_open_audit(board: Board, clinician: User) -> set[UUID]:
-    """Ids of the clinician's entries in an open audit by `board`: none yet."""
-    return set()
+    """Ids of the clinician's entries in an open audit by `board`."""
+    return set(
+        Item.objects.filter(
+            subject__clinician=clinician,
+            subject__audit__board=board,
+            subject__audit__status=AuditStatus.OPEN,
+        ).values_list("entry_id", flat=True)
+    )
 
 
 def staff_may_see_certificate(staff: User, certificate: Certificate) -> bool:
-    """Whether `staff` may open `certificate`: only under an open audit of their board."""
-    return bool(
-        entries_under_open_audit(staff.board, certificate.clinician)
-        & {e.pk for e in certificate.entries.all()}
-    )
+    """Whether `staff` may open `certificate`: it proves an entry under their open audit."""
+    audited = entries_under_open_audit(staff.board, certificate.clinician)
+    return any(pk in audited for pk in certificate.entries.values_list("pk", flat=True))

@@ -22,11 +22,13 @@ REMINDERS_EVERY = 3600.0
 
 
 def enqueue_reminders(stderr) -> bool:
-    """Queue the reminder job for the worker; a failure is reported, never fatal."""
+    """Queue the reminder jobs (deadlines, audits) for the worker; a failure is reported, never fatal."""
+    from cmeledger.audits.tasks import send_audit_reminders
     from cmeledger.reports.tasks import send_reminders
 
     try:
         send_reminders.enqueue()
+        send_audit_reminders.enqueue()
     except Exception as error:  # the web app must keep serving if the queue hiccups
         stderr.write(f"Could not enqueue the reminder job: {error}")
         return False
