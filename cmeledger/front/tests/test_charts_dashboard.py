@@ -165,4 +165,6 @@ def test_the_charts_are_for_the_signed_in_clinician_only(client, board_staff, or
     assert client.get(reverse("dashboard")).status_code == 302
     for user in (board_staff, org_member):
         client.force_login(user)
-        assert client.get(reverse("dashboard")).status_code == 403
+        response = client.get(reverse("dashboard"), follow=True)
+        assert "<svg" not in response.content.decode()
+        assert response.redirect_chain and response.redirect_chain[0][0] != reverse("dashboard")
