@@ -266,5 +266,11 @@ def test_the_openapi_document_lists_every_path_and_the_docs_load(client):
         "/api/v1/board/diplomates",
         "/api/v1/board/diplomates/{clinician_id}/progress",
         "/api/v1/board/compliance-runs",
+        "/api/v1/direct-credit",
+        "/api/v1/direct-credit/{application_id}",
+        "/api/v1/direct-credit/{application_id}/withdraw",
+        "/api/v1/board/direct-credit",
+        "/api/v1/board/direct-credit/{application_id}/approve",
+        "/api/v1/board/direct-credit/{application_id}/decline",
     }
     assert client.get("/api/v1/docs").status_code == 200
