@@ -1,5 +1,5 @@
-"""What a board's staff may open of a diplomate's documents: certificates only of entries
-under an open audit by their board."""
+"""What a board's staff may open of a diplomate's documents: certificates the clinician
+shared with their boards, and those of entries under an open audit by the board."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ def entries_under_open_audit(board: Board, clinician: User) -> set[UUID]:
 
 
 def staff_may_see_certificate(staff: User, certificate: Certificate) -> bool:
-    """Whether `staff` may open `certificate`: it proves an entry under their open audit."""
+    """Whether `staff` may open `certificate`: the clinician, a diplomate of the staff's
+    board, shared it with their boards, or it proves an entry under their open audit."""
+    diplomate = certificate.clinician.certifications.filter(board_id=staff.board_id).exists()
+    if not diplomate:
+        return False
+    if certificate.shared_with_boards:
+        return True
     audited = entries_under_open_audit(staff.board, certificate.clinician)
     return any(pk in audited for pk in certificate.entries.values_list("pk", flat=True))

@@ -150,6 +150,9 @@ def diplomate(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for entry in entries:
         entry.audited = entry.pk in audited
+        entry.visible = [
+            c for c in entry.certificates.all() if entry.audited or c.shared_with_boards
+        ]
     context = {
         "board": board,
         "person": person,

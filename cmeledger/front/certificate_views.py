@@ -144,6 +144,22 @@ def certificate_attach(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @require_POST
 @clinician_required
+def certificate_share(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Share the file with (or withdraw it from) the staff of the clinician's boards."""
+    certificate = own_certificate(request, pk)
+    certificate.shared_with_boards = request.POST.get("share") == "yes"
+    certificate.save(update_fields=["shared_with_boards"])
+    if certificate.shared_with_boards:
+        messages.success(request, "Your certifying boards' staff can now open this certificate.")
+    else:
+        messages.success(
+            request, "Board staff can no longer open this certificate, except in an audit."
+        )
+    return redirect("certificate-detail", pk=certificate.pk)
+
+
+@require_POST
+@clinician_required
 def certificate_delete(request: HttpRequest, pk: UUID) -> HttpResponse:
     certificate = own_certificate(request, pk)
     services.delete_certificate(certificate, request.user)

@@ -205,7 +205,8 @@ def direct_credit_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, f"Sent to {application.board.name}; you will get an email when they decide."
+                request,
+                f"Sent to {application.board.name}; you will get an email when they decide.",
             )
             return redirect("direct-credit-detail", pk=application.pk)
     context = {"form": form, "kinds": _kinds(), "unconfirmed": UNCONFIRMED_TEACHING}

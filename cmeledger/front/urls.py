@@ -56,6 +56,11 @@ urlpatterns = [
         name="certificate-attach",
     ),
     path(
+        "certificates/<uuid:pk>/share/",
+        certificate_views.certificate_share,
+        name="certificate-share",
+    ),
+    path(
         "certificates/<uuid:pk>/delete/",
         certificate_views.certificate_delete,
         name="certificate-delete",

@@ -77,6 +77,9 @@ class Certificate(models.Model):
     sha256 = models.CharField(max_length=64)
     page_count = models.PositiveIntegerField(default=1)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The clinician lets the staff of their certifying boards open this file (otherwise
+    # staff see it only while an audit of its entry is open).
+    shared_with_boards = models.BooleanField(default=False)
 
     objects = CertificateQuerySet.as_manager()
 

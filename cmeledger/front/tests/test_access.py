@@ -51,6 +51,7 @@ def all_urls(entry, certificate) -> list[tuple[str, str]]:
     urls += [("get", reverse(name, args=[certificate.pk])) for name in CERTIFICATE_GETS]
     urls += [("post", reverse("certificate-attach", args=[certificate.pk]))]
     urls += [("post", reverse("certificate-delete", args=[certificate.pk]))]
+    urls += [("post", reverse("certificate-share", args=[certificate.pk]))]
     urls += [("post", reverse("certificate-capture", args=[certificate.pk]))]
     urls += [("get", reverse("certificate-capture-page", args=[certificate.pk, 1]))]
     urls += [("post", reverse("entry-detach", args=[entry.pk, certificate.pk]))]
@@ -90,7 +91,11 @@ def test_other_roles_are_told_the_ledger_is_for_clinicians(client, request, who,
 
 @pytest.mark.parametrize(
     ("who", "landing"),
-    [("org_member", "organization"), ("board_staff", "board-diplomates"), ("team_manager", "teams")],
+    [
+        ("org_member", "organization"),
+        ("board_staff", "board-diplomates"),
+        ("team_manager", "teams"),
+    ],
 )
 def test_the_home_page_sends_each_other_role_to_its_own_workspace(client, request, who, landing):
     client.force_login(request.getfixturevalue(who))

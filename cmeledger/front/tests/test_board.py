@@ -220,3 +220,32 @@ def test_the_nav_gives_staff_their_workspace_and_clinicians_none_of_it(client, b
     page = client.get(reverse("profile")).content.decode()
     assert reverse("board-diplomates") not in page
     assert f'href="{reverse("direct-credit")}"' in page
+
+
+def test_a_certificate_the_diplomate_shares_opens_for_their_boards_staff_only(
+    client, board_staff, other_board_staff, run, people
+):
+    zimmer = people[0]
+    certificate = store_certificate(zimmer, make_pdf("Zimmer"), "z.pdf").certificate
+    CreditEntry.objects.get(clinician=zimmer).certificates.add(certificate)
+    url = reverse("board-diplomate-certificate", args=[zimmer.pk, certificate.pk])
+    client.force_login(zimmer)
+    client.post(reverse("certificate-share", args=[certificate.pk]), {"share": "yes"})
+    client.force_login(board_staff)
+    assert url in client.get(reverse("board-diplomate", args=[zimmer.pk])).content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(other_board_staff)
+    assert client.get(url).status_code == 404
+    client.force_login(zimmer)
+    client.post(reverse("certificate-share", args=[certificate.pk]), {"share": "no"})
+    client.force_login(board_staff)
+    assert client.get(url).status_code == 404
+
+
+def test_another_clinician_cannot_share_someone_elses_certificate(client, people, bob):
+    certificate = store_certificate(people[0], make_pdf("Zimmer"), "z.pdf").certificate
+    client.force_login(bob)
+    response = client.post(reverse("certificate-share", args=[certificate.pk]), {"share": "yes"})
+    assert response.status_code == 404
+    certificate.refresh_from_db()
+    assert not certificate.shared_with_boards

@@ -53,9 +53,7 @@ def test_the_form_offers_completed_cycles_and_own_boards(alice_client, cycle, ot
 
 
 def test_applying_with_an_upload_stores_the_file_and_shows_the_application(alice_client, cycle):
-    response = alice_client.post(
-        reverse("direct-credit-new"), {**article_form(), "upload": pdf()}
-    )
+    response = alice_client.post(reverse("direct-credit-new"), {**article_form(), "upload": pdf()})
     application = Application.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("direct-credit-detail", args=[application.pk])
@@ -69,7 +67,11 @@ def test_applying_with_an_upload_stores_the_file_and_shows_the_application(alice
 
 def test_applying_for_a_completed_cycle_with_a_stored_certificate(alice_client, alice, cycle):
     proof = evidence(alice, "MOC letter")
-    data = {"kind": Kind.RECERTIFICATION, "certification": str(cycle.pk), "certificates": [proof.pk]}
+    data = {
+        "kind": Kind.RECERTIFICATION,
+        "certification": str(cycle.pk),
+        "certificates": [proof.pk],
+    }
     response = alice_client.post(reverse("direct-credit-new"), data)
     assert response.status_code == 302
     application = Application.objects.get()

@@ -108,9 +108,7 @@ def test_another_clinician_gets_404_for_the_application_and_sees_none(client, bo
     assert_untouched(application)
 
 
-def test_staff_of_another_board_get_404_and_an_empty_queue(
-    client, other_board_staff, application
-):
+def test_staff_of_another_board_get_404_and_an_empty_queue(client, other_board_staff, application):
     client.force_login(other_board_staff)
     for method, url in [*urls(STAFF_OBJECTS, application), ("get", evidence_url(application))]:
         assert call(client, method, url).status_code == 404, url
@@ -134,4 +132,3 @@ def test_staff_of_the_board_reach_every_board_page(client, board_staff, applicat
     approve = client.post(reverse("board-direct-credit-approve", args=[application.pk]))
     assert approve.status_code == 302
     assert CreditEntry.objects.filter(clinician=alice).count() == 1
-
