@@ -107,7 +107,25 @@ def start(staff: User, plan: Plan) -> Audit:
         _log(
             audit, staff, f"Drew {len(chosen)} diplomate(s) with seed {seed}; proof due {plan.due}."
         )
+    _tell_subjects(audit)
     return audit
+
+
+def _tell_subjects(audit: Audit) -> None:
+    """Each sampled diplomate learns which entries need proof, and by when."""
+    due = f"{audit.due:%B} {audit.due.day}, {audit.due.year}"
+    for subject in audit.subjects.select_related("clinician").prefetch_related("items__entry"):
+        lines = [
+            f"- {i.entry.completed_on}: {i.entry.title} ({i.entry.credits} credits)"
+            for i in subject.items.all()
+        ]
+        body = (
+            f"{audit.title}: {audit.board.name} asks for a certificate for each of these "
+            f"entries by {due}:\n\n" + "\n".join(lines) + "\n\nOpen Audits in CME Ledger "
+            "to upload them or choose ones you have."
+        )
+        subject_line = f"Audit by {audit.board.code.upper()}: proof due {due}"
+        send_mail(subject_line, body, None, [subject.clinician.email], fail_silently=True)
 
 
 def _log(audit: Audit, actor: User | None, text: str, item: Item | None = None) -> None:

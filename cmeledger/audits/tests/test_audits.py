@@ -150,6 +150,7 @@ def test_a_subject_with_an_item_not_accepted_fails_the_audit(board_staff, people
 def test_reminders_go_once_per_step_to_those_with_proof_outstanding(board_staff, people):
     today = timezone.localdate()
     audit = services.start(board_staff, plan(sample_size=2, due=today + timedelta(days=7)))
+    mail.outbox.clear()  # the draw told both already
     assert services.send_reminders(today) == 2
     assert services.send_reminders(today) == 0
     assert Reminder.objects.filter(days=7).count() == 2
@@ -187,3 +188,17 @@ def test_serve_queues_the_audit_reminders_with_the_deadline_ones(board_staff, pe
     services.start(board_staff, plan(sample_size=1, due=timezone.localdate() + timedelta(days=1)))
     assert enqueue_reminders(io.StringIO()) is True
     assert Reminder.objects.filter(days=1).count() == 1
+
+
+def test_each_sampled_diplomate_is_told_which_entries_need_proof_and_by_when(board_staff, people):
+    audit = services.start(board_staff, plan(sample_size=2))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        audit.subjects.values_list("clinician__email", flat=True)
+    )
+    item = (
+        Item.objects.filter(subject__audit=audit)
+        .select_related("entry", "subject__clinician")
+        .first()
+    )
+    message = next(m for m in mail.outbox if m.to == [item.subject.clinician.email])
+    assert item.entry.title in message.body and f"{audit.due:%B}" in message.subject
