@@ -9,98 +9,25 @@ PostgreSQL), so they need no database fixture and leave the suite's database alo
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from cmeledger.lib.testsite import Site as BaseSite
+from cmeledger.lib.testsite import postgres_server
+
 ROWS = 12_000
 CLINICIANS = 400
 BATCH = 150
-KILLS = 3
+KILLS = 10
 
 
-class Site:
-    """One database and media folder, driven through the command line: a SQLite file,
-    or a PostgreSQL database of its own when the suite runs on PostgreSQL."""
-
-    def __init__(self, folder: Path, postgres: str = "", template: str = "") -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
-        self.postgres = postgres  # the server's URL without a database name
-        self.name = f"cmeledger_crash_{os.getpid()}_{folder.name}".lower().replace("-", "_")
-        if postgres:
-            copying = f' TEMPLATE "{template}"' if template else ""
-            self._admin(f'CREATE DATABASE "{self.name}"{copying}')
-            url = f"{postgres}/{self.name}"
-        else:
-            url = f"sqlite:///{folder / 'cmeledger.sqlite3'}"
-        self.env = {
-            **os.environ,
-            "SECRET_KEY": "crash-test-secret-key",
-            "DATABASE_URL": url,
-            "MEDIA_ROOT": str(folder / "media"),
-            "REPORTING_BATCH_ROWS": str(BATCH),
-            "TASKS_IMMEDIATE": "",
-            "LOG_LEVEL": "WARNING",
-        }
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as connection:
-            connection.execute(sql)
-
-    def drop(self) -> None:
-        if self.postgres:
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "cmeledger", *args]
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            self.command(*args), env=self.env, capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout
-
-    def start(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            self.command(*args),
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def copy_to(self, folder: Path) -> Site:
-        if self.postgres:
-            return Site(folder, self.postgres, template=self.name)
-        other = Site(folder)
-        source = sqlite3.connect(self.folder / "cmeledger.sqlite3")
-        target = sqlite3.connect(other.folder / "cmeledger.sqlite3")
-        source.backup(target)
-        source.close()
-        target.close()
-        return other
-
-    def query(self, sql: str) -> list[tuple]:
-        if self.postgres:
-            import psycopg
-
-            with psycopg.connect(self.env["DATABASE_URL"]) as connection:
-                return connection.execute(sql).fetchall()
-        connection = sqlite3.connect(self.folder / "cmeledger.sqlite3", timeout=30)
-        try:
-            return connection.execute(sql).fetchall()
-        finally:
-            connection.close()
+class Site(BaseSite):
+    """The shared test site, with the import's progress and ledger read back."""
 
     def rows_done(self) -> int:
         rows = self.query("SELECT COALESCE(MAX(rows_done), 0) FROM reporting_submission")
@@ -137,14 +64,6 @@ class Site:
         }
 
 
-def _postgres_server() -> str:
-    """The suite's PostgreSQL server (scheme, user, host, port), or "" on SQLite."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return ""
-    return url.rsplit("/", 1)[0]
-
-
 @pytest.fixture
 def sites():
     made: list[Site] = []
@@ -156,7 +75,9 @@ def sites():
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory):
     """A migrated site with the organization and clinicians a sample file names."""
-    site = Site(tmp_path_factory.mktemp("prepared"), _postgres_server())
+    site = Site(
+        tmp_path_factory.mktemp("prepared"), postgres_server(), REPORTING_BATCH_ROWS=str(BATCH)
+    )
     try:
         site.run("migrate", "--no-input", "-v", "0")
         partner_file = site.folder / "partner.tsv"
@@ -209,7 +130,7 @@ def runs(prepared, sites, tmp_path) -> tuple[Site, Site, Path]:
     return clean, crashed, partner_file
 
 
-def test_an_import_killed_three_times_ends_as_an_uninterrupted_run(runs):
+def test_an_import_killed_ten_times_ends_as_an_uninterrupted_run(runs):
     clean, crashed, partner_file = runs
 
     for point in kill_points(seed=4):
