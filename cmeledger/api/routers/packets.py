@@ -38,7 +38,21 @@ ZIP = _binary(
     "The audit packet: cover sheet, transcript, certificates, manifest.csv, SHA256SUMS.",
 )
 CSV = _binary("text/csv", "One row per entry; the columns are in docs/audit-packets.md.")
-LEDGER = _binary("application/json", "The portable ledger (docs/formats/ledger.md).")
+# A JSON document, not bytes: described as an object here; its full JSON Schema is
+# `cmeledger ledger schema` (docs/formats/ledger.md), kept out of the OpenAPI document
+# because its internal references would not resolve inside it.
+LEDGER = {
+    "responses": {
+        "200": {
+            "description": "The portable ledger (docs/formats/ledger.md).",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "required": ["clinician", "entries"]}
+                }
+            },
+        }
+    }
+}
 
 
 class Cycle(Schema):

@@ -1,5 +1,7 @@
-"""Schemathesis drives every operation in our OpenAPI document with generated input:
-whatever it sends, the API must answer without a server error and as documented."""
+"""Schemathesis drives every operation in our OpenAPI document with generated input, as
+each role (clinician, organization, board staff, team manager): whatever it sends, the
+API must answer without a server error, with a documented status and content type, and a
+body that matches the documented schema."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from cmeledger.accounts.models import ApiToken
+from cmeledger.reporting.services import issue_token
 from cmeledger.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -29,10 +32,16 @@ def _keep_the_test_connection():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture
-def token(alice_entry, alice) -> str:
-    _, key = ApiToken.issue(alice, "fuzz")
-    return key
+@pytest.fixture(params=["clinician", "organization", "board_staff", "team_manager"])
+def token(request, alice_entry, alice) -> str:
+    """A token of each role: every operation is fuzzed as each kind of caller."""
+    if request.param == "clinician":
+        return ApiToken.issue(alice, "fuzz")[1]
+    if request.param == "organization":
+        member = request.getfixturevalue("org_member")
+        return issue_token(member, "fuzz")[1]
+    user = request.getfixturevalue(request.param)
+    return ApiToken.issue(user, "fuzz")[1]
 
 
 @pytest.mark.django_db
@@ -43,8 +52,13 @@ def token(alice_entry, alice) -> str:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_generated_requests_never_cause_a_server_error(case, token):
+def test_generated_requests_never_cause_a_server_error_and_answer_as_documented(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {token}"},
-        checks=[checks.not_a_server_error, checks.status_code_conformance],
+        checks=[
+            checks.not_a_server_error,
+            checks.status_code_conformance,
+            checks.content_type_conformance,
+            checks.response_schema_conformance,
+        ],
     )
