@@ -96,7 +96,11 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    # Persistent connections are checked before reuse, so a restarted server costs no
+    # request an error once it is back.
+    config = dj_database_url.parse(
+        url, conn_max_age=envint("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock
         # at BEGIN so concurrent writers wait on the busy timeout instead of failing
@@ -113,6 +117,9 @@ def _database(url: str) -> dict:
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'cmeledger.sqlite3'}")
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long imports and the worker wait for a database that went away (a restart, a
+# failover) before they give up.
+DB_RETRY_SECONDS = envint("DB_RETRY_SECONDS", 120)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -219,7 +226,7 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "CME Ledger <noreply@localhost>")
 
-# Background jobs: a database queue that the `cmeledger db_worker` process drains.
+# Background jobs: a database queue that the `cmeledger worker` process drains.
 # TASKS_IMMEDIATE=1 runs them inline (used by the test suite).
 TASKS = {
     "default": {

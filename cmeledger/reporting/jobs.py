@@ -20,13 +20,14 @@ from typing import BinaryIO
 import xxhash
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from cmeledger.accounts.models import Organization, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.lib.bulk import FreshStatistics
+from cmeledger.lib.dbretry import connection_lost, wait_for_database
 from cmeledger.reporting.formats import FileRejected, Reader, open_reader
 from cmeledger.reporting.intake import Context, NoAgreement, Outcome, Status, write_batch
 from cmeledger.reporting.models import (
@@ -225,28 +226,49 @@ def run(
     if not claimed:
         return submission
     submission.refresh_from_db()
-    try:
-        ctx = Context.of(submission.organization, submission, submission.submitted_by)
-        with _opened(submission, path) as handle:
-            reader = open_reader(handle, submission.format or "auto", submission.encoding)
-            Submission.objects.filter(pk=submission.pk).update(
-                format=reader.format, encoding=reader.encoding
-            )
-            statistics = FreshStatistics(ReportedRecord, CreditEntry, EntryTopic)
-            for batch in _batches(reader, submission.rows_done, settings.REPORTING_BATCH_ROWS):
-                _commit(submission, attempt, ctx, reader, batch)
-                statistics.wrote(submission.created + submission.updated)
-                if progress is not None:
-                    progress(submission)
-                submission.refresh_from_db(fields=["cancel_requested"])
-                if submission.cancel_requested:
-                    return _finish(submission, attempt, SubmissionStatus.CANCELLED, "Cancelled.")
-    except Superseded:
-        submission.refresh_from_db()
-        return submission
-    except (FileRejected, NoAgreement) as error:
-        return _finish(submission, attempt, SubmissionStatus.FAILED, str(error))
-    return _finish(submission, attempt, SubmissionStatus.DONE, "")
+    while True:
+        try:
+            cancelled = _read(submission, attempt, path, progress)
+        except Superseded:
+            submission.refresh_from_db()
+            return submission
+        except (FileRejected, NoAgreement) as error:
+            return _finish(submission, attempt, SubmissionStatus.FAILED, str(error))
+        except (OperationalError, InterfaceError) as error:
+            # The database went away (a restart, a failover): wait for it and go on from
+            # the last committed batch, as a restarted worker would.
+            if connection.in_atomic_block or not connection_lost(error):
+                raise
+            wait_for_database()
+            submission.refresh_from_db()
+            if submission.attempt != attempt:
+                return submission
+            continue
+        if cancelled:
+            return _finish(submission, attempt, SubmissionStatus.CANCELLED, "Cancelled.")
+        return _finish(submission, attempt, SubmissionStatus.DONE, "")
+
+
+def _read(
+    submission: Submission, attempt: int, path: Path | None, progress: Progress | None
+) -> bool:
+    """Commit the file's batches after the checkpoint; True if cancelled on the way."""
+    ctx = Context.of(submission.organization, submission, submission.submitted_by)
+    with _opened(submission, path) as handle:
+        reader = open_reader(handle, submission.format or "auto", submission.encoding)
+        Submission.objects.filter(pk=submission.pk).update(
+            format=reader.format, encoding=reader.encoding
+        )
+        statistics = FreshStatistics(ReportedRecord, CreditEntry, EntryTopic)
+        for batch in _batches(reader, submission.rows_done, settings.REPORTING_BATCH_ROWS):
+            _commit(submission, attempt, ctx, reader, batch)
+            statistics.wrote(submission.created + submission.updated)
+            if progress is not None:
+                progress(submission)
+            submission.refresh_from_db(fields=["cancel_requested"])
+            if submission.cancel_requested:
+                return True
+    return False
 
 
 def _finish(submission: Submission, attempt: int, status: str, message: str) -> Submission:

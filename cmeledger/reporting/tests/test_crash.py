@@ -17,51 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from cmeledger.lib.testsite import Site as BaseSite
-from cmeledger.lib.testsite import postgres_server
+from cmeledger.lib.testsite import Site, postgres_server
 
 ROWS = 12_000
 CLINICIANS = 400
 BATCH = 150
 KILLS = 10
-
-
-class Site(BaseSite):
-    """The shared test site, with the import's progress and ledger read back."""
-
-    def rows_done(self) -> int:
-        rows = self.query("SELECT COALESCE(MAX(rows_done), 0) FROM reporting_submission")
-        return rows[0][0]
-
-    def ledger(self) -> dict[str, list[tuple]]:
-        """Everything an import writes, without ids and clocks, in a fixed order."""
-        return {
-            "records": self.query(
-                "SELECT record_key, fingerprint, state, clinician_id, matched_by, learner, "
-                "activity_title, completed_on, payload, npi, board_key, license_key, name_key "
-                "FROM reporting_reportedrecord ORDER BY record_key"
-            ),
-            "entries": self.query(
-                "SELECT r.record_key, e.clinician_id, e.title, e.provider, e.activity_kind, "
-                "e.completed_on, e.credit_type, e.credits, e.source, e.deleted_at IS NULL "
-                "FROM ledger_creditentry e JOIN reporting_reportedrecord r "
-                "ON r.id = e.reported_record_id ORDER BY r.record_key, e.credit_type"
-            ),
-            "topics": self.query(
-                "SELECT r.record_key, e.credit_type, t.topic FROM ledger_entrytopic t "
-                "JOIN ledger_creditentry e ON e.id = t.entry_id "
-                "JOIN reporting_reportedrecord r ON r.id = e.reported_record_id "
-                "ORDER BY 1, 2, 3"
-            ),
-            "errors": self.query(
-                "SELECT row, record_key, field, message FROM reporting_rowerror "
-                "ORDER BY row, field, message"
-            ),
-            "submissions": self.query(
-                "SELECT status, rows_done, created, updated, unchanged, withdrawn, invalid, "
-                "matched, waiting FROM reporting_submission ORDER BY id"
-            ),
-        }
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ class Command(BaseCommand):
             "--bind", f"{host}:{port}", "--workers", str(workers),
             "--access-logfile", "-", "--graceful-timeout", "10",
         ]  # fmt: skip
-        worker = [sys.executable, "-m", "cmeledger", "db_worker", "--no-reload", "--interval", "1"]
+        worker = [sys.executable, "-m", "cmeledger", "worker", "--no-reload", "--interval", "1"]
         if not no_worker:
             # This command's worker is the only one: any job left running was cut off
             # when the last one stopped, and resumes from its checkpoint.
