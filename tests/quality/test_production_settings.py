@@ -22,7 +22,9 @@ PRODUCTION = {
 
 
 def _deploy_check(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECURE_COOKIES", "DEBUG"}}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is the test run's, not production's.
+    test_only = {"SECURE_COOKIES", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in test_only}
     return subprocess.run(
         [sys.executable, "-m", "cmeledger", "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean, **env},
