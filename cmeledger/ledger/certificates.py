@@ -19,6 +19,11 @@ from PIL import Image
 from cmeledger.ledger.models import Certificate, CertificateKind
 
 MAX_PDF_PAGES = 50
+# A certificate page is between half an inch and poster size (48 inches) a side. Outside
+# that it is a rendering bomb: a 1 x 14400 point page drawn 600 pixels wide for its
+# preview is billions of pixels.
+MIN_PAGE_POINTS = 36
+MAX_PAGE_POINTS = 3456
 # Larger than any phone photo (a 200-megapixel sensor is 16384 x 12288); a bigger image
 # is a decompression bomb, refused before it is decoded.
 MAX_IMAGE_PIXELS = 200_000_000
@@ -71,9 +76,31 @@ def _inspect_pdf(data: bytes) -> int:
             raise CertificateRejected(
                 f"The PDF has {pages} pages; a certificate file may have at most {MAX_PDF_PAGES}."
             )
+        for index in range(pages):
+            _check_page(document, index)
         return pages
     finally:
         document.close()
+
+
+def _check_page(document: pdfium.PdfDocument, index: int) -> None:
+    """The page loads (PDFium counts pages it then cannot open) and has a paper size."""
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        raise CertificateRejected(
+            f"The PDF is damaged: page {index + 1} cannot be opened."
+        ) from None
+    try:
+        width, height = page.get_size()
+    finally:
+        page.close()
+    if not (MIN_PAGE_POINTS <= min(width, height) and max(width, height) <= MAX_PAGE_POINTS):
+        raise CertificateRejected(
+            f"Page {index + 1} of the PDF is {width:.0f} x {height:.0f} points; a certificate "
+            f"page is {MIN_PAGE_POINTS} to {MAX_PAGE_POINTS} points (half an inch to 48 inches) "
+            "a side."
+        )
 
 
 def _inspect_image(data: bytes, kind: CertificateKind) -> int:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
@@ -87,8 +89,16 @@ def _safe_member(name: str) -> bool:
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     # The header's size can lie; read at most one byte past the limit.
-    with archive.open(info) as member:
-        data = member.read(limit + 1)
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, lzma.LZMAError) as error:
+        # A bad CRC, a cut-off or garbled member, a header that does not match
+        raise LedgerFileError([f"{info.filename}: damaged in the zip ({error})"]) from None
+    except NotImplementedError:
+        raise LedgerFileError(
+            [f"{info.filename}: compressed with a method this install cannot read"]
+        ) from None
     if len(data) > limit:
         raise LedgerFileError([f"{info.filename}: larger than {limit} bytes"])
     return data
@@ -99,9 +109,15 @@ def _check_zip(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     if len(infos) > MAX_ZIP_MEMBERS:
         raise LedgerFileError([f"the zip holds {len(infos)} files; at most {MAX_ZIP_MEMBERS}"])
     problems = []
+    seen: set[str] = set()
     for info in infos:
+        if info.filename in seen:  # which copy would be read is the zip tool's choice
+            problems.append(f"{info.filename}: appears twice in the zip")
+        seen.add(info.filename)
         if not _safe_member(info.filename):
             problems.append(f"{info.filename}: unsafe path in the zip")
+        elif info.flag_bits & 0x1:
+            problems.append(f"{info.filename}: encrypted; export the ledger without a password")
         elif info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
             problems.append(
                 f"{info.filename}: compressed {info.file_size // info.compress_size}:1, refused as a zip bomb"
@@ -115,7 +131,7 @@ def _check_zip(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 def _parse_json(raw: bytes) -> Any:
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except UnicodeDecodeError:
         raise LedgerFileError(["ledger.json: not UTF-8 text"]) from None
     except json.JSONDecodeError as error:
@@ -124,6 +140,31 @@ def _parse_json(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise LedgerFileError(["ledger.json: nested too deeply"]) from None
+    except ValueError:  # an integer past Python's 4,300-digit conversion limit
+        raise LedgerFileError(["ledger.json: holds a number of more than 4,300 digits"]) from None
+    problems = _nul_problems(data)
+    if problems:
+        raise LedgerFileError(problems)
+    return data
+
+
+def _nul_problems(data: Any) -> list[str]:
+    """Where a text holds a NUL ("\\u0000"): no ledger needs one and PostgreSQL cannot
+    store one. A loop, not recursion: the document may be as deep as json allowed."""
+    problems = []
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack and len(problems) < 20:
+        location, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if "\x00" in key:
+                    problems.append(f"{_path(location)}: a key holds a NUL character")
+                stack.append(((*location, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*location, index), value) for index, value in enumerate(node))
+        elif isinstance(node, str) and "\x00" in node:
+            problems.append(f"{_path(location)}: holds a NUL character, which is not text")
+    return sorted(problems)
 
 
 def _validate(data: Any) -> LedgerDoc:
@@ -157,7 +198,7 @@ def read(source: BinaryIO) -> LedgerFile:
 def _read_zip(source: BinaryIO) -> LedgerFile:
     try:
         archive = zipfile.ZipFile(source)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
         raise LedgerFileError(["the zip file is damaged"]) from None
     with archive:
         members = _check_zip(archive)

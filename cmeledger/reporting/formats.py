@@ -47,9 +47,18 @@ class Reader:
 
 def _check_encoding(encoding: str) -> str:
     try:
-        return codecs.lookup(encoding).name
+        name = codecs.lookup(encoding).name
     except LookupError:
         raise FileRejected(f"Unknown encoding '{encoding[:40]}'.") from None
+    try:
+        "a".encode(name)  # base64, zlib, rot13 are codecs, but not text encodings
+    except LookupError:
+        raise FileRejected(
+            f"'{encoding[:40]}' is not a text encoding; declare one such as utf-8 or cp1252."
+        ) from None
+    except UnicodeError:
+        pass
+    return name
 
 
 def sniff(stream: BinaryIO, encoding: str = "") -> tuple[str, str]:
@@ -70,11 +79,10 @@ def sniff(stream: BinaryIO, encoding: str = "") -> tuple[str, str]:
     decoder = codecs.getincrementaldecoder(name)()
     try:
         text = decoder.decode(head, final=len(head) < SNIFF_BYTES)
-    except UnicodeDecodeError as error:
+    except UnicodeError as error:  # UTF-16 without a BOM is a plain UnicodeError
         hint = "declare its encoding (for example cp1252)" if not encoding else "check it"
-        raise FileRejected(
-            f"The file is not valid {name.upper()} text (byte {error.start + 1}); {hint}."
-        ) from None
+        where = f" (byte {error.start + 1})" if isinstance(error, UnicodeDecodeError) else ""
+        raise FileRejected(f"The file is not valid {name.upper()} text{where}; {hint}.") from None
     return name, text
 
 
@@ -92,10 +100,39 @@ def _lines(stream: BinaryIO, encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
 
 
+def _check_text(stream: BinaryIO, encoding: str) -> None:
+    """The whole file decodes and holds no NUL, checked before any row is read: a bad
+    byte past the sniffed start must refuse the file, not fail it after earlier batches
+    were stored (and PostgreSQL cannot store a NUL in text)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    done = 0
+    stream.seek(0)
+    try:
+        while chunk := stream.read(1 << 20):
+            text = decoder.decode(chunk)
+            nul = text.find("\x00")
+            if nul >= 0:
+                at = done + len(text[:nul].encode(encoding, "replace")) + 1
+                raise FileRejected(
+                    "This is not a text file: it holds binary content (a NUL byte near "
+                    f"byte {at:,}). Send CSV, tab-delimited text, JSON or XML."
+                )
+            done += len(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeError as error:
+        at = done + (error.start if isinstance(error, UnicodeDecodeError) else 0) + 1
+        raise FileRejected(
+            f"The file stops being valid {encoding.upper()} text part way through (near "
+            f"byte {at:,}); declare its encoding (for example cp1252)."
+        ) from None
+    finally:
+        stream.seek(0)
+
+
 def _decoding(rows: Iterator, encoding: str) -> Iterator:
     try:
         yield from rows
-    except UnicodeDecodeError:
+    except UnicodeError:
         raise FileRejected(
             f"The file stops being valid {encoding.upper()} text part way through; "
             "declare its encoding (for example cp1252)."
@@ -262,6 +299,7 @@ def _layout(names: list[str], default_credit_type: str, kind_codes: dict[str, st
 
 
 def _csv_reader(stream: BinaryIO, encoding: str) -> Reader:
+    _check_text(stream, encoding)
     rows = _delimited_rows(
         _lines(stream, encoding), stream, ",", CSV_COLUMNS, CSV_REQUIRED, True, "", {}
     )
@@ -270,6 +308,7 @@ def _csv_reader(stream: BinaryIO, encoding: str) -> Reader:
 
 
 def _pars_reader(stream: BinaryIO, encoding: str) -> Reader:
+    _check_text(stream, encoding)
     rows = _delimited_rows(
         _lines(stream, encoding),
         stream,

@@ -329,6 +329,9 @@ def write_batch(ctx: Context, rows: list[RawRow | BadRow]) -> list[Outcome]:
     for row in rows:
         if isinstance(row, BadRow):
             outcomes.append(Outcome(row.number, row.key, Status.INVALID, "", row.problems))
+        elif "\x00" in row.key:  # nor can it be looked up: PostgreSQL refuses NUL
+            problem = Problem("record_id", "contains a NUL character, which is not text")
+            outcomes.append(Outcome(row.number, row.key, Status.INVALID, "", (problem,)))
         else:
             good.append(row)
             last_seen[row.key] = row.number

@@ -38,7 +38,7 @@ from cmeledger.reporting.models import (
     Submission,
     SubmissionStatus,
 )
-from cmeledger.reporting.records import BadRow, RawRow
+from cmeledger.reporting.records import BadRow, RawRow, storable
 
 Progress = Callable[[Submission], None]
 
@@ -171,9 +171,9 @@ def error_rows(submission: Submission, reader: Reader, outcomes: list[Outcome]) 
         RowError(
             submission=submission,
             row=outcome.number,
-            record_key=outcome.key[:100],
-            field=reader.label(problem.field)[:60],
-            message=problem.message[:500],
+            record_key=storable(outcome.key[:100]),
+            field=storable(reader.label(problem.field)[:60]),
+            message=storable(problem.message[:500]),
         )
         for outcome in outcomes
         if outcome.status == Status.INVALID

@@ -411,7 +411,7 @@ def _check(source: _Utf8Source) -> dict[int, str]:
         return _shape(iter(ijson.basic_parse(source, use_float=True)))
     except StopIteration:
         raise FileRejected("The file is not valid JSON: it ends too early (cut off?).") from None
-    except UnicodeDecodeError:
+    except UnicodeError:
         raise FileRejected(
             f"The file is not valid {source.encoding.upper()} text (near byte "
             f"{source.tell():,}); declare its encoding."

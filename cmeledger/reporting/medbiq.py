@@ -477,6 +477,11 @@ def read_medbiq(stream: BinaryIO) -> Iterator[RawRow | BadRow]:
         count = _check(stream)
     except (ExpatError, DefusedXmlException) as error:
         raise _refusal(error) from None
+    except (LookupError, ValueError) as error:  # expat asks Python for a declared encoding
+        raise FileRejected(
+            "The XML declaration names an encoding that cannot be read "
+            f"({str(error)[:100]}); declare UTF-8."
+        ) from None
     if not count:
         raise FileRejected("The file holds no ActivityReport elements.")
     stream.seek(0)

@@ -407,8 +407,20 @@ def _learner_problems(v: tuple[str, ...], boards: frozenset[str]) -> list[Proble
     return problems
 
 
+def storable(text: str) -> str:
+    """Text a database can hold, for error reports: PostgreSQL refuses NUL characters,
+    which only a hostile file sends (a JSON "\\u0000")."""
+    return text.replace("\x00", "\ufffd")
+
+
 def validate(row: RawRow, boards: frozenset[str], today: date) -> Completion | list[Problem]:
     v = row.values
+    if "\x00" in "".join(v):
+        return [
+            Problem(name, "contains a NUL character, which is not text")
+            for name, value in zip(FIELDS, v, strict=True)
+            if "\x00" in value
+        ]
     problems: list[Problem] = []
     key = v[0]
     if not key:

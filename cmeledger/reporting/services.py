@@ -24,7 +24,15 @@ from cmeledger.reporting.models import (
     Submission,
     SubmissionStatus,
 )
-from cmeledger.reporting.records import INDEX, BadRow, Problem, RawRow, from_payload, validate
+from cmeledger.reporting.records import (
+    INDEX,
+    BadRow,
+    Problem,
+    RawRow,
+    from_payload,
+    storable,
+    validate,
+)
 
 MAX_BATCH = 10_000
 
@@ -156,9 +164,9 @@ def submit_batch(user: User, organization: Organization, rows: list[RawRow | Bad
                 RowError(
                     submission=submission,
                     row=o.number,
-                    record_key=o.key[:100],
-                    field=LABELS.get(p.field, p.field)[:60],
-                    message=p.message[:500],
+                    record_key=storable(o.key[:100]),
+                    field=storable(LABELS.get(p.field, p.field)[:60]),
+                    message=storable(p.message[:500]),
                 )
                 for o in outcomes
                 if o.status == Status.INVALID

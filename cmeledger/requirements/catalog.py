@@ -42,11 +42,37 @@ def _key(location: tuple) -> str:
     return text or "(file)"
 
 
+def _nul_keys(data: dict) -> list[str]:
+    """Where a string holds a NUL (a TOML "\\u0000"): no set needs one and PostgreSQL
+    cannot store one. A loop, not recursion: the file may be as deep as tomllib allowed."""
+    found = []
+    stack: list[tuple[tuple, object]] = [((), data)]
+    while stack:
+        location, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if "\x00" in key:
+                    found.append(f"{_key(location)}: a key holds a NUL character")
+                stack.append(((*location, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*location, index), value) for index, value in enumerate(node))
+        elif isinstance(node, str) and "\x00" in node:
+            found.append(f"{_key(location)}: holds a NUL character, which is not text")
+    return sorted(found)
+
+
 def parse(text: str, name: str) -> RequirementSet:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError([f"{name}: {error}"]) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise CatalogError([f"{name}: nested too deeply"]) from None
+    except ValueError:  # an integer past Python's 4,300-digit conversion limit
+        raise CatalogError([f"{name}: holds a number of more than 4,300 digits"]) from None
+    nul = _nul_keys(data)
+    if nul:
+        raise CatalogError([f"{name}: {problem}" for problem in nul])
     try:
         return RequirementSet.model_validate(data)
     except pydantic.ValidationError as error:

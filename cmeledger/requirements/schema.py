@@ -187,7 +187,7 @@ class RequirementSet(Strict):
     short_name: str = Field("", max_length=24, description="For tight spaces, e.g. TX MD.")
     authority: str = Field(min_length=1, max_length=200)
     kind: SetKind
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=1_000_000)  # stored in a 32-bit column
     effective_from: date
     effective_to: date | None = None
     sources: list[str] = Field(min_length=1)
