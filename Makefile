@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-browser test-postgres lint bench eval-capture demo clean
+.PHONY: run test test-browser test-postgres lint bench bench-load eval-capture demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test-browser: $(STAMP)
 
 bench: $(STAMP)
 	SECRET_KEY=bench-only-secret-key $(BIN)/python -m bench
+
+bench-load: $(STAMP)
+	SECRET_KEY=bench-only-secret-key $(BIN)/python -m bench.load
 
 eval-capture: $(STAMP)
 	SECRET_KEY=eval-only-secret-key $(BIN)/python -m cmeledger.capture.evaluation
