@@ -187,7 +187,7 @@ class Server:
                 "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "10",
             ],
         )  # fmt: skip
-        self._start("worker", self.site.command("db_worker", "--no-reload", "--interval", "1"))
+        self._start("worker", self.site.command("worker", "--no-reload", "--interval", "1"))
         deadline = time.monotonic() + 60
         while True:
             for process in self.processes:
