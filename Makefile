@@ -35,7 +35,13 @@ test: $(STAMP) lint
 test-postgres: $(STAMP)
 	SECRET_KEY=test-only-secret-key DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q
 
-test-browser: $(STAMP)
+AXE_STAMP := tests/browser/node_modules/.installed
+
+$(AXE_STAMP): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $(AXE_STAMP)
+
+test-browser: $(STAMP) $(AXE_STAMP)
 	SECRET_KEY=test-only-secret-key $(BIN)/pytest -q -m browser -o addopts="-p no:cacheprovider"
 
 bench: $(STAMP)

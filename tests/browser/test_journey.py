@@ -69,6 +69,8 @@ def test_sign_up_fill_profile_add_credits_upload_and_see_the_dashboard(live_serv
     screenshot(page, "entry-detail")
 
     page.get_by_role("link", name="Dashboard", exact=True).click()
+    # Typing before the page has loaded would beat htmx to the search box.
+    page.wait_for_url(f"{base}/")
     entries = page.locator("#entries")
     expect(entries.get_by_role("link", name="Spasticity: botulinum toxin dosing")).to_be_visible()
     expect(entries.get_by_role("link", name="Gait analysis in stroke")).to_be_visible()
