@@ -31,7 +31,10 @@ def _pdf(pdf: bytes, filename: str) -> HttpResponse:
 def _private(response: HttpResponse) -> HttpResponse:
     """Pages a share link opens: never cached, indexed, or leaked on as a referrer."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: no other site ever sees the address, and Chromium
+    # still sends an Origin with this page's forms (under no-referrer it sends "null",
+    # which Django's CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -173,3 +173,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, team, member):
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), (
             url
         )
+
+
+def test_team_pages_keep_their_address_from_other_sites_but_let_forms_post(
+    client, team_manager, team
+):
+    # no-referrer would make Chromium post these pages' forms with "Origin: null", which
+    # the CSRF check refuses; same-origin keeps the address from every other site.
+    client.force_login(team_manager)
+    page = client.get(reverse("team-detail", args=[team.pk]))
+    assert page["Referrer-Policy"] == "same-origin"
+    assert page["Cache-Control"] == "private, no-store"

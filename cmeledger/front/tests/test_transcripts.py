@@ -130,7 +130,7 @@ def test_the_recipient_sees_the_transcript_and_each_use_is_logged(texan, bob):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Ethics in rehabilitation" in text and "Alice Abbot" in text
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"  # never to another site
     assert page["Cache-Control"] == "private, no-store"
     pdf = visitor.get(reverse("shared-transcript-pdf", args=[secret]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
