@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from cmeledger.accounts.models import Board, ClinicianProfile, Organization, Role, User
 from cmeledger.ledger import services
@@ -28,8 +29,17 @@ def _media_in_tmp(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def make_clinician(email: str, first: str, last: str, **profile) -> User:
-    user = User.objects.create_user(email, PASSWORD, first_name=first, last_name=last)
+def make_clinician(
+    email: str, first: str, last: str, *, confirmed: bool = True, **profile
+) -> User:
+    """A clinician whose email is confirmed unless `confirmed=False`."""
+    user = User.objects.create_user(
+        email,
+        PASSWORD,
+        first_name=first,
+        last_name=last,
+        email_confirmed_at=timezone.now() if confirmed else None,
+    )
     ClinicianProfile.objects.create(user=user, **profile)
     return user
 

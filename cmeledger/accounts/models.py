@@ -37,6 +37,23 @@ class Degree(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class IdentifierState(models.TextChoices):
+    """How far an identifier on a profile can be trusted (docs/identity.md)."""
+
+    # Typed by the clinician; nobody has confirmed it yet.
+    CLAIMED = "claimed", "Claimed"
+    # Confirmed by the authority: a board or license roster, or site staff with a reason.
+    VERIFIED = "verified", "Verified"
+    # Contradicted by a roster or set aside by staff: it attaches nothing.
+    DISPUTED = "disputed", "Disputed"
+
+
+def _state_field() -> models.CharField:
+    return models.CharField(
+        max_length=10, choices=IdentifierState.choices, default=IdentifierState.CLAIMED
+    )
+
+
 class Board(models.Model):
     """A certifying board (ABPMR, ABIM, ...)."""
 
@@ -89,6 +106,9 @@ class User(AbstractUser):
     board = models.ForeignKey(
         Board, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    # Set when the owner follows the confirmation link sent to this address; nothing
+    # an organization reports attaches to an account before it (docs/identity.md).
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -132,6 +152,8 @@ class ClinicianProfile(models.Model):
     middle_name = models.CharField(max_length=100, blank=True)
     degree = models.CharField(max_length=8, choices=Degree.choices, default=Degree.MD)
     npi = models.CharField("NPI", max_length=10, blank=True, db_index=True)
+    npi_state = _state_field()
+    npi_state_note = models.CharField(max_length=300, blank=True)
     # Month and day only: partner records match on them, and the year is not needed.
     birth_month = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -165,6 +187,8 @@ class License(models.Model):
     state = models.CharField(max_length=2, choices=USState.choices)
     profession = models.CharField(max_length=8, choices=Degree.choices, default=Degree.MD)
     number = models.CharField(max_length=40, db_index=True)
+    number_state = _state_field()
+    number_state_note = models.CharField(max_length=300, blank=True)
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     dea_registrant = models.BooleanField("DEA registrant", default=False)
@@ -197,6 +221,8 @@ class Certification(models.Model):
     )
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="certifications")
     board_id_number = models.CharField("board ID", max_length=40, blank=True, db_index=True)
+    board_id_state = _state_field()
+    board_id_state_note = models.CharField(max_length=300, blank=True)
     specialty = models.CharField(max_length=120, blank=True)
     cycle_start = models.DateField()
     cycle_end = models.DateField()

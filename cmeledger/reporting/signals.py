@@ -25,6 +25,13 @@ def _attach_later(user_id: int) -> None:
     transaction.on_commit(attach)
 
 
+def identifiers_changed(user_ids) -> None:
+    """Call after changing identifiers or their states in bulk (rosters, staff), where
+    no model signal fires: each account's records are judged again after commit."""
+    for user_id in sorted(set(user_ids)):
+        _attach_later(user_id)
+
+
 @receiver(post_save, sender=User)
 def user_saved(sender, instance: User, raw: bool = False, **kwargs) -> None:
     if not raw and instance.role == Role.CLINICIAN:
