@@ -49,9 +49,59 @@ class IdentifierState(models.TextChoices):
 
 
 def _state_field() -> models.CharField:
+    # A database default too: bulk inserts that skip the ORM leave the column out.
     return models.CharField(
-        max_length=10, choices=IdentifierState.choices, default=IdentifierState.CLAIMED
+        max_length=10,
+        choices=IdentifierState.choices,
+        default=IdentifierState.CLAIMED,
+        db_default=IdentifierState.CLAIMED,
     )
+
+
+def _note_field() -> models.CharField:
+    return models.CharField(max_length=300, blank=True, default="", db_default="")
+
+
+class VerifiedIdentifier(models.Model):
+    """A model holding one identifier whose verification state must not outlive it:
+    when the identifier's value changes, it is only claimed again."""
+
+    IDENTIFIER_FIELDS: tuple[str, ...] = ()
+    STATE_FIELD = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        loaded = getattr(self, "_loaded_identifier", None)
+        if loaded is not None and loaded != self._identifier():
+            setattr(self, self.STATE_FIELD, IdentifierState.CLAIMED)
+            setattr(self, f"{self.STATE_FIELD}_note", "")
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    self.STATE_FIELD,
+                    f"{self.STATE_FIELD}_note",
+                }
+        super().save(*args, **kwargs)
+        self._loaded_identifier = self._identifier()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_identifier = instance._identifier()
+        return instance
+
+    def _identifier(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.IDENTIFIER_FIELDS)
+
+    @property
+    def identifier_state(self) -> str:
+        return getattr(self, self.STATE_FIELD)
+
+    @property
+    def identifier_note(self) -> str:
+        return getattr(self, f"{self.STATE_FIELD}_note")
 
 
 class Board(models.Model):
@@ -145,7 +195,10 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
-class ClinicianProfile(models.Model):
+class ClinicianProfile(VerifiedIdentifier):
+    IDENTIFIER_FIELDS = ("npi",)
+    STATE_FIELD = "npi_state"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
@@ -153,7 +206,7 @@ class ClinicianProfile(models.Model):
     degree = models.CharField(max_length=8, choices=Degree.choices, default=Degree.MD)
     npi = models.CharField("NPI", max_length=10, blank=True, db_index=True)
     npi_state = _state_field()
-    npi_state_note = models.CharField(max_length=300, blank=True)
+    npi_state_note = _note_field()
     # Month and day only: partner records match on them, and the year is not needed.
     birth_month = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -180,7 +233,10 @@ class ClinicianProfile(models.Model):
             raise ValidationError(errors)
 
 
-class License(models.Model):
+class License(VerifiedIdentifier):
+    IDENTIFIER_FIELDS = ("state", "number")
+    STATE_FIELD = "number_state"
+
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="licenses"
     )
@@ -188,7 +244,7 @@ class License(models.Model):
     profession = models.CharField(max_length=8, choices=Degree.choices, default=Degree.MD)
     number = models.CharField(max_length=40, db_index=True)
     number_state = _state_field()
-    number_state_note = models.CharField(max_length=300, blank=True)
+    number_state_note = _note_field()
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     dea_registrant = models.BooleanField("DEA registrant", default=False)
@@ -215,14 +271,17 @@ class License(models.Model):
             )
 
 
-class Certification(models.Model):
+class Certification(VerifiedIdentifier):
+    IDENTIFIER_FIELDS = ("board_id", "board_id_number")
+    STATE_FIELD = "board_id_state"
+
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certifications"
     )
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="certifications")
     board_id_number = models.CharField("board ID", max_length=40, blank=True, db_index=True)
     board_id_state = _state_field()
-    board_id_state_note = models.CharField(max_length=300, blank=True)
+    board_id_state_note = _note_field()
     specialty = models.CharField(max_length=120, blank=True)
     cycle_start = models.DateField()
     cycle_end = models.DateField()

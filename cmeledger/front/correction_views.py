@@ -14,6 +14,7 @@ from cmeledger.accounts.models import User
 from cmeledger.front.decorators import clinician_required
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.reporting import services
+from cmeledger.reporting.matching import describe
 from cmeledger.reporting.models import CorrectionRequest, CorrectionStatus
 
 
@@ -21,13 +22,15 @@ def entry_corrections(user: User, entry: CreditEntry) -> dict:
     """The entry page's context for corrections: this clinician's requests about the
     entry's record, and whether one is still open (then no new one can be sent)."""
     if entry.reported_record_id is None:
-        return {"corrections": [], "correction_open": False}
+        return {"corrections": [], "correction_open": False, "match_evidence": ""}
     requests = list(
         CorrectionRequest.objects.filter(record_id=entry.reported_record_id, clinician=user)
     )
     return {
         "corrections": requests,
         "correction_open": any(r.status == CorrectionStatus.OPEN for r in requests),
+        # How the record found this clinician, so a wrong match can be questioned.
+        "match_evidence": describe(entry.reported_record.match_evidence),
     }
 
 

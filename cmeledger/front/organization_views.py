@@ -33,6 +33,7 @@ from cmeledger.lib.npi import is_valid_npi
 from cmeledger.reporting import jobs, services
 from cmeledger.reporting.formats import FORMATS
 from cmeledger.reporting.intake import NoAgreement
+from cmeledger.reporting.matching import describe
 from cmeledger.reporting.models import (
     Agreement,
     CorrectionRequest,
@@ -58,12 +59,6 @@ NO_AGREEMENT = (
 )
 
 # How a record found its clinician (reporting.matching), in words.
-MATCHED_BY = {
-    "board": "board ID",
-    "npi": "NPI",
-    "license": "license",
-    "name": "name and birth date",
-}
 
 OrganizationView = Callable[..., HttpResponse]
 
@@ -385,7 +380,7 @@ def _record_context(
         "record": record,
         "completion": completion,
         "kind_label": dict(ActivityKind.choices).get(completion.kind, completion.kind),
-        "matched_by": MATCHED_BY.get(record.matched_by, record.matched_by),
+        "match_evidence": describe(record.match_evidence),
         "entries": record.entries.count(),
         "live_entries": record.entries.filter(deleted_at__isnull=True).count(),
         "corrections": record.corrections.select_related("clinician"),

@@ -4,6 +4,7 @@ from cmeledger.front import (
     capture_views,
     certificate_views,
     correction_views,
+    identity_views,
     organization_views,
     planner_views,
     requirement_views,
@@ -13,6 +14,12 @@ from cmeledger.front import (
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("planner/", planner_views.planner_page, name="planner"),
+    path("staff/identity/", identity_views.disputes, name="identity-disputes"),
+    path(
+        "staff/identity/<slug:kind>/<int:pk>/",
+        identity_views.decide,
+        name="identity-decide",
+    ),
     path("entries/add/", views.entry_add, name="entry-add"),
     path("entries/deleted/", views.entries_deleted, name="entries-deleted"),
     path("entries/<uuid:pk>/", views.entry_detail, name="entry-detail"),

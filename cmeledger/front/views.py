@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmeledger.accounts import identity
 from cmeledger.accounts.models import Role
 from cmeledger.front.correction_views import entry_corrections
 from cmeledger.front.decorators import clinician_required
@@ -85,6 +86,7 @@ def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "standing": standing.sets,
         "charts": charts.for_dashboard(request.user, standing, today),
+        "disputed": [i for i in identity.identifiers_of(request.user) if i.in_dispute],
     }
     return render(request, "front/dashboard.html", context)
 

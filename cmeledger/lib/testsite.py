@@ -105,7 +105,7 @@ class Site:
         return {
             "records": self.query(
                 "SELECT record_key, fingerprint, state, clinician_id, matched_by, learner, "
-                "activity_title, completed_on, payload, npi, board_key, license_key, name_key "
+                "activity_title, completed_on, payload, npi, board_key, license_key, wait_reason "
                 "FROM reporting_reportedrecord ORDER BY record_key"
             ),
             "entries": self.query(

@@ -15,11 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+import orjson
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from cmeledger.accounts.models import Board, Organization, User
+from cmeledger.accounts.models import (
+    Board,
+    ClinicianProfile,
+    IdentifierState,
+    Organization,
+    User,
+)
 from cmeledger.ledger.models import (
     OWN_SOURCES,
     CreditEntry,
@@ -33,6 +40,7 @@ from cmeledger.lib.bulk import allocate_ids, insert_rows, ordered_uuids
 from cmeledger.reporting import matching
 from cmeledger.reporting.matching import Directory, Match
 from cmeledger.reporting.models import (
+    WAITING_STATES,
     Agreement,
     CredentialKind,
     Member,
@@ -209,14 +217,21 @@ def _stored(organization_id: int, keys: list[str]) -> dict[str, Stored]:
 
 def _waiting_keys(c: Completion, match: Match) -> tuple:
     if match.state == RecordState.MATCHED:
-        return (None, None, None, None)
+        return (None, None, None)
     keys = matching.keys_of(c)
-    return (
-        keys.get(matching.NPI),
-        keys.get(matching.BOARD),
-        keys.get(matching.LICENSE),
-        keys.get(matching.NAME),
-    )
+    return (keys.get(matching.NPI), keys.get(matching.BOARD), keys.get(matching.LICENSE))
+
+
+def _evidence_text(match: Match) -> str | None:
+    return orjson.dumps(match.evidence).decode() if match.evidence is not None else None
+
+
+def set_match(record: ReportedRecord, c: Completion, match: Match) -> None:
+    """Store a verdict on the record (the caller saves it)."""
+    record.state, record.clinician_id, record.matched_by = match.state, match.clinician_id, match.by
+    record.wait_reason = match.reason[:300]
+    record.match_evidence = match.evidence
+    record.npi, record.board_key, record.license_key = _waiting_keys(c, match)
 
 
 RECORD_COLUMNS = (
@@ -235,7 +250,8 @@ RECORD_COLUMNS = (
     "npi",
     "board_key",
     "license_key",
-    "name_key",
+    "wait_reason",
+    "match_evidence",
     "created_at",
     "updated_at",
 )
@@ -398,6 +414,8 @@ def _insert(ctx: Context, fresh: list[tuple[RawRow, int, Completion]], stamp) ->
                 c.completed_on.isoformat(),
                 c.payload(),
                 *_waiting_keys(c, found),
+                found.reason[:300],
+                _evidence_text(found),
                 stamp,
                 stamp,
             )
@@ -451,15 +469,18 @@ def apply_change(ctx: Context, record: ReportedRecord, c: Completion, fingerprin
     record.updated_at = now
     if ctx.submission is not None:
         record.submission = ctx.submission
-    if record.state != RecordState.MATCHED:
-        ctx.directory.prime([c])
-        found = ctx.directory.match(c)
-        record.state, record.clinician_id, record.matched_by = (
-            found.state,
-            found.clinician_id,
-            found.by,
+    ctx.directory.prime([c])
+    found = ctx.directory.match(c)
+    if record.state == RecordState.MATCHED and found.clinician_id != record.clinician_id:
+        # The corrected identifiers no longer lead to this clinician: the entries leave
+        # their ledger (with history) before the record goes where the verdict says.
+        _retire_all(
+            record,
+            ctx.actor,
+            now,
+            f"no longer attached: {found.reason or 'matched another account'}",
         )
-        record.npi, record.board_key, record.license_key, record.name_key = _waiting_keys(c, found)
+    set_match(record, c, found)
     record.save()
     if record.state == RecordState.MATCHED:
         sync_entries(record, c, ctx.actor, now)
@@ -531,12 +552,17 @@ def _revise(entry: CreditEntry, actor, action: str, changes: dict) -> None:
     EntryRevision.objects.create(entry=entry, actor=actor, action=action, changes=changes)
 
 
-def _retire(entry: CreditEntry, actor, now) -> None:
+def _retire(entry: CreditEntry, actor, now, reason: str = "") -> None:
     entry.deleted_at = now
     entry.save(update_fields=["deleted_at", "updated_at"])
     # The clinician's own report of the same activity counts again.
     CreditEntry.objects.filter(reported_as=entry).update(reported_as=None)
-    _revise(entry, actor, RevisionAction.DELETED, {})
+    _revise(entry, actor, RevisionAction.DELETED, {"reason": ["", reason]} if reason else {})
+
+
+def _retire_all(record: ReportedRecord, actor, now, reason: str = "") -> None:
+    for entry in record.entries.filter(deleted_at__isnull=True):
+        _retire(entry, actor, now, reason)
 
 
 def withdraw(record: ReportedRecord, actor, fingerprint: int | None = None) -> None:
@@ -545,12 +571,12 @@ def withdraw(record: ReportedRecord, actor, fingerprint: int | None = None) -> N
     record.state = RecordState.WITHDRAWN
     record.withdrawn_at = now
     record.updated_at = now
-    record.npi = record.board_key = record.license_key = record.name_key = None
+    record.npi = record.board_key = record.license_key = None
+    record.wait_reason = ""
     if fingerprint is not None:
         record.fingerprint = fingerprint
     record.save()
-    for entry in record.entries.filter(deleted_at__isnull=True):
-        _retire(entry, actor, now)
+    _retire_all(record, actor, now)
 
 
 # --- attaching later, and linking the clinician's own reports -------------------------
@@ -647,64 +673,118 @@ def waiting_for(user: User) -> list[ReportedRecord]:
         condition |= Q(board_key__in=keys[matching.BOARD])
     if keys[matching.LICENSE]:
         condition |= Q(license_key__in=keys[matching.LICENSE])
-    if keys[matching.NAME]:
-        condition |= Q(name_key__in=keys[matching.NAME])
     if not condition:
         return []
     return list(
-        ReportedRecord.objects.filter(
-            condition, state__in=(RecordState.UNMATCHED, RecordState.AMBIGUOUS)
-        ).select_related("organization")
+        ReportedRecord.objects.filter(condition, state__in=WAITING_STATES).select_related(
+            "organization"
+        )
     )
 
 
-def clinician_keys(user: User) -> dict[str, list[str]]:
+def clinician_keys(user: User, verified_only: bool = False) -> dict[str, list[str]]:
+    """The matching keys of the clinician's identifiers (only verified ones if asked)."""
     keys: dict[str, list[str]] = {kind: [] for kind in matching.PRIORITY}
-    profile = getattr(user, "profile", None)
+    verified = IdentifierState.VERIFIED
+    profile = ClinicianProfile.objects.filter(user=user).first()
     if profile is not None and profile.npi:
-        keys[matching.NPI].append(profile.npi)
-    for code, number in user.certifications.values_list("board__code", "board_id_number"):
-        if number:
+        if not verified_only or profile.npi_state == verified:
+            keys[matching.NPI].append(profile.npi)
+    certifications = user.certifications.values_list(
+        "board__code", "board_id_number", "board_id_state"
+    )
+    for code, number, state in certifications:
+        if number and (not verified_only or state == verified):
             keys[matching.BOARD].append(matching.board_key(code, number))
-    for state, number in user.licenses.values_list("state", "number"):
-        keys[matching.LICENSE].append(matching.license_key(state, number))
-    if profile is not None and profile.birth_month and profile.birth_day:
-        if user.first_name and user.last_name:
-            keys[matching.NAME].append(
-                matching.name_key(
-                    user.first_name, user.last_name, profile.birth_month, profile.birth_day
-                )
-            )
+    for state_code, number, state in user.licenses.values_list("state", "number", "number_state"):
+        if not verified_only or state == verified:
+            keys[matching.LICENSE].append(matching.license_key(state_code, number))
     return keys
 
 
-def attach_waiting(user: User) -> int:
-    """Match again the waiting records this clinician's identifiers might be; attach the
-    ones that now match exactly one clinician. Returns how many were attached."""
-    records = waiting_for(user)
+def attach_entries(record: ReportedRecord, completion: Completion, stamp) -> None:
+    rows = EntryRows(record.organization, stamp)
+    rows.add(record.pk, record.clinician_id, completion)
+    link_self_reports(rows.write())
+
+
+def judge_again(records: list[ReportedRecord], directory: Directory | None = None) -> int:
+    """Judge waiting records again; attach those that now qualify, and keep the reason
+    of those that still wait up to date. Returns how many were attached."""
     if not records:
         return 0
-    directory = Directory()
+    directory = directory or Directory()
     completions = [from_payload(record.payload) for record in records]
     directory.prime(completions)
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     attached = 0
     for record, completion in zip(records, completions, strict=True):
         found = directory.match(completion)
-        if found.state == record.state and found.clinician_id is None:
+        if (found.state, found.reason) == (record.state, record.wait_reason):
             continue
-        record.state, record.clinician_id, record.matched_by = (
-            found.state,
-            found.clinician_id,
-            found.by,
-        )
-        record.npi, record.board_key, record.license_key, record.name_key = _waiting_keys(
-            completion, found
-        )
+        set_match(record, completion, found)
         record.save()
         if found.clinician_id is not None:
-            rows = EntryRows(record.organization, stamp)
-            rows.add(record.pk, found.clinician_id, completion)
-            link_self_reports(rows.write())
+            attach_entries(record, completion, stamp)
             attached += 1
     return attached
+
+
+def attach_waiting(user: User) -> int:
+    """Judge again the waiting records this clinician's identifiers might be; attach the
+    ones that now qualify. Returns how many were attached."""
+    return judge_again(waiting_for(user))
+
+
+def still_attached(
+    user: User, record: ReportedRecord, completion: Completion, directory: Directory
+) -> bool:
+    """Does an attached record stay with this clinician after they changed their
+    identifiers? It does while they hold the identifier it matched by (another account
+    claiming it too is a dispute for staff, never a silent move) and it still
+    corroborates, or while another verified identifier of theirs still matches it."""
+    keys = matching.keys_of(completion)
+    learner = matching.Learner.of(completion)
+    for kind, key in keys.items():
+        mine = [h for h in directory.holders(kind, key) if h.user_id == user.pk]
+        if not mine:
+            continue
+        holder = mine[0]
+        by_this = kind == record.matched_by and holder.state != IdentifierState.DISPUTED
+        verified = holder.state == IdentifierState.VERIFIED
+        if (by_this or verified) and matching.judge_one(kind, (holder,), learner).clinician_id:
+            return True
+    return False
+
+
+def detach(record: ReportedRecord, actor, reason: str) -> None:
+    """Send an attached record back to waiting; its entries leave the ledger, with a
+    history row saying why. The caller then judges it again."""
+    now = timezone.now()
+    _retire_all(record, actor, now, reason)
+    completion = from_payload(record.payload)
+    waiting = Match(None, RecordState.UNMATCHED, "", reason)
+    set_match(record, completion, waiting)
+    record.updated_at = now
+    record.save()
+
+
+def recheck_attached(user: User) -> int:
+    """After the clinician changed identifiers: records that no longer belong to them go
+    back to waiting (and may then attach to whoever they do belong to). Returns how
+    many went back."""
+    records = list(
+        ReportedRecord.objects.filter(clinician=user, state=RecordState.MATCHED).select_related(
+            "organization"
+        )
+    )
+    gone = []
+    directory = Directory()
+    for record in records:
+        completion = from_payload(record.payload)
+        if not still_attached(user, record, completion, directory):
+            label = matching.LABELS.get(record.matched_by, "identifier")
+            detach(record, user, f"the {label} it matched was removed or changed on the profile")
+            gone.append(record)
+    judge_again(gone)
+    return len(gone)

@@ -176,8 +176,10 @@ class RowError(models.Model):
 
 class RecordState(models.TextChoices):
     MATCHED = "matched", "Matched"
-    UNMATCHED = "unmatched", "Waiting: no clinician matches yet"
-    AMBIGUOUS = "ambiguous", "Waiting for review: several clinicians match"
+    UNMATCHED = "unmatched", "Waiting"
+    # A dispute: the identifier is claimed by several accounts, or disputed, or the
+    # record's identifiers belong to different accounts. Site staff resolve it.
+    AMBIGUOUS = "ambiguous", "Waiting: disputed identifier"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
@@ -205,6 +207,10 @@ class ReportedRecord(models.Model):
         related_name="reported_records",
     )
     matched_by = models.CharField(max_length=12, blank=True)
+    # Why a waiting record waits ("last name differs from the account holding its NPI"),
+    # and, for an attached one, what agreed when it attached (matching.describe).
+    wait_reason = models.CharField(max_length=300, blank=True)
+    match_evidence = models.JSONField(null=True, blank=True)
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
     )
@@ -217,7 +223,6 @@ class ReportedRecord(models.Model):
     npi = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
     board_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001
     license_key = models.CharField(max_length=50, null=True, blank=True)  # noqa: DJ001
-    name_key = models.CharField(max_length=220, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -238,9 +243,6 @@ class ReportedRecord(models.Model):
                 fields=["license_key"],
                 name="waiting_license",
                 condition=Q(license_key__isnull=False),
-            ),
-            models.Index(
-                fields=["name_key"], name="waiting_name", condition=Q(name_key__isnull=False)
             ),
         ]
 

@@ -65,7 +65,7 @@ STRANGERS = ("anonymous", "clinician", "organization", "board", "manager")
 class Row:
     method: str
     args: str  # which of the world's objects fill the URL (see `url_args`)
-    owner: str  # who may: alice, org, staff, manager, anyone, nobody
+    owner: str  # who may: alice, org, staff, manager, admin, anyone, nobody
     anonymous: object
     clinician: object
     organization: object
@@ -152,6 +152,9 @@ ROUTES: dict[str, Row] = {
     "requirement-drop": row("post", "enrollment", "alice", *MINE),
     "sets": row("get", "", "alice", *ANY_USER),  # the catalog, public to every user
     "set-upload": row("get", "", "staff", LOGIN, 403, 403, OK, 403),  # board staff add sets
+    # Site staff decide identity disputes; every other role is told so.
+    "identity-disputes": row("get", "", "admin", LOGIN, 403, 403, 403, 403),
+    "identity-decide": row("post", "npi-identifier", "admin", LOGIN, 403, 403, 403, 403),
     "reports": row("get", "", "alice", *CLINICIAN_PAGE),
     "transcript-download": row("get", "", "alice", *CLINICIAN_PAGE),
     "share-links": row("get", "", "alice", *CLINICIAN_PAGE),
@@ -392,7 +395,10 @@ def world(alice, bob, board, other_board, org_member, organization, board_staff,
     acme = ensure_organization(organization.slug)
     rival = ensure_organization("rival-cme", "Rival CME")
     w: dict = {"alice": alice, "staff": board_staff, "manager": team_manager, "org": org_member}
-    ClinicianProfile.objects.filter(user=alice).update(npi="1234567893")
+    w["admin"] = User.objects.create_user("admin@example.org", PASSWORD, role=Role.SITE_ADMIN)
+    ClinicianProfile.objects.filter(user=alice).update(
+        npi="1234567893", birth_month=4, birth_day=12
+    )
     w["license"] = License.objects.create(clinician=alice, state="TX", number="T-1")
     w["certification"] = Certification.objects.create(
         clinician=alice,
@@ -429,6 +435,7 @@ def world(alice, bob, board, other_board, org_member, organization, board_staff,
                     npi="1234567893",
                     first_name="Alice",
                     last_name="Abbot",
+                    birth_date="04/12",
                 ),
             )
         ],
@@ -487,6 +494,7 @@ def url_args(kind: str, w: dict) -> list:
         "calendar-secret": ["not-the-secret-0000"],
         "invitation-secret": ["not-the-secret-0000"],
         "license": [w["license"].pk],
+        "npi-identifier": ["npi", w["alice"].profile.pk],
         "certification": [w["certification"].pk],
         "entry": [w["entry"].pk],
         "reported-entry": [w["reported-entry"].pk],

@@ -23,6 +23,7 @@ from cmeledger.api.auth import organizations
 from cmeledger.api.schemas import MAX_OFFSET, ErrorOut, ValidationErrorOut
 from cmeledger.reporting import jobs, services
 from cmeledger.reporting.json_format import LABELS, flatten
+from cmeledger.reporting.matching import describe
 from cmeledger.reporting.models import (
     Channel,
     CorrectionRequest,
@@ -144,6 +145,10 @@ class RecordQuery(Page):
 class RecordOut(Schema):
     record_id: str = Field(description="The organization's own id of the record.")
     state: RecordState
+    wait_reason: str = Field(
+        description="Why the record waits (\"last name differs from the account holding its "
+        "NPI\"); empty once attached."
+    )
     learner: str
     activity_title: str
     completed_on: date
@@ -157,6 +162,10 @@ class RecordPage(Schema):
 
 class RecordDetail(RecordOut):
     matched_by: str = Field(description="The identifier that matched the clinician, if any.")
+    match_evidence: str = Field(
+        description="What agreed when it attached: \"matched by NPI, last name and month/day "
+        "of birth (NPI claimed at the time)\"; empty while it waits."
+    )
     submission: int | None = Field(description="The job that last stored it.")
     created_at: datetime
     withdrawn_at: datetime | None
@@ -242,6 +251,7 @@ def record_out(record: ReportedRecord) -> dict:
     return {
         "record_id": record.record_key,
         "state": record.state,
+        "wait_reason": record.wait_reason if record.state != RecordState.MATCHED else "",
         "learner": record.learner,
         "activity_title": record.activity_title,
         "completed_on": record.completed_on,
@@ -253,6 +263,7 @@ def record_detail(record: ReportedRecord) -> dict:
     return {
         **record_out(record),
         "matched_by": record.matched_by,
+        "match_evidence": describe(record.match_evidence),
         "submission": record.submission_id,
         "created_at": record.created_at,
         "withdrawn_at": record.withdrawn_at,

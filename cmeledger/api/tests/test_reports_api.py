@@ -72,14 +72,21 @@ def outsider() -> Client:
 
 @pytest.fixture
 def carol(db) -> User:
-    return make_clinician("carol@example.org", "Carol", "Cho", degree="MD", npi=NPI)
+    return make_clinician(
+        "carol@example.org", "Carol", "Cho", degree="MD", npi=NPI, birth_month=9, birth_day=30
+    )
 
 
 def record(record_id: str, **changes) -> dict:
     data = {
         "record_id": record_id,
         "activity": {"id": "A1", "title": "Spasticity update", "kind": "live"},
-        "learner": {"npi": NPI, "first_name": "Carol", "last_name": "Cho"},
+        "learner": {
+            "npi": NPI,
+            "first_name": "Carol",
+            "last_name": "Cho",
+            "birth_date": "09/30",
+        },
         "completed_on": "2025-03-01",
         "credits": {"ama-pra-1": 1.5},
         "topics": ["ethics"],
@@ -100,9 +107,9 @@ def upload(client: Client, name: str, content: bytes, **fields):
 
 
 CSV = (
-    b"record_id,activity_title,completed_on,npi,credit_type,credits\n"
-    b"F-1,Stroke recovery,2025-02-01," + NPI.encode() + b",ama-pra-1,2\n"
-    b"F-2,Stroke recovery,2025-02-01," + NPI.encode() + b",ama-pra-1,-1\n"
+    b"record_id,activity_title,completed_on,npi,last_name,birth_date,credit_type,credits\n"
+    b"F-1,Stroke recovery,2025-02-01," + NPI.encode() + b",Cho,09/30,ama-pra-1,2\n"
+    b"F-2,Stroke recovery,2025-02-01," + NPI.encode() + b",Cho,09/30,ama-pra-1,-1\n"
 )
 
 
@@ -434,6 +441,7 @@ def test_records_are_listed_searched_and_filtered(reports, carol):
     assert set(every["items"][0]) == {
         "record_id",
         "state",
+        "wait_reason",
         "learner",
         "activity_title",
         "completed_on",
@@ -552,4 +560,18 @@ def test_generated_reporting_requests_never_cause_a_server_error(
     case.call_and_validate(
         headers={"Authorization": f"Bearer {organization_token}"},
         checks=[checks.not_a_server_error, checks.status_code_conformance],
+    )
+
+
+def test_a_record_says_why_it_waits_and_how_it_matched(reports, carol):
+    send(reports, [record("W-1", learner={"npi": NPI, "last_name": "Chou", "birth_date": "09/30"})])
+    send(reports, [record("M-1")])
+    waiting = reports.get("/api/v1/reports/records/W-1").json()
+    assert waiting["state"] == "unmatched"
+    assert waiting["wait_reason"] == "last name differs from the account holding its NPI"
+    assert waiting["match_evidence"] == ""
+    matched = reports.get("/api/v1/reports/records/M-1").json()
+    assert matched["wait_reason"] == ""
+    assert matched["match_evidence"] == (
+        "matched by NPI, last name and month/day of birth (NPI claimed at the time)"
     )

@@ -28,6 +28,7 @@ def acme(organization):
 @pytest.fixture
 def alice_npi(alice):
     alice.profile.npi = ALICE_NPI
+    alice.profile.birth_month, alice.profile.birth_day = 4, 12
     alice.profile.save()
     return alice
 
@@ -39,6 +40,8 @@ def report(organization, **values) -> ReportedRecord:
         "completed_on": "2025-05-04",
         "credits": "ama-pra-1=2.5",
         "npi": ALICE_NPI,
+        "last_name": "Abbot",
+        "birth_date": "04/12",
     }
     fields.update(values)
     intake.write_batch(Context.of(organization), [RawRow(2, raw(**fields))])
@@ -186,3 +189,8 @@ def test_a_linked_self_report_says_it_counts_once(alice_client, alice_npi, alice
     page = alice_client.get(reverse("entry-detail", args=[reported.pk])).content.decode()
     assert "Counted once: your own entry for this activity counts as this one:" in page
     assert reverse("entry-detail", args=[alice_entry.pk]) in page
+
+
+def test_the_reported_entry_says_how_it_was_matched_to_the_clinician(alice_client, reported_entry):
+    page = alice_client.get(reverse("entry-detail", args=[reported_entry.pk])).content.decode()
+    assert "matched by NPI, last name and month/day of birth (NPI claimed at the time)" in page

@@ -33,9 +33,9 @@ ALICE_NPI = make_npi("123456789")
 GOOD_CSV = (
     "record_id,activity_title,activity_kind,completed_on,credit_type,credits,npi,"
     "first_name,last_name,birth_date\n"
-    f"R-1,Spasticity management update,live,2025-05-04,ama-pra-1,2.5,{ALICE_NPI},Alice,Abbot,\n"
+    f"R-1,Spasticity management update,live,2025-05-04,ama-pra-1,2.5,{ALICE_NPI},Alice,Abbot,04/12\n"
     "R-2,Pain medicine update,live,2025-13-45,ama-pra-1,1,,Nobody,Known,03/04\n"
-    f"R-3,Stroke recovery,live,2025-06-01,ama-pra-1,1.5,{ALICE_NPI},Alice,Abbot,\n"
+    f"R-3,Stroke recovery,live,2025-06-01,ama-pra-1,1.5,{ALICE_NPI},Alice,Abbot,04/12\n"
 )
 
 
@@ -66,6 +66,7 @@ def org_client(client, acme, org_member):
 @pytest.fixture
 def alice_npi(alice):
     alice.profile.npi = ALICE_NPI
+    alice.profile.birth_month, alice.profile.birth_day = 4, 12
     alice.profile.save()
     return alice
 
@@ -81,6 +82,7 @@ def report(organization, member, **values) -> ReportedRecord:
         "npi": ALICE_NPI,
         "first_name": "Alice",
         "last_name": "Abbot",
+        "birth_date": "04/12",
     }
     fields.update(values)
     services.submit_batch(member, organization, [RawRow(2, raw(**fields))])
@@ -378,6 +380,15 @@ def test_the_record_page_names_the_clinician_and_how_they_matched(org_client, re
     assert "1 in the clinician's ledger" in page
     assert "ama-pra-1 2.5" in page
     assert alice.email not in page
+
+
+def test_a_waiting_record_shows_the_organization_why_it_waits(
+    org_client, acme, org_member, alice_npi
+):
+    record = report(acme, org_member, record_id="R-9", last_name="Abbott")
+    page = org_client.get(reverse("organization-record", args=[record.pk])).content.decode()
+    assert "Waiting: last name differs from the account holding its NPI." in page
+    assert "Alice Abbot" not in page.split("<dt>Learner</dt>")[0]
 
 
 def test_correcting_with_a_bad_date_shows_the_error_and_changes_nothing(org_client, record):

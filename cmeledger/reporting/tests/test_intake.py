@@ -32,6 +32,9 @@ def row(number: int = 2, **changes: str) -> RawRow:
         "activity_title": "Spasticity management update",
         "completed_on": "2025-05-04",
         "npi": NPI,
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "birth_date": "03/07",
         "credits": "ama-pra-1=2.5",
     }
     values.update(changes)
@@ -121,8 +124,8 @@ def test_invalid_rows_are_reported_and_valid_ones_still_land(org, ann):
     assert CreditEntry.objects.count() == 1
 
 
-def test_matching_follows_the_documented_priority(org, ann, board):
-    bea = make_clinician("bea@example.org", "Bea", "Moss")
+def test_identifiers_of_two_corroborated_accounts_make_the_record_wait_for_review(org, ann, board):
+    bea = make_clinician("bea@example.org", "Bea", "Lee", birth_month=3, birth_day=7)
     Certification.objects.create(
         clinician=bea,
         board=board,
@@ -130,10 +133,24 @@ def test_matching_follows_the_documented_priority(org, ann, board):
         cycle_start=date(2024, 1, 1),
         cycle_end=date(2028, 12, 31),
     )
-    # The board ID names Bea and the NPI names Ann: the board ID comes first.
+    # The board ID names Bea and the NPI names Ann, and both agree on name and birth date.
+    [outcome] = send(org, row(board="abpmr", board_id="p42"))
+    assert outcome.state == RecordState.AMBIGUOUS
+    assert CreditEntry.objects.count() == 0
+
+
+def test_an_identifier_on_an_account_whose_name_differs_does_not_block_its_owner(org, ann, board):
+    bea = make_clinician("bea@example.org", "Bea", "Moss", birth_month=3, birth_day=7)
+    Certification.objects.create(
+        clinician=bea,
+        board=board,
+        board_id_number="P42",
+        cycle_start=date(2024, 1, 1),
+        cycle_end=date(2028, 12, 31),
+    )
     [outcome] = send(org, row(board="abpmr", board_id="p42"))
     assert outcome.state == RecordState.MATCHED
-    assert CreditEntry.objects.get().clinician == bea
+    assert CreditEntry.objects.get().clinician == ann
 
 
 def test_two_clinicians_with_the_same_license_make_the_record_wait_for_review(org, ann):
@@ -145,9 +162,10 @@ def test_two_clinicians_with_the_same_license_make_the_record_wait_for_review(or
     assert CreditEntry.objects.count() == 0
 
 
-def test_a_name_and_birth_date_match_ignores_case(org, ann):
+def test_a_name_and_birth_date_alone_attach_nothing(org, ann):
     [outcome] = send(org, row(npi="", first_name="ANN", last_name="lee", birth_date="03/07"))
-    assert outcome.state == RecordState.MATCHED
+    assert outcome.state == RecordState.UNMATCHED
+    assert CreditEntry.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -155,7 +173,7 @@ def test_an_unmatched_record_waits_and_attaches_when_the_clinician_adds_the_npi(
     org = ensure_organization("acme-cme", "Acme CME Institute")
     [outcome] = send(org, row())
     assert outcome.state == RecordState.UNMATCHED
-    cara = make_clinician("cara@example.org", "Cara", "Diaz")
+    cara = make_clinician("cara@example.org", "Ann", "Lee", birth_month=3, birth_day=7)
     assert CreditEntry.objects.count() == 0
     cara.profile.npi = NPI
     cara.profile.save()

@@ -1,4 +1,4 @@
-"""`cmeledger reporting import|sample|resume|organization`: partner reporting from a shell."""
+"""`cmeledger reporting import|sample|resume|rejudge`: partner reporting from a shell."""
 
 from __future__ import annotations
 
@@ -46,8 +46,19 @@ class Command(BaseCommand):
             help="seconds without progress (default: every unfinished job)",
         )
 
+        sub.add_parser(
+            "rejudge",
+            help="Judge every stored record again under the matching rules (docs/identity.md).",
+        )
+
     def handle(self, *args, action: str, **options) -> None:
         getattr(self, f"_{action}")(**options)
+
+    def _rejudge(self, **_) -> None:
+        from cmeledger.reporting.rejudge import rejudge_all
+
+        for line in rejudge_all().lines():
+            self.stdout.write(line)
 
     def _import(self, file: Path, org: str, format: str, encoding: str, quiet: bool, **_):
         organization = Organization.objects.filter(slug=org).first()
