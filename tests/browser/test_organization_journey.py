@@ -34,9 +34,9 @@ NPI = make_npi("123456789")
 UPLOAD = (
     "record_id,activity_title,activity_kind,completed_on,credit_type,credits,npi,"
     "first_name,last_name,birth_date\n"
-    f"R-1,Spasticity management update,live,2025-05-04,ama-pra-1,2.5,{NPI},Alice,Abbot,\n"
+    f"R-1,Spasticity management update,live,2025-05-04,ama-pra-1,2.5,{NPI},Alice,Abbot,04/12\n"
     "R-2,Pain medicine update,live,2025-13-45,ama-pra-1,1,,Nobody,Known,03/04\n"
-    f"R-3,Stroke recovery,live,2025-06-01,ama-pra-1,1.5,{NPI},Alice,Abbot,\n"
+    f"R-3,Stroke recovery,live,2025-06-01,ama-pra-1,1.5,{NPI},Alice,Abbot,04/12\n"
 )
 
 
@@ -48,7 +48,9 @@ def member(db) -> User:
 
 @pytest.fixture
 def alice(db) -> User:
-    return make_clinician("alice@example.net", "Alice", "Abbot", degree="MD", npi=NPI)
+    return make_clinician(
+        "alice@example.net", "Alice", "Abbot", degree="MD", npi=NPI, birth_month=4, birth_day=12
+    )
 
 
 @pytest.fixture
@@ -63,6 +65,7 @@ def correction(member, alice) -> CorrectionRequest:
         "npi": NPI,
         "first_name": "Alice",
         "last_name": "Abbot",
+        "birth_date": "04/12",
     }
     services.submit_batch(member, member.organization, [RawRow(2, raw(**fields))])
     entry = CreditEntry.objects.get(clinician=alice, title="Gait analysis workshop")
