@@ -127,7 +127,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
     if to_read:
         # From "Add New Credits": one file goes on to the filled form; several are read
         # in the background and wait in the queue, to be confirmed one by one.
-        if len(form.cleaned_data["upload"]) == 1:
+        if len(stored) + len(rejected) == 1:
             return redirect("certificate-capture", pk=stored[0].pk)
         return redirect("capture-queue")
     return redirect(reverse("entry-detail", args=[entry.pk]) if entry else reverse("certificates"))
