@@ -57,8 +57,12 @@ def partner(board):
 @pytest.fixture
 def quiet_worker(monkeypatch):
     """The worker command sets up signals and loggers for a process of its own: keep the
-    test process's as they were."""
+    test process's as they were. It also closes connections it finds in a transaction,
+    which here is the test's own (Django's test client skips this the same way)."""
     monkeypatch.setattr("signal.signal", lambda *args: None)
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
     saved = [(logger.level, list(logger.handlers)) for logger in loggers]
     yield
