@@ -33,6 +33,9 @@ PAGES_READ_AT_ONCE = 3
 # A reading unfinished this long was cut off (its worker was killed mid-read) and no longer
 # takes one of the clinician's places: it must not shut them out for good.
 CUT_OFF_AFTER = timedelta(hours=1)
+UNEXPECTED = (
+    "This file could not be read because of an error on our side; enter its credits by hand."
+)
 
 
 class TooManyWaiting(Exception):
@@ -84,7 +87,7 @@ def queue(certificates: Iterable[Certificate]) -> list[Reading]:
             reading = Reading.objects.filter(certificate=certificate).first()
             if reading is None:
                 _check_room(certificate.clinician)
-                reading = Reading.objects.create(certificate=certificate)
+                reading, _ = Reading.objects.get_or_create(certificate=certificate)
             readings.append(reading)
             if not reading.is_finished:
                 transaction.on_commit(lambda pk=reading.pk: read_certificate.enqueue(pk))
@@ -106,11 +109,6 @@ def goes_to_worker(data: bytes) -> bool:
     if sniff(data[:16]) != CertificateKind.PDF:
         return True
     return inspect(data).page_count > PAGES_READ_AT_ONCE
-
-
-UNEXPECTED = (
-    "This file could not be read because of an error on our side; enter its credits by hand."
-)
 
 
 def read(reading: Reading) -> Reading:
