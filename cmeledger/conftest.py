@@ -26,7 +26,12 @@ def _media_in_tmp(settings, tmp_path):
         },
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            **settings.TASKS["default"],
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        }
+    }
 
 
 def make_clinician(

@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from cmeledger.lib.env import envbool, envint, envlist, envstr
+from cmeledger.lib.queues import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("DATA_DIR", str(BASE_DIR / "data")))
@@ -199,6 +200,11 @@ AWS_S3_FILE_OVERWRITE = False
 
 # Uploaded certificates: size limit in bytes (default 20 MB).
 CERTIFICATE_MAX_BYTES = envint("CERTIFICATE_MAX_BYTES", 20 * 1024 * 1024)
+# Certificates one clinician may have waiting for the worker to read (photos and long
+# scans); more are refused until these finish, so one person cannot fill the OCR queue.
+CAPTURE_MAX_WAITING = envint("CAPTURE_MAX_WAITING", 3)
+if CAPTURE_MAX_WAITING < 1:
+    raise ImproperlyConfigured(f"CAPTURE_MAX_WAITING must be at least 1; got {CAPTURE_MAX_WAITING}")
 # A whole request body (several certificates in one upload); larger ones get 413 unread.
 REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 5 * CERTIFICATE_MAX_BYTES)
 # An API batch of 10,000 reported records can reach about 20 MB of JSON.
@@ -226,13 +232,15 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "CME Ledger <noreply@localhost>")
 
-# Background jobs: a database queue that the `cmeledger worker` process drains.
-# TASKS_IMMEDIATE=1 runs them inline (used by the test suite).
+# Background jobs: database queues, one per kind of work (cmeledger/lib/queues.py), each
+# drained by its own `cmeledger worker` process. TASKS_IMMEDIATE=1 runs them inline (used
+# by the test suite). A task naming any other queue is refused when it is defined.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if envbool("TASKS_IMMEDIATE", False)
-        else "django_tasks_db.DatabaseBackend"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": [queue.value for queue in Queue],
     }
 }
 

@@ -1,4 +1,4 @@
-"""Background jobs of the audits app, run by `cmeledger db_worker` (or inline in tests)."""
+"""Background jobs of the audits app, run by the `email` worker (or inline in tests)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from cmeledger.audits.services import send_reminders
+from cmeledger.lib.queues import Queue
 
 
-@task()
+@task(queue_name=Queue.EMAIL)
 def send_audit_reminders(on: str | None = None) -> int:
     """Send the audit reminders due on `on` (ISO date; today by default); idempotent."""
     return send_reminders(date.fromisoformat(on) if on else timezone.localdate())

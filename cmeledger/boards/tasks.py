@@ -1,4 +1,4 @@
-"""Background jobs of the boards app, run by `cmeledger db_worker` (or inline in tests)."""
+"""Background jobs of the boards app, run by the `default` queue's worker (or inline in tests)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from django_tasks import task
 
 from cmeledger.accounts.models import Board, User
 from cmeledger.boards import compliance
+from cmeledger.lib.queues import Queue
 
 
-@task()
+# Set-based SQL over a whole board: minutes on a large one, so never on the imports worker.
+@task(queue_name=Queue.DEFAULT)
 def compute_compliance(
     board_id: int, set_id: str, on: str | None = None, by: int | None = None
 ) -> int:

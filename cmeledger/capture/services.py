@@ -2,23 +2,54 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cmeledger.accounts.models import User
 from cmeledger.capture.extract import Draft, Guess, as_json
-from cmeledger.capture.models import Reading, ReadingStatus
+from cmeledger.capture.models import FINISHED, Reading, ReadingStatus
 from cmeledger.capture.reading import capture
-from cmeledger.ledger.certificates import CertificateRejected
-from cmeledger.ledger.models import Certificate, CreditEntry
+from cmeledger.ledger.certificates import (
+    CertificateRejected,
+    StoreResult,
+    inspect,
+    sniff,
+    store_certificate,
+)
+from cmeledger.ledger.models import Certificate, CertificateKind, CreditEntry
+
+logger = logging.getLogger(__name__)
 
 _DATES = ("start_date", "completed_on")
 # A PDF of more pages than this is read in the background: if they are scans, OCR takes
 # a second or two each, too long for a page to wait on.
 PAGES_READ_AT_ONCE = 3
+# A reading unfinished this long was cut off (its worker was killed mid-read) and no longer
+# takes one of the clinician's places: it must not shut them out for good.
+CUT_OFF_AFTER = timedelta(hours=1)
+UNEXPECTED = (
+    "This file could not be read because of an error on our side; enter its credits by hand."
+)
+
+
+class TooManyWaiting(Exception):
+    """The clinician already has CAPTURE_MAX_WAITING certificates waiting to be read."""
+
+    def __init__(self, waiting: int) -> None:
+        if waiting == 1:
+            message = "You have 1 certificate being read; wait for it to finish before adding more."
+        else:
+            message = (
+                f"You have {waiting} certificates being read; "
+                "wait for them to finish before adding more."
+            )
+        super().__init__(message)
 
 
 def _read_file(certificate: Certificate) -> list[Draft]:
@@ -27,17 +58,57 @@ def _read_file(certificate: Certificate) -> list[Draft]:
     return capture(data, certificate.clinician.get_full_name()).drafts
 
 
+def waiting_count(clinician: User) -> int:
+    """Certificates of the clinician queued or being read now."""
+    recent = Reading.objects.filter(
+        certificate__clinician=clinician, queued_at__gte=timezone.now() - CUT_OFF_AFTER
+    )
+    return recent.exclude(status__in=FINISHED).count()
+
+
+def _check_room(clinician: User) -> None:
+    """Refuse a new reading past the clinician's limit. Call inside a transaction: the
+    clinician's row stays locked until it ends, so two uploads cannot both take the last
+    place."""
+    list(User.objects.select_for_update().filter(pk=clinician.pk).values_list("pk"))
+    waiting = waiting_count(clinician)
+    if waiting >= settings.CAPTURE_MAX_WAITING:
+        raise TooManyWaiting(waiting)
+
+
 def queue(certificates: Iterable[Certificate]) -> list[Reading]:
-    """A reading for each certificate, started by the worker once the upload commits."""
+    """A reading for each certificate, started by the worker once the upload commits.
+    Past the clinician's limit raises TooManyWaiting and queues none of them."""
     from cmeledger.capture.tasks import read_certificate
 
     readings = []
-    for certificate in certificates:
-        reading, _ = Reading.objects.get_or_create(certificate=certificate)
-        readings.append(reading)
-        if not reading.is_finished:
-            transaction.on_commit(lambda pk=reading.pk: read_certificate.enqueue(pk))
+    with transaction.atomic():
+        for certificate in certificates:
+            reading = Reading.objects.filter(certificate=certificate).first()
+            if reading is None:
+                _check_room(certificate.clinician)
+                reading, _ = Reading.objects.get_or_create(certificate=certificate)
+            readings.append(reading)
+            if not reading.is_finished:
+                transaction.on_commit(lambda pk=reading.pk: read_certificate.enqueue(pk))
     return readings
+
+
+def store_to_read(clinician: User, data: bytes, name: str) -> StoreResult:
+    """Store the file and queue its reading; past the clinician's limit, raise
+    TooManyWaiting before anything is stored."""
+    with transaction.atomic():
+        _check_room(clinician)
+        result = store_certificate(clinician, data, name)
+        queue([result.certificate])
+    return result
+
+
+def goes_to_worker(data: bytes) -> bool:
+    """Whether a file not stored yet would be read in the background (photos, long PDFs)."""
+    if sniff(data[:16]) != CertificateKind.PDF:
+        return True
+    return inspect(data).page_count > PAGES_READ_AT_ONCE
 
 
 def read(reading: Reading) -> Reading:
@@ -47,6 +118,10 @@ def read(reading: Reading) -> Reading:
         drafts = _read_file(reading.certificate)
     except CertificateRejected as error:
         reading.status, reading.error = ReadingStatus.FAILED, str(error)
+    except Exception:
+        # Left "reading", it would wait in the clinician's queue (and take a place) forever.
+        logger.exception("Reading %s failed", reading.pk)
+        reading.status, reading.error = ReadingStatus.FAILED, UNEXPECTED
     else:
         reading.status, reading.drafts = ReadingStatus.DONE, [as_json(d) for d in drafts]
     reading.finished_at = timezone.now()
@@ -76,7 +151,7 @@ def reads_in_background(certificate: Certificate) -> bool:
 
 def drafts_of(certificate: Certificate) -> list[Draft] | None:
     """The certificate's drafts: those read in the background, or read now; None when
-    it is queued for the worker and not read yet."""
+    it is queued for the worker and not read yet (TooManyWaiting when it cannot be)."""
     reading = Reading.objects.filter(certificate=certificate).first()
     if reading is not None and reading.status == ReadingStatus.DONE:
         return [from_json(shaped) for shaped in reading.drafts]

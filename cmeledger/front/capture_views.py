@@ -67,6 +67,9 @@ def certificate_capture(request: HttpRequest, pk: UUID, number: int = 1) -> Http
     except CertificateRejected as error:
         messages.error(request, f"This certificate cannot be read: {error}")
         return redirect("certificate-detail", pk=certificate.pk)
+    except services_capture.TooManyWaiting as error:
+        messages.error(request, str(error))
+        return redirect("capture-queue")
     if drafts is None:
         messages.info(
             request,

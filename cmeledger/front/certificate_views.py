@@ -51,13 +51,29 @@ def _report(request: HttpRequest, upload, result: StoreResult) -> None:
         messages.success(request, format_html("Stored <a href='{}'>{}</a>.", link, upload.name))
 
 
-def _upload(request: HttpRequest, form: CertificateUploadForm) -> tuple[list, list[str]]:
-    """Store each file on its own: one bad file does not lose the good ones."""
+def _store_to_read(request: HttpRequest, upload, several: bool) -> StoreResult:
+    """Store a file uploaded to be read; one the worker would read waits for a place in
+    the clinician's queue, and is not stored without one."""
+    data = read_upload(upload)
+    if several or capture_services.goes_to_worker(data):
+        return capture_services.store_to_read(request.user, data, upload.name)
+    return store_certificate(request.user, data, upload.name)
+
+
+def _upload(
+    request: HttpRequest, form: CertificateUploadForm, to_read: bool = False
+) -> tuple[list, list[str]]:
+    """Store each file on its own: one bad file does not lose the good ones. Files to be
+    read (from Add New Credits) are queued for reading as they are stored."""
     stored, rejected = [], []
-    for upload in form.cleaned_data["upload"]:
+    uploads = form.cleaned_data["upload"]
+    for upload in uploads:
         try:
-            result = _store_one(request, upload)
-        except CertificateRejected as error:
+            if to_read:
+                result = _store_to_read(request, upload, several=len(uploads) > 1)
+            else:
+                result = _store_one(request, upload)
+        except (CertificateRejected, capture_services.TooManyWaiting) as error:
             rejected.append(f"{upload.name}: {error}")
             continue
         if not result.duplicate:
@@ -96,7 +112,8 @@ def certificates(request: HttpRequest) -> HttpResponse:
     if not form.is_bound:
         context = _list_context(request, form) | {"entry": entry}
         return render(request, "front/certificates.html", context)
-    stored, rejected = _upload(request, form) if form.is_valid() else ([], [])
+    to_read = entry is None and bool(request.GET.get("capture"))
+    stored, rejected = _upload(request, form, to_read) if form.is_valid() else ([], [])
     for message in rejected:
         form.add_error("upload", message)
     if entry is not None:
@@ -107,12 +124,11 @@ def certificates(request: HttpRequest) -> HttpResponse:
         return render(request, "front/certificates.html", context, status=400)
     for message in rejected:
         messages.error(request, message)
-    if entry is None and request.GET.get("capture"):
+    if to_read:
         # From "Add New Credits": one file goes on to the filled form; several are read
         # in the background and wait in the queue, to be confirmed one by one.
-        if len(stored) == 1:
+        if len(stored) + len(rejected) == 1:
             return redirect("certificate-capture", pk=stored[0].pk)
-        capture_services.queue(stored)
         return redirect("capture-queue")
     return redirect(reverse("entry-detail", args=[entry.pk]) if entry else reverse("certificates"))
 

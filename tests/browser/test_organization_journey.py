@@ -105,7 +105,12 @@ def test_an_upload_shows_live_progress_to_done_and_the_rejected_rows(
     live_server, page, member, alice, settings, tmp_path
 ):
     # The job waits in the queue until the test runs it, so the page is seen polling.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            **settings.TASKS["default"],
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        }
+    }
     log_in(page, live_server.url, MEMBER, PASSWORD)
     page.get_by_role("link", name="Submissions", exact=True).click()
     page.get_by_role("link", name=re.compile("Upload")).first.click()

@@ -76,18 +76,33 @@ class Upload(Schema):
     read: bool = Field(False, description="Queue the file to be read into drafts now.")
 
 
-@router.post("/certificates", response={200: CertificateOut, 201: CertificateOut, **ERRORS})
+def _too_many(response: HttpResponse, error: capture.TooManyWaiting) -> Status:
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return Status(429, {"error": str(error)})
+
+
+@router.post(
+    "/certificates",
+    response={200: CertificateOut, 201: CertificateOut, 429: ErrorOut, **ERRORS},
+)
 def upload_certificate(
-    request: HttpRequest, file: File[UploadedFile], options: Query[Upload]
+    request: HttpRequest, file: File[UploadedFile], options: Query[Upload], response: HttpResponse
 ) -> Status:
     """Multipart field `file`: a PDF, JPEG or PNG. The same file again answers 200 with
     `duplicate: true` and the certificate you already have. With `?read=true` the worker
-    reads it into drafts (see `/certificates/readings`)."""
-    result = store_certificate(request.auth, read_upload(file), file.name or "certificate")
+    reads it into drafts (see `/certificates/readings`); while you already have
+    `CAPTURE_MAX_WAITING` (3 by default) certificates waiting to be read, that answers 429
+    and the file is not stored."""
+    data, name = read_upload(file), file.name or "certificate"
+    try:
+        if options.read:
+            result = capture.store_to_read(request.auth, data, name)
+        else:
+            result = store_certificate(request.auth, data, name)
+    except capture.TooManyWaiting as error:
+        return _too_many(response, error)
     if not result.duplicate:
         make_preview.enqueue(str(result.certificate.pk))
-    if options.read:
-        capture.queue([result.certificate])
     return Status(
         200 if result.duplicate else 201, certificate_out(result.certificate, result.duplicate)
     )
@@ -114,18 +129,21 @@ def delete_certificate(request: HttpRequest, certificate_id: UUID) -> Status:
 
 @router.get(
     "/certificates/{uuid:certificate_id}/drafts",
-    response={200: DraftsOut, 202: DraftsOut, **ERRORS},
+    response={200: DraftsOut, 202: DraftsOut, 429: ErrorOut, **ERRORS},
 )
 def certificate_drafts(request: HttpRequest, certificate_id: UUID, response: HttpResponse):
     """The certificate read into draft entries, one per certificate page, each field with
     its confidence (docs/formats/capture.md). Text PDFs of up to three pages are read at
     once (200). Photos and longer PDFs are read by the worker: until they are, the answer
-    is 202 with `status` `queued` or `reading`, no drafts and a `Retry-After`; ask again."""
+    is 202 with `status` `queued` or `reading`, no drafts and a `Retry-After`; ask again.
+    With `CAPTURE_MAX_WAITING` certificates already waiting, a new one is not queued: 429."""
     certificate = _own(request, certificate_id)
     try:
         drafts = capture.drafts_of(certificate)
     except CertificateRejected as error:
         return Status(400, {"error": str(error)})
+    except capture.TooManyWaiting as error:
+        return _too_many(response, error)
     if drafts is None:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         status = Reading.objects.get(certificate=certificate).status

@@ -120,7 +120,7 @@ def test_a_worker_killed_mid_job_and_restarted_finishes_the_job(runs):
         "    jobs.submit_file(Organization.objects.get(slug='crash-org'),"
         " File(handle, name='partner.tsv'), user=None)\n",
     )  # fmt: skip
-    worker = ("db_worker", "--batch", "--no-startup-delay", "-v", "0")
+    worker = ("db_worker", "--queue-name", "imports", "--batch", "--no-startup-delay", "-v", "0")
     for point in kill_points(seed=9):
         process = crashed.start(*worker)
         kill_after(crashed, process, point)

@@ -1,7 +1,7 @@
 """`cmeledger reminders send|schedule`: send the reminder emails due, now or on a timer.
 
 `send` runs in this process and prints the counts (cron-friendly). `schedule` only
-enqueues the job for `cmeledger db_worker`, every `--every` seconds, for installs that run
+enqueues the job for the `email` worker, every `--every` seconds, for installs that run
 the worker apart from `cmeledger serve` (which enqueues it hourly by itself).
 """
 
@@ -33,7 +33,9 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         send = actions.add_parser("send", help="send the reminders due now and print counts")
         send.add_argument("--on", help="act as if today were this day (YYYY-MM-DD)")
-        schedule = actions.add_parser("schedule", help="enqueue the job for db_worker on a timer")
+        schedule = actions.add_parser(
+            "schedule", help="enqueue the job for the email worker on a timer"
+        )
         schedule.add_argument("--every", type=int, default=3600, help="seconds between runs")
         schedule.add_argument("--once", action="store_true", help="enqueue once and exit")
 
