@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 
@@ -175,6 +175,25 @@ def _write(
     if effect.accounts:
         identifiers_changed(effect.accounts)
     return effect
+
+
+def claims_of(board: Board, key: str) -> QuerySet[Certification]:
+    """The board's certifications claiming the board ID `key` (normalised)."""
+    return (
+        Certification.objects.filter(board=board)
+        .annotate(key=Upper(Trim("board_id_number")))
+        .filter(key=key)
+        .order_by("clinician__last_name", "id")
+    )
+
+
+def search_entries(board: Board, q: str) -> QuerySet[RosterEntry]:
+    """The board's roster rows whose board ID is a word of `q` or whose last name holds
+    it; every word must match."""
+    found = RosterEntry.objects.filter(board=board)
+    for word in q.split():
+        found = found.filter(Q(board_id_number=normalised(word)) | Q(last_name__icontains=word))
+    return found.order_by("board_id_number")
 
 
 def board_label(board: Board) -> str:

@@ -84,7 +84,7 @@ def test_it_reports_each_bad_row_by_row_and_column_and_keeps_the_good_ones():
             "PMR-3,Bo,Brandt,2,30,2020-01-01,,certified\n",  # 3
             "PMR-4,Bo,Brandt,2,,2020-01-01,,certified\n",  # 4
             "PMR-5,Bo,,,,2020-01-01,,certified\n",  # 5
-            "PMR-6,Bo,=HYPERLINK(\"http://x\"),,,2020-01-01,,certified\n",  # 6
+            'PMR-6,Bo,=HYPERLINK("http://x"),,,2020-01-01,,certified\n',  # 6
             "PMR-7,Bo,Brandt,,,01/02/2020,,certified\n",  # 7
             "PMR-8,Bo,Brandt,,,2020-01-01,2019-01-01,certified\n",  # 8
             "PMR-9,Bo,Brandt,,,2020-01-01,,lapsed\n",  # 9
@@ -115,18 +115,27 @@ def test_it_reports_each_bad_row_by_row_and_column_and_keeps_the_good_ones():
     ("data", "message"),
     [
         (b"", "The file is empty."),
-        (b"%PDF-1.7\n\x00\x01binary", "This is not a CSV text file: it holds binary content "
-         "(a NUL byte at byte 10). Save the roster as CSV and send it again."),
-        (HEADER.encode() + b"PMR-1,Al,Abbot\x00,,,2020-01-01,,certified\n",
-         "This is not a CSV text file: it holds binary content (a NUL byte at byte 112). "
-         "Save the roster as CSV and send it again."),
-        (HEADER.encode() + "PMR-1,Zoë,Ñúñez,,,2020-01-01,,certified\n".encode("cp1252"),
-         "The file is not valid UTF-8 text (byte 106); save it as “CSV UTF-8”, or choose "
-         "cp1252 if it was saved as “CSV (Comma delimited)” on Windows."),
-        (b'{"board_id": "PMR-1"}\n',
-         "row 1: a board roster has exactly the columns board_id,first_name,last_name,"
-         "birth_month,birth_day,certification_start,certification_end,status (in any order); "
-         "unknown: “{\"board_id\": \"pmr-1\"}”; missing: board_id,"),
+        (
+            b"%PDF-1.7\n\x00\x01binary",
+            "This is not a CSV text file: it holds binary content "
+            "(a NUL byte at byte 10). Save the roster as CSV and send it again.",
+        ),
+        (
+            HEADER.encode() + b"PMR-1,Al,Abbot\x00,,,2020-01-01,,certified\n",
+            "This is not a CSV text file: it holds binary content (a NUL byte at byte 112). "
+            "Save the roster as CSV and send it again.",
+        ),
+        (
+            HEADER.encode() + "PMR-1,Zoë,Ñúñez,,,2020-01-01,,certified\n".encode("cp1252"),
+            "The file is not valid UTF-8 text (byte 106); save it as “CSV UTF-8”, or choose "
+            "cp1252 if it was saved as “CSV (Comma delimited)” on Windows.",
+        ),
+        (
+            b'{"board_id": "PMR-1"}\n',
+            "row 1: a board roster has exactly the columns board_id,first_name,last_name,"
+            "birth_month,birth_day,certification_start,certification_end,status (in any order); "
+            'unknown: “{"board_id": "pmr-1"}”; missing: board_id,',
+        ),
         (HEADER.encode(), "The file has a header but no rows."),
     ],
     ids=["empty", "pdf", "nul-later", "cp1252", "json", "header-only"],
@@ -176,7 +185,9 @@ def test_sending_the_same_file_again_changes_nothing(board, alice_born):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert (again.effect.verified, again.effect.disputed, again.effect.claimed) == (0, 0, 0)
     writes = [
-        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
     ]
     assert writes == []
     assert list(RosterEntry.objects.values_list("pk", "updated_at")) == before
@@ -337,7 +348,9 @@ def test_a_license_roster_verifies_agreeing_claims_and_disputes_the_others(alice
     )
     assert unlisted.number_state == IdentifierState.CLAIMED
     assert LicenseRosterEntry.objects.count() == 2
-    again = rosters.load_license_roster("TX", license_roster("TX,Q-123,MD,Alice,Abbot,,,2027-08-31,active\n"))
+    again = rosters.load_license_roster(
+        "TX", license_roster("TX,Q-123,MD,Alice,Abbot,,,2027-08-31,active\n")
+    )
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
 
 
