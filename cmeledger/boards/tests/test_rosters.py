@@ -389,3 +389,69 @@ def test_with_a_roster_only_verified_certifications_are_listed(board, alice, bob
     assert [r.clinician for r in listing.rows(before, listing.Filters())] == [alice]
     after = compliance.compute(board, "abpmr-cc")
     assert (after.cycles, after.diplomates) == (1, 1)
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def test_the_command_loads_a_board_roster_and_prints_the_counts(board, alice, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    certify(alice, board, "PMR-1001")
+    path = tmp_path / "abpmr.csv"
+    path.write_bytes(roster(ALICE_ROW, ",Bo,Brandt,,,2020-01-01,,certified\n"))
+    out, err = StringIO(), StringIO()
+    call_command("roster", "board", "ABPMR", str(path), stdout=out, stderr=err)
+    assert err.getvalue() == "row 3, column board_id: is required\n"
+    assert out.getvalue() == (
+        f"Loaded {path} into the ABPMR roster: 2 rows read, 1 added, 0 updated, 0 unchanged, "
+        "1 with problems (not stored). Claims: 1 verified, 0 disputed, 0 back to claimed.\n"
+    )
+
+
+def test_the_command_loads_a_license_roster(alice, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    License.objects.create(clinician=alice, state="TX", profession="MD", number="Q-123")
+    path = tmp_path / "tx.csv"
+    path.write_bytes(license_roster("TX,Q-123,MD,Alice,Abbot,,,,active\n"))
+    out = StringIO()
+    call_command("roster", "license", "tx", str(path), stdout=out)
+    assert "into the TX license roster: 1 row read, 1 added" in out.getvalue()
+    assert License.objects.get().number_state == IdentifierState.VERIFIED
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["board", "nope"], "No board with the code 'nope'; the codes are listed in the admin"),
+        (["license", "XX"], "'XX' is not a state code such as TX."),
+    ],
+)
+def test_the_command_refuses_an_unknown_board_or_state(board, tmp_path, args, message):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(roster(ALICE_ROW))
+    with pytest.raises(CommandError) as refused:
+        call_command("roster", *args, str(path))
+    assert str(refused.value).startswith(message)
+    assert not RosterEntry.objects.exists()
+
+
+def test_the_command_refuses_an_unusable_file_and_stores_nothing(board, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"\x00\x01")
+    with pytest.raises(CommandError) as refused:
+        call_command("roster", "board", "abpmr", str(path))
+    assert str(refused.value) == (
+        f"{path}: nothing was stored: This is not a CSV text file: it holds binary content "
+        "(a NUL byte at byte 1). Save the roster as CSV and send it again."
+    )
+    assert not RosterEntry.objects.exists()

@@ -57,7 +57,8 @@ class Command(BaseCommand):
         for problem in result.problems:
             self.stderr.write(str(problem))
         self.stdout.write(
-            f"Loaded {file} into {what}: {result.rows} rows read, {result.created} added, "
+            f"Loaded {file} into {what}: {result.rows} row{'' if result.rows == 1 else 's'} "
+            f"read, {result.created} added, "
             f"{result.updated} updated, {result.unchanged} unchanged, {result.invalid} with "
             f"problems (not stored). Claims: {result.effect.verified} verified, "
             f"{result.effect.disputed} disputed, {result.effect.claimed} back to claimed."
