@@ -24,31 +24,31 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Valid
 PROBLEMS_SHOWN = 1000
 
 
-class RowProblemOut(Schema):
+class RosterRowProblemOut(Schema):
     row: int = Field(description="The file's row, as a spreadsheet numbers it (header = 1).")
     column: str = Field(description="The column; empty when the row cannot be read at all.")
     message: str
 
 
-class EffectOut(Schema):
+class RosterEffectOut(Schema):
     verified: int = Field(description="Claims this load made verified.")
     disputed: int = Field(description="Claims this load made disputed.")
     claimed: int = Field(description="Claims this load set back to claimed.")
 
 
-class LoadOut(Schema):
+class RosterLoadOut(Schema):
     rows: int = Field(description="Data rows read.")
     created: int
     updated: int
     unchanged: int = Field(description="Rows exactly as stored: nothing was written.")
     invalid: int = Field(description="Rows with problems; they were not stored.")
-    problems: list[RowProblemOut] = Field(
+    problems: list[RosterRowProblemOut] = Field(
         description=f"The first {PROBLEMS_SHOWN:,} problems, in file order."
     )
-    changed: EffectOut
+    changed: RosterEffectOut
 
 
-class ClaimCounts(Schema):
+class RosterClaimCounts(Schema):
     verified: int
     claimed: int = Field(description="Claimed and not on the roster: not listed.")
     disputed: int = Field(description="Contradicted by the roster: not listed.")
@@ -58,10 +58,10 @@ class RosterOut(Schema):
     entries: int = Field(description="Rows on the roster; 0: no roster, every claim is listed.")
     by_status: dict[str, int]
     last_changed: datetime | None
-    claims: ClaimCounts
+    claims: RosterClaimCounts
 
 
-class EntryOut(Schema):
+class RosterEntryOut(Schema):
     board_id: str
     first_name: str
     last_name: str
@@ -73,18 +73,18 @@ class EntryOut(Schema):
     updated_at: datetime
 
 
-class EntryPage(Schema):
+class RosterEntryPage(Schema):
     count: int
-    items: list[EntryOut]
+    items: list[RosterEntryOut]
 
 
-class EntryQuery(Schema):
+class RosterEntryQuery(Schema):
     q: str = Field("", max_length=listing.MAX_QUERY, description="A board ID or a last name.")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class ClaimOut(Schema):
+class RosterClaimOut(Schema):
     clinician_id: int
     name: str
     board_id: str = Field(description="The board ID as the clinician typed it.")
@@ -94,16 +94,16 @@ class ClaimOut(Schema):
     note: str = Field(description="Why: which roster, and what disagreed.")
 
 
-class EntryDetail(EntryOut):
-    claims: list[ClaimOut]
+class RosterEntryDetail(RosterEntryOut):
+    claims: list[RosterClaimOut]
 
 
-class ClaimPage(Schema):
+class RosterClaimPage(Schema):
     count: int
-    items: list[ClaimOut]
+    items: list[RosterClaimOut]
 
 
-class ClaimQuery(Schema):
+class RosterClaimQuery(Schema):
     state: Literal["claimed", "disputed"] | None = None
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
@@ -131,7 +131,7 @@ def _claim_out(certification: Certification) -> dict:
     }
 
 
-@router.post("/board/roster", response={200: LoadOut, 413: ErrorOut, **ERRORS})
+@router.post("/board/roster", response={200: RosterLoadOut, 413: ErrorOut, **ERRORS})
 def send_roster(
     request: HttpRequest,
     file: File[UploadedFile],
@@ -184,8 +184,8 @@ def roster_summary(request: HttpRequest) -> dict:
     }
 
 
-@router.get("/board/roster/entries", response={200: EntryPage, **ERRORS})
-def roster_entries(request: HttpRequest, query: Query[EntryQuery]) -> dict:
+@router.get("/board/roster/entries", response={200: RosterEntryPage, **ERRORS})
+def roster_entries(request: HttpRequest, query: Query[RosterEntryQuery]) -> dict:
     """Your roster's rows by board ID, optionally searched."""
     if "\x00" in query.q:
         raise HttpError(400, "The search contains a NUL character.")
@@ -194,7 +194,7 @@ def roster_entries(request: HttpRequest, query: Query[EntryQuery]) -> dict:
     return {"count": found.count(), "items": [_entry_out(e) for e in page]}
 
 
-@router.get("/board/roster/entries/{board_id}", response={200: EntryDetail, **ERRORS})
+@router.get("/board/roster/entries/{board_id}", response={200: RosterEntryDetail, **ERRORS})
 def roster_entry(request: HttpRequest, board_id: str) -> dict:
     """One row of your roster and the clinicians claiming its board ID."""
     board = request.auth.board
@@ -206,8 +206,8 @@ def roster_entry(request: HttpRequest, board_id: str) -> dict:
     return _entry_out(entry) | {"claims": [_claim_out(c) for c in claims]}
 
 
-@router.get("/board/roster/claims", response={200: ClaimPage, **ERRORS})
-def roster_claims(request: HttpRequest, query: Query[ClaimQuery]) -> dict:
+@router.get("/board/roster/claims", response={200: RosterClaimPage, **ERRORS})
+def roster_claims(request: HttpRequest, query: Query[RosterClaimQuery]) -> dict:
     """The claims your roster keeps off the diplomate list (claimed and not on it, or
     disputed); empty without a roster. Names and IDs only, never records."""
     found = listing.unlisted(request.auth.board)
