@@ -11,6 +11,7 @@ by site staff (notes starting "Site staff:") are never overridden. docs/board.md
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -383,14 +384,32 @@ def load_license_roster(state: str, data: bytes, encoding: str = "utf-8") -> Loa
 
 # --- clinicians' own changes -------------------------------------------------------------
 
+# What a roster writes at the start of a note: "ABPMR roster, 2026-12-03", "TX license
+# roster, 2026-12-03".
+ROSTER_NOTE = re.compile(r"^\S+ (license )?roster, \d{4}-\d{2}-\d{2}")
+
+
+def forget_moved_claim(instance: Certification | License, stored: tuple, now: tuple) -> None:
+    """Before a save that moves a claim to another board, state or ID: a state a roster
+    gave the old claim says nothing about the new one, so it goes back to claimed."""
+    field = "board_id_state" if isinstance(instance, Certification) else "number_state"
+    note = getattr(instance, f"{field}_note")
+    if stored != now and ROSTER_NOTE.match(note):
+        setattr(instance, field, IdentifierState.CLAIMED)
+        setattr(instance, f"{field}_note", "")
+
 
 def certification_changed(certification: Certification) -> Effect:
     """Judge one saved (or deleted) certification at once, with the other claims of its
     board ID and any claim disputed only for being claimed twice (which this change may
     have settled)."""
     board = certification.board
+    if not RosterEntry.objects.filter(board=board).exists():
+        return Effect()  # most boards: one query and done
     twice = Certification.objects.filter(
-        board=board, board_id_state_note__endswith=CLAIMED_TWICE
+        board=board,
+        board_id_state=IdentifierState.DISPUTED,
+        board_id_state_note__endswith=CLAIMED_TWICE,
     ).values_list("board_id_number", flat=True)
     keys = {certification.board_id_number, *twice}
     pks = [certification.pk] if certification.pk else []
@@ -398,8 +417,12 @@ def certification_changed(certification: Certification) -> Effect:
 
 
 def license_changed(license: License) -> Effect:
+    if not LicenseRosterEntry.objects.filter(state=license.state).exists():
+        return Effect()
     twice = License.objects.filter(
-        state=license.state, number_state_note__endswith=LICENSE_CLAIMED_TWICE
+        state=license.state,
+        number_state=IdentifierState.DISPUTED,
+        number_state_note__endswith=LICENSE_CLAIMED_TWICE,
     ).values_list("profession", "number")
     keys = {(license.profession, license.number), *twice}
     pks = [license.pk] if license.pk else []

@@ -3,11 +3,39 @@ changed certification or license, or a changed name or birth date (docs/board.md
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from cmeledger.accounts.models import Certification, ClinicianProfile, License, User
 from cmeledger.boards import rosters
+
+
+@receiver(pre_save, sender=Certification)
+def certification_moving(sender, instance: Certification, raw: bool = False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    stored = (
+        Certification.objects.filter(pk=instance.pk)
+        .values_list("board_id", "board_id_number")
+        .first()
+    )
+    now = (instance.board_id, rosters.normalised(instance.board_id_number))
+    if stored is not None:
+        stored = (stored[0], rosters.normalised(stored[1]))
+        rosters.forget_moved_claim(instance, stored, now)
+
+
+@receiver(pre_save, sender=License)
+def license_moving(sender, instance: License, raw: bool = False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    stored = (
+        License.objects.filter(pk=instance.pk).values_list("state", "profession", "number").first()
+    )
+    if stored is not None:
+        stored = (stored[0], stored[1], rosters.normalised(stored[2]))
+        now = (instance.state, instance.profession, rosters.normalised(instance.number))
+        rosters.forget_moved_claim(instance, stored, now)
 
 
 @receiver(post_save, sender=Certification)

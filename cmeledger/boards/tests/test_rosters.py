@@ -303,6 +303,27 @@ def test_changing_the_board_id_to_one_off_the_roster_makes_it_claimed_again(boar
     assert state_of(certification) == (IdentifierState.CLAIMED, "")
 
 
+def test_moving_a_verified_certification_to_a_board_without_a_roster_makes_it_claimed(
+    board, other_board, alice
+):
+    rosters.load_board_roster(board, roster(ALICE_ROW))
+    certification = certify(alice, board, "PMR-1001")
+    certification.refresh_from_db()
+    certification.board = other_board
+    certification.save()
+    assert state_of(certification) == (IdentifierState.CLAIMED, "")
+
+
+def test_a_license_moved_to_another_number_loses_the_rosters_verdict(alice):
+    rosters.load_license_roster("TX", license_roster("TX,Q-123,MD,Alice,Abbot,,,,active\n"))
+    mine = License.objects.create(clinician=alice, state="TX", profession="MD", number="Q-123")
+    mine.refresh_from_db()
+    mine.state = "CA"
+    mine.save()
+    mine.refresh_from_db()
+    assert (mine.number_state, mine.number_state_note) == (IdentifierState.CLAIMED, "")
+
+
 def test_a_clinician_who_changes_their_last_name_is_judged_again(board, alice):
     rosters.load_board_roster(board, roster(ALICE_ROW))
     certification = certify(alice, board, "PMR-1001")
