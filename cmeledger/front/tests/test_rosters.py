@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cmeledger.accounts.models import Certification, License
+from cmeledger.accounts.models import Certification, ClinicianProfile, License
 from cmeledger.boards import compliance, rosters
 from cmeledger.boards.models import RosterEntry
 from cmeledger.boards.tests.test_rosters import ALICE_ROW, CAROL_ROW, HEADER, roster
@@ -159,7 +159,9 @@ def test_the_profile_shows_the_state_of_each_identifier(alice_client, alice, boa
         number_state_note="Site staff: saw the license, 2026-11-30",
     )
     License.objects.create(clinician=alice, state="CA", number="A-1")
+    ClinicianProfile.objects.filter(user=alice).update(npi="1234567893")
     page = alice_client.get(reverse("profile")).content.decode()
+    assert 'NPI 1234567893: <span class="id-state id-claimed">Claimed</span>' in page
     assert f"Verified by ABPMR roster, {day}" in page
     assert f"Disputed: ABIM roster, {day}: roster last name differs" in page
     assert "Verified by site staff: saw the license, 2026-11-30" in page
