@@ -15,9 +15,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
@@ -37,6 +37,7 @@ from cmeledger.boards.roster_files import (
     read_board_roster,
     read_license_roster,
 )
+from cmeledger.lib.bulk import insert_rows
 from cmeledger.lib.names import same_name
 from cmeledger.reporting.signals import identifiers_changed
 
@@ -284,29 +285,46 @@ def apply_license_roster(
 # --- loading ---------------------------------------------------------------------------
 
 
-def _upsert(model, existing: dict, checked: Checked, make, fields, unique) -> tuple[int, int]:
-    """Write the rows that are new or differ; (created, updated)."""
+def _db_value(value):
+    """A value in the form the database driver takes (dates as SQLite stores them)."""
+    ops = connection.ops
+    if isinstance(value, datetime):
+        return ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return ops.adapt_datefield_value(value)
+    return value
+
+
+def _upsert(
+    model, existing: dict, checked: Checked, fixed: dict, keys: tuple[str, ...], fields
+) -> tuple[int, int]:
+    """Write the rows that are new or differ; (created, updated). New rows go in with
+    COPY or one executemany (lib/bulk.py); changed ones with one upsert per batch."""
     now = timezone.now()
-    created = updated = 0
-    pending = []
+    columns = (*fixed, *keys, *fields, "updated_at")
+    new: list[tuple] = []
+    changed: list = []
     for key, row in checked.rows.items():
         values = tuple(getattr(row, name) for name in fields)
         stored = existing.get(key)
         if stored == values:
             continue
+        full = (*fixed.values(), *(getattr(row, name) for name in keys), *values, now)
         if stored is None:
-            created += 1
+            new.append(tuple(_db_value(v) for v in full))
         else:
-            updated += 1
-        pending.append(make(row, now))
-    for start in range(0, len(pending), BATCH):
+            changed.append(model(**dict(zip(columns, full, strict=True))))
+    for start in range(0, len(new), BATCH * 5):
+        insert_rows(model, columns, new[start : start + BATCH * 5])
+    unique = [name.removesuffix("_id") if name in fixed else name for name in (*fixed, *keys)]
+    for start in range(0, len(changed), BATCH):
         model.objects.bulk_create(
-            pending[start : start + BATCH],
+            changed[start : start + BATCH],
             update_conflicts=True,
-            unique_fields=list(unique),
+            unique_fields=unique,
             update_fields=[*fields, "updated_at"],
         )
-    return created, updated
+    return len(new), len(changed)
 
 
 def load_board_roster(board: Board, data: bytes, encoding: str = "utf-8") -> LoadResult:
@@ -314,23 +332,22 @@ def load_board_roster(board: Board, data: bytes, encoding: str = "utf-8") -> Loa
     Raises RosterRejected (nothing stored) when the file as a whole is unusable."""
     checked = read_board_roster(data, encoding)
     with transaction.atomic():
+        # Two loads of one board at once would both insert the same new IDs: the second
+        # waits here (PostgreSQL; SQLite already lets one writer in at a time).
+        Board.objects.select_for_update().filter(pk=board.pk).first()
         existing = {
             key: tuple(values)
             for key, *values in RosterEntry.objects.filter(board=board).values_list(
                 "board_id_number", *BOARD_FIELDS
             )
         }
-
-        def make(row, now) -> RosterEntry:
-            return RosterEntry(
-                board=board,
-                board_id_number=row.board_id_number,
-                **{name: getattr(row, name) for name in BOARD_FIELDS},
-                updated_at=now,
-            )
-
         created, updated = _upsert(
-            RosterEntry, existing, checked, make, BOARD_FIELDS, ("board", "board_id_number")
+            RosterEntry,
+            existing,
+            checked,
+            {"board_id": board.pk},
+            ("board_id_number",),
+            BOARD_FIELDS,
         )
         effect = apply_board_roster(board)
     return LoadResult(
@@ -354,22 +371,13 @@ def load_license_roster(state: str, data: bytes, encoding: str = "utf-8") -> Loa
             ).values_list("profession", "number", *LICENSE_FIELDS)
         }
 
-        def make(row, now) -> LicenseRosterEntry:
-            return LicenseRosterEntry(
-                state=state,
-                profession=row.profession,
-                number=row.number,
-                **{name: getattr(row, name) for name in LICENSE_FIELDS},
-                updated_at=now,
-            )
-
         created, updated = _upsert(
             LicenseRosterEntry,
             existing,
             checked,
-            make,
-            LICENSE_FIELDS,
+            {},
             ("state", "profession", "number"),
+            LICENSE_FIELDS,
         )
         effect = apply_license_roster(state)
     return LoadResult(
