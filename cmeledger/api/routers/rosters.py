@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from django.db.models import Count
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.errors import HttpError
@@ -170,8 +171,8 @@ def roster_summary(request: HttpRequest) -> dict:
     board = request.auth.board
     entries = RosterEntry.objects.filter(board=board)
     by_status = {s.value: 0 for s in RosterStatus}
-    for status in entries.values_list("status", flat=True):
-        by_status[status] += 1
+    counted = entries.order_by().values("status").annotate(n=Count("id"))
+    by_status.update(counted.values_list("status", "n"))
     newest = entries.order_by("-updated_at").values_list("updated_at", flat=True).first()
     verified = Certification.objects.filter(
         board=board, board_id_state=IdentifierState.VERIFIED
