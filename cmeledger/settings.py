@@ -218,6 +218,8 @@ REPORTING_BATCH_ROWS = envint("REPORTING_BATCH_ROWS", 10_000)
 REPORTING_STALL_SECONDS = envint("REPORTING_STALL_SECONDS", 120)
 # Paths that take a whole reporting file in one request body.
 REPORTING_UPLOAD_PATHS = ("/api/v1/reports/files", "/organization/submissions/new/")
+# A board's or state board's roster file (docs/formats/roster.md), read in the request.
+ROSTER_MAX_FILE_BYTES = envint("ROSTER_MAX_FILE_BYTES", 20 * 1024 * 1024)
 
 EMAIL_HOST = envstr("EMAIL_HOST")
 EMAIL_BACKEND = envstr(

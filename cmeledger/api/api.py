@@ -31,6 +31,7 @@ from cmeledger.api.routers import (
     packets,
     progress,
     reports,
+    rosters,
     teams,
     transcripts,
 )
@@ -98,6 +99,7 @@ api.add_router("", packets.router)
 api.add_router("", deadlines.router)
 api.add_router("", award.router)
 api.add_router("", board.router)
+api.add_router("", rosters.router)
 api.add_router("", audits.router)
 api.add_router("", direct_credit.router)
 api.add_router("", directory.router)

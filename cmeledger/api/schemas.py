@@ -10,7 +10,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from cmeledger.accounts.models import Degree
+from cmeledger.accounts.models import Degree, IdentifierState
 from cmeledger.ledger.vocabulary import Accreditor, ActivityKind, CreditType, Source, Topic
 
 # Far beyond any real ledger, and inside every database's integer range.
@@ -27,10 +27,18 @@ class ValidationErrorOut(Schema):
     )
 
 
+STATE_NOTE = (
+    'Who verified it and when ("ABPMR roster, 2026-12-03"), or why it is disputed; '
+    "empty while claimed."
+)
+
+
 class ProfileOut(Schema):
     middle_name: str
     degree: Degree
     npi: str
+    npi_state: IdentifierState = Field(description="claimed, verified or disputed.")
+    npi_state_note: str = Field(description=STATE_NOTE)
     birth_month: int | None
     birth_day: int | None
     specialty: str
@@ -41,6 +49,8 @@ class LicenseOut(Schema):
     state: str
     profession: str
     number: str
+    number_state: IdentifierState = Field(description="claimed, verified or disputed.")
+    number_state_note: str = Field(description=STATE_NOTE)
     issued_on: date | None
     expires_on: date | None
     dea_registrant: bool
@@ -53,6 +63,8 @@ class CertificationOut(Schema):
     board: str = Field(description="The board's code, e.g. `abpmr`.")
     board_name: str
     board_id_number: str
+    board_id_state: IdentifierState = Field(description="claimed, verified or disputed.")
+    board_id_state_note: str = Field(description=STATE_NOTE)
     specialty: str
     cycle_start: date
     cycle_end: date

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cmeledger.accounts.models import Certification, User
 from cmeledger.audits.models import Audit, AuditStatus, Event, Item, ItemState, Reminder, Subject
+from cmeledger.boards import listing
 from cmeledger.ledger.models import Certificate, CreditEntry
 
 MAX_SAMPLE = 10_000
@@ -52,7 +53,7 @@ class Plan:
 def population(board, plan: Plan) -> list[int]:
     """Ids of the board's diplomates with entries in the period, in id order, so the same
     seed over the same population draws the same people."""
-    certified = Certification.objects.filter(board=board).values("clinician_id")
+    certified = Certification.objects.filter(listing.listed(board)).values("clinician_id")
     return sorted(
         set(
             CreditEntry.objects.counted()

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from cmeledger.accounts.models import Board, User
 from cmeledger.audits.models import AuditStatus, Item
+from cmeledger.boards import listing
 from cmeledger.ledger.models import Certificate
 
 
@@ -24,8 +25,7 @@ def entries_under_open_audit(board: Board, clinician: User) -> set[UUID]:
 def staff_may_see_certificate(staff: User, certificate: Certificate) -> bool:
     """Whether `staff` may open `certificate`: the clinician, a diplomate of the staff's
     board, shared it with their boards, or it proves an entry under their open audit."""
-    diplomate = certificate.clinician.certifications.filter(board_id=staff.board_id).exists()
-    if not diplomate:
+    if not listing.is_diplomate(staff.board, certificate.clinician_id):
         return False
     if certificate.shared_with_boards:
         return True

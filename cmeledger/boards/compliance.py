@@ -39,6 +39,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License, User
+from cmeledger.boards import listing
 from cmeledger.boards.models import ComplianceRow, ComplianceRun, Standing
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.lib.bulk import insert_rows
@@ -543,7 +544,8 @@ def _status_counts(run: ComplianceRun) -> Iterable[tuple[str, int]]:
 
 def _fill(run: ComplianceRun, versions: list[RequirementSetVersion]) -> Tally:
     tally = Tally()
-    board_q = Q(board=run.board)
+    # Once the board has a roster, only the certifications it verified are its diplomates.
+    board_q = listing.listed(run.board)
     valid = set(
         License.objects.filter(clinician__certifications__board=run.board)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=run.on))

@@ -11,10 +11,10 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from cmeledger.accounts.models import Board, Certification, User
-from cmeledger.boards.models import ComplianceRow, ComplianceRun, Standing
+from cmeledger.accounts.models import Board, Certification, IdentifierState, User
+from cmeledger.boards.models import ComplianceRow, ComplianceRun, RosterEntry, Standing
 from cmeledger.reports.exports import safe_cell
 
 MAX_QUERY = 100
@@ -53,19 +53,59 @@ class Filters:
             raise ListingError("The search contains a NUL character.")
 
 
+def has_roster(board: Board) -> bool:
+    return RosterEntry.objects.filter(board=board).exists()
+
+
+def listed(board: Board, prefix: str = "") -> Q:
+    """The board's certifications its staff see (a Q on Certification, or through
+    `prefix`): every one declared, or once the board has loaded a roster, only those
+    the roster (or site staff) verified."""
+    q = Q(**{f"{prefix}board": board})
+    if has_roster(board):
+        q &= Q(**{f"{prefix}board_id_state": IdentifierState.VERIFIED})
+    return q
+
+
 def diplomates(board: Board) -> QuerySet[User]:
-    """Clinicians holding a certification from `board`: the only people its staff see."""
-    return User.objects.filter(certifications__board=board).distinct()
+    """Clinicians holding a listed certification from `board`: the only people its staff
+    see."""
+    return User.objects.filter(listed(board, "certifications__")).distinct()
 
 
 def is_diplomate(board: Board, clinician_id: int) -> bool:
-    return Certification.objects.filter(board=board, clinician_id=clinician_id).exists()
+    return Certification.objects.filter(listed(board), clinician_id=clinician_id).exists()
+
+
+def unlisted(board: Board) -> QuerySet[Certification]:
+    """Certifications of the board that its roster keeps off the list (none without a
+    roster): claimed and not on it, or disputed."""
+    if not has_roster(board):
+        return Certification.objects.none()
+    return (
+        Certification.objects.filter(board=board)
+        .exclude(board_id_state=IdentifierState.VERIFIED)
+        .select_related("clinician")
+        .order_by("clinician__last_name", "clinician__first_name", "id")
+    )
+
+
+def unlisted_counts(board: Board) -> dict[str, int]:
+    """{"claimed": n, "disputed": m} for the board's unlisted certifications."""
+    counts = {IdentifierState.CLAIMED.value: 0, IdentifierState.DISPUTED.value: 0}
+    found = unlisted(board).order_by().values("board_id_state").annotate(n=Count("id"))
+    for item in found:
+        counts[item["board_id_state"]] = item["n"]
+    return counts
 
 
 def rows(run: ComplianceRun, filters: Filters) -> QuerySet[ComplianceRow]:
-    """The run's rows as the filters ask, with the clinician and certification joined."""
+    """The run's rows as the filters ask, with the clinician and certification joined.
+    A run older than the board's roster may hold rows the roster now keeps off the list."""
     filters.check()
     found = ComplianceRow.objects.filter(run=run).select_related("clinician", "certification")
+    if has_roster(run.board):
+        found = found.filter(certification__board_id_state=IdentifierState.VERIFIED)
     if filters.status:
         found = found.filter(status=filters.status)
     if filters.ending_by:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import TextChoices
 from django.utils import timezone
 
-from cmeledger.accounts.models import Board, Certification
+from cmeledger.accounts.models import Board, Certification, Degree
+from cmeledger.lib.states import USState
 
 
 class Standing(models.TextChoices):
@@ -90,3 +92,80 @@ class ComplianceRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clinician_id} {self.status} {self.cycle_start}–{self.cycle_end}"
+
+
+class RosterStatus(TextChoices):
+    """A diplomate's standing as the board's roster gives it (docs/formats/roster.md).
+    Identity is verified whatever the status: a revoked diplomate is still that person."""
+
+    CERTIFIED = "certified", "Certified"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    INACTIVE = "inactive", "Inactive"
+
+
+class LicenseStatus(TextChoices):
+    """A license's standing as the state board's roster gives it."""
+
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    SUSPENDED = "suspended", "Suspended"
+    REVOKED = "revoked", "Revoked"
+    INACTIVE = "inactive", "Inactive"
+
+
+class RosterEntry(models.Model):
+    """One diplomate on a board's roster, keyed by the board's own ID for them."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="roster")
+    # Stripped and upper-case; claims are compared in the same form.
+    board_id_number = models.CharField("board ID", max_length=40)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    certification_start = models.DateField()
+    certification_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=RosterStatus.choices)
+    # When a load last changed this row; the verification note quotes its day, so sending
+    # the same file again later changes nothing.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["board", "board_id_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "board_id_number"], name="unique_roster_board_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board.code.upper()} {self.board_id_number} {self.last_name}"
+
+
+class LicenseRosterEntry(models.Model):
+    """One license on a state licensing board's roster."""
+
+    state = models.CharField(max_length=2, choices=USState.choices)
+    profession = models.CharField(max_length=8, choices=Degree.choices)
+    # Stripped and upper-case, as claims are compared.
+    number = models.CharField(max_length=40)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=LicenseStatus.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["state", "profession", "number"]
+        verbose_name_plural = "license roster entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "profession", "number"], name="unique_license_roster_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.profession} {self.number} {self.last_name}"

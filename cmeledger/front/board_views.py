@@ -68,6 +68,9 @@ def diplomates(request: HttpRequest) -> HttpResponse:
             ("deadline", "Cycle end"),
         ],
         "diplomate_count": listing.diplomates(board).count(),
+        # Once a roster is loaded, what it keeps off the list (counts only; names on the
+        # roster's claims page).
+        "unlisted": listing.unlisted_counts(board) if listing.has_roster(board) else None,
     }
     status = 200
     if run is not None:
@@ -156,7 +159,7 @@ def diplomate(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "board": board,
         "person": person,
-        "certifications": person.certifications.filter(board=board),
+        "certifications": person.certifications.filter(listing.listed(board)),
         "standing": standing,
         "entries": entries,
         "today": today,

@@ -32,7 +32,8 @@ from cmeledger.accounts.models import (
 from cmeledger.api.api import api
 from cmeledger.audits import services as audits
 from cmeledger.audits.models import Item
-from cmeledger.boards import compliance
+from cmeledger.boards import compliance, rosters
+from cmeledger.boards.models import RosterEntry
 from cmeledger.conftest import PASSWORD
 from cmeledger.directcredit.testing import article
 from cmeledger.directory.models import BoardAccreditor, Provider
@@ -226,6 +227,11 @@ ROUTES: dict[str, Row] = {
     "board-program-set": row("get", "program-set", "staff", *BOARD_OBJECT),
     "board-program-edit": row("get", "program-set", "staff", *BOARD_OBJECT),
     "board-program-toml": row("get", "program-set+version", "staff", *BOARD_OBJECT),
+    # The roster: each board's own; another board's staff see their own (empty) one.
+    "board-roster": row("get", "", "staff", *BOARD_PAGE),
+    "board-roster-upload": row("post", "", "staff", *BOARD_PAGE),
+    "board-roster-claims": row("get", "", "staff", *BOARD_PAGE),
+    "board-roster-entry": row("get", "roster-entry", "staff", *BOARD_OBJECT),
     # Teams.
     "teams": row("get", "", "manager", *TEAM_PAGE),
     "team-add": row("post", "", "manager", *TEAM_PAGE),
@@ -317,6 +323,13 @@ OPERATIONS: dict[str, Row] = {
         "get", "diplomate", "staff", *API_BOARD_OBJECT
     ),
     "POST /api/v1/board/compliance-runs": row("post", "", "staff", *API_BOARD),
+    "GET /api/v1/board/roster": row("get", "", "staff", *API_BOARD),
+    "POST /api/v1/board/roster": row("post", "", "staff", *API_BOARD),
+    "GET /api/v1/board/roster/entries": row("get", "", "staff", *API_BOARD),
+    "GET /api/v1/board/roster/entries/{board_id}": row(
+        "get", "roster-entry", "staff", *API_BOARD_OBJECT
+    ),
+    "GET /api/v1/board/roster/claims": row("get", "", "staff", *API_BOARD),
     "GET /api/v1/direct-credit": row("get", "", "alice", *API_CLINICIAN),
     "POST /api/v1/direct-credit": row("post", "", "alice", *API_CLINICIAN),
     "GET /api/v1/direct-credit/{application_id}": row("get", "application", "alice", *API_MINE),
@@ -456,6 +469,12 @@ def world(alice, bob, board, other_board, org_member, organization, board_staff,
         board_staff, w["provider"], ReportingFields(reports_automatically=True, details="Monthly.")
     )
     Certificate.objects.filter(pk=w["certificate"].pk).update(shared_with_boards=True)
+    # Alice is on her board's roster, so she stays a listed diplomate.
+    rosters.load_board_roster(
+        board,
+        b"board_id,first_name,last_name,birth_month,birth_day,certification_start,"
+        b"certification_end,status\nPMR00001,Alice,Abbot,,,2022-01-01,,certified\n",
+    )
     compliance.compute(board, "abpmr-cc")
     w["accreditor"] = BoardAccreditor.objects.filter(board=board).first()
 
@@ -525,6 +544,7 @@ def url_args(kind: str, w: dict) -> list:
         "provider": [w["provider"].slug],
         "program-set": ["abpmr-cc"],
         "program-set+version": ["abpmr-cc", 1],
+        "roster-entry": ["PMR00001"],
     }
     return one[kind]
 
@@ -556,6 +576,7 @@ def snapshot() -> tuple:
         list(Organization.objects.values_list("pk")),
         list(BoardAccreditor.objects.values_list("pk")),
         list(Provider.objects.values_list("pk", "updated_at")),
+        list(RosterEntry.objects.values_list("pk", "updated_at")),
     )
 
 

@@ -33,6 +33,8 @@ def me(request: HttpRequest) -> dict:
                 "board": c.board.code,
                 "board_name": c.board.name,
                 "board_id_number": c.board_id_number,
+                "board_id_state": c.board_id_state,
+                "board_id_state_note": c.board_id_state_note,
                 "specialty": c.specialty,
                 "cycle_start": c.cycle_start,
                 "cycle_end": c.cycle_end,

@@ -24,6 +24,8 @@ def test_me_shows_the_profile_licenses_and_certifications(api, alice, board):
         "middle_name": "",
         "degree": "MD",
         "npi": "1234567893",
+        "npi_state": "claimed",
+        "npi_state_note": "",
         "birth_month": 3,
         "birth_day": 14,
         "specialty": "PM&R",
