@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cmeledger.accounts.middleware import API_REFUSAL
 from cmeledger.accounts.models import ApiToken
+from cmeledger.conftest import PASSWORD
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.testing import make_pdf
 from cmeledger.reporting.models import Submission
@@ -126,3 +127,10 @@ def test_an_organization_token_still_uploads_a_file(org_member, organization):
     response = client.post("/api/v1/reports/files", {"file": data})
     assert response.status_code == 202
     assert Submission.objects.filter(organization=organization).count() == 1
+
+
+def test_a_small_form_posted_as_multipart_by_someone_not_signed_in_still_works(alice):
+    # The test client, and scripts using curl -F, send forms as multipart.
+    response = Client().post(reverse("login"), {"username": alice.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] != reverse("login")
