@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view or the CSRF check reads a body: files only from signed-in people.
     "cmeledger.accounts.middleware.SignedInUploads",
+    # After CSRF and sign-in: a page's form fields are read only for those who may post.
+    "cmeledger.lib.nul.RefuseNulCharacters",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cmeledger.api.auth import NotAClinician, NotAnOrganizationMember
+from cmeledger.api.parser import NulInBody, TextParser
 from cmeledger.api.routers import (
     audits,
     award,
@@ -36,6 +37,7 @@ from cmeledger.api.routers import (
 )
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.services import EntryLocked
+from cmeledger.lib.nul import MESSAGE
 from cmeledger.reporting.intake import NoAgreement
 from cmeledger.reporting.jobs import SubmissionTooLarge
 from cmeledger.reporting.services import NotYours, Refused
@@ -86,6 +88,7 @@ api = LedgerAPI(
         "organizations. See docs/api.md."
     ),
     urls_namespace="api",
+    parser=TextParser(),
 )
 api.add_router("", me.router)
 api.add_router("", entries.router)
@@ -178,6 +181,9 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NulInBody):
+        errors = {exc.__cause__.field: [MESSAGE]}
+        return api.create_response(request, {"errors": errors}, status=422)
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
 
 
