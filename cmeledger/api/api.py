@@ -179,11 +179,16 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return api.create_response(request, {"error": message}, status=401)
 
 
+@api.exception_handler(NulInBody)
+def nul_in_body(request: HttpRequest, exc: NulInBody) -> HttpResponse:
+    return api.create_response(request, {"errors": {exc.field: [MESSAGE]}}, status=422)
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps whatever its parser raises in a 400 "Cannot parse request body".
     if isinstance(exc.__cause__, NulInBody):
-        errors = {exc.__cause__.field: [MESSAGE]}
-        return api.create_response(request, {"errors": errors}, status=422)
+        return nul_in_body(request, exc.__cause__)
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
 
 

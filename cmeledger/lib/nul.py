@@ -1,7 +1,8 @@
 """No text holds a NUL character.
 
 PostgreSQL cannot store U+0000 in text or jsonb (psycopg raises, and the request used to
-answer 500), SQLite stores it and cuts strings at it in places, and no person types one.
+answer 500), SQLite keeps it where no search or export expects it, and no person types
+one.
 So any text that holds one is refused where it comes in, naming the field: the address
 and query parameters of every request and the form fields of every page here (400, or
 422 on the API), JSON bodies and API form fields in the API's parser (cmeledger/api).
@@ -64,9 +65,10 @@ def _refusal(request: HttpRequest, field: str) -> HttpResponse:
 
 
 class RefuseNulCharacters:
-    """The address and query string before anything else; a page's form fields after the
-    CSRF check and sign-in (process_view), so a stranger's body is not read here first.
-    The API's bodies are left to its parser, which runs after authentication."""
+    """The query string before anything else; path parameters and a page's form fields
+    in process_view, after the CSRF check (which has read the form by then, or refused
+    the request) and SignedInUploads. The API's bodies are left to its parser, which runs
+    after authentication."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -45,3 +45,28 @@ def test_a_nul_in_a_path_parameter_is_refused_naming_it(client):
     response = client.get("/s/abc%00def/")
     assert response.status_code == 400
     assert response.content.decode() == refusal("secret")
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "url", "data", "field"),
+    [
+        ("alice", "get", reverse("directory"), {"q": "a\x00b"}, "q"),
+        ("alice", "get", reverse("directory"), {"specialty": "\x00"}, "specialty"),
+        ("board_staff", "get", reverse("board-direct-credit"), {"status": "\x00"}, "status"),
+        ("board_staff", "post", reverse("board-directory-new"), {"name": "X\x00"}, "name"),
+        (
+            "board_staff",
+            "post",
+            reverse("board-program-edit", args=["abpmr-cc"]),
+            {"name": "ABPMR", "rules-0-name": "x\x00"},
+            "rules-0-name",
+        ),
+    ],
+)
+def test_pages_that_had_their_own_nul_checks_answer_alike(
+    request, client, who, method, url, data, field
+):
+    client.force_login(request.getfixturevalue(who))
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 400
+    assert response.content.decode() == refusal(field)
