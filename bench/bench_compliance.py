@@ -23,7 +23,7 @@ from django.utils import timezone
 from cmeledger.accounts.models import Board, Certification, License, User
 from cmeledger.boards import compliance
 from cmeledger.ledger.models import CreditEntry
-from cmeledger.lib.bulk import insert_rows, ordered_uuids
+from cmeledger.lib.bulk import insert_rows, random_uuids
 from cmeledger.requirements.models import RequirementSetVersion
 from cmeledger.requirements.sync import sync
 
@@ -97,7 +97,7 @@ def _people(board: Board, first: int, count: int, today: date) -> None:
         rows = []
         for cert in certifications:
             span = (min(cert.cycle_end, today) - cert.cycle_start).days + 120
-            ids = ordered_uuids(ENTRIES)
+            ids = random_uuids(ENTRIES)
             for i in range(ENTRIES):
                 day = cert.cycle_start + timedelta(days=rng.randrange(-60, span))
                 rows.append(

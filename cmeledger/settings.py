@@ -70,6 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or the CSRF check reads a body: files only from signed-in people.
+    "cmeledger.accounts.middleware.SignedInUploads",
+    # After CSRF and sign-in: a page's form fields are read only for those who may post.
+    "cmeledger.lib.nul.RefuseNulCharacters",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -210,6 +214,11 @@ REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 5 * CERTIFICATE_MAX_BYTES)
 # An API batch of 10,000 reported records can reach about 20 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 32 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Pixels an image may have to be decoded (certificate photos and scans, PDF pages drawn
+# for previews and OCR): decoding takes 3 to 4 bytes a pixel, so 40 megapixels is about
+# 160 MB of worker memory. Checked from the image's header, before decoding.
+IMAGE_MAX_PIXELS = envint("IMAGE_MAX_PIXELS", 40_000_000)
 
 # Partner reporting: largest file an organization may submit (a million PARS rows is
 # about 200 MB), rows per committed batch, and when a silent job counts as stalled.

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cmeledger.api.auth import NotAClinician, NotAnOrganizationMember
+from cmeledger.api.parser import NulInBody, TextParser
 from cmeledger.api.routers import (
     audits,
     award,
@@ -37,6 +38,7 @@ from cmeledger.api.routers import (
 )
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.services import EntryLocked
+from cmeledger.lib.nul import MESSAGE
 from cmeledger.reporting.intake import NoAgreement
 from cmeledger.reporting.jobs import SubmissionTooLarge
 from cmeledger.reporting.services import NotYours, Refused
@@ -87,6 +89,7 @@ api = LedgerAPI(
         "organizations. See docs/api.md."
     ),
     urls_namespace="api",
+    parser=TextParser(),
 )
 api.add_router("", me.router)
 api.add_router("", entries.router)
@@ -178,8 +181,16 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return api.create_response(request, {"error": message}, status=401)
 
 
+@api.exception_handler(NulInBody)
+def nul_in_body(request: HttpRequest, exc: NulInBody) -> HttpResponse:
+    return api.create_response(request, {"errors": {exc.field: [MESSAGE]}}, status=422)
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps whatever its parser raises in a 400 "Cannot parse request body".
+    if isinstance(exc.__cause__, NulInBody):
+        return nul_in_body(request, exc.__cause__)
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
 
 

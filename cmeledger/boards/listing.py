@@ -6,7 +6,6 @@ Reads only stored rows (boards/compliance.py writes them), so the list opens at 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from cmeledger.accounts.models import Board, Certification, IdentifierState, User
 from cmeledger.boards.models import ComplianceRow, ComplianceRun, RosterEntry, Standing
-from cmeledger.reports.exports import safe_cell
+from cmeledger.lib import csvsafe
 
 MAX_QUERY = 100
 
@@ -152,7 +151,7 @@ CSV_HEADER = [
 def as_csv(run: ComplianceRun, found: Iterable[ComplianceRow]) -> Iterable[str]:
     """The rows as CSV lines, header first, streamed."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
 
     def flush() -> str:
         text = buffer.getvalue()
@@ -165,10 +164,10 @@ def as_csv(run: ComplianceRun, found: Iterable[ComplianceRow]) -> Iterable[str]:
     for row in found:
         writer.writerow(
             [
-                safe_cell(row.clinician.last_name),
-                safe_cell(row.clinician.first_name),
+                row.clinician.last_name,
+                row.clinician.first_name,
                 row.clinician.email,
-                safe_cell(row.certification.board_id_number),
+                row.certification.board_id_number,
                 row.cycle_start.isoformat(),
                 row.cycle_end.isoformat(),
                 row.status,
@@ -176,7 +175,7 @@ def as_csv(run: ComplianceRun, found: Iterable[ComplianceRow]) -> Iterable[str]:
                 "" if row.required is None else row.required,
                 row.remaining,
                 "" if row.expected is None else row.expected,
-                safe_cell(row.missing),
+                row.missing,
                 run.on.isoformat(),
             ]
         )

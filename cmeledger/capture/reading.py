@@ -9,15 +9,13 @@ and read by OCR, as a photo is (`capture.ocr`).
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
-from PIL import Image
 
 from cmeledger.capture.extract import Confidence, Draft, Guess, each_credit, read_page
 from cmeledger.capture.ocr import image_text
-from cmeledger.ledger.certificates import CertificateRejected, inspect
+from cmeledger.ledger.certificates import CertificateRejected, inspect, open_image, render_scale
 from cmeledger.ledger.models import CertificateKind
 
 # A page with fewer characters than this in its text layer is taken for a scan.
@@ -48,7 +46,8 @@ def page_texts(data: bytes) -> list[tuple[str, bool]]:
             if len(text.strip()) >= MIN_TEXT:
                 texts.append((text, False))
             else:
-                drawn = page.render(scale=SCAN_SCALE).to_pil()
+                scale = render_scale(*page.get_size(), SCAN_SCALE)
+                drawn = page.render(scale=scale).to_pil()
                 texts.append((image_text(drawn), True))
             page.close()
         return texts
@@ -66,7 +65,7 @@ def capture(data: bytes, clinician_name: str = "") -> Capture:
     inspection = inspect(data)
     result = Capture(hashlib.sha256(data).hexdigest(), inspection.kind)
     if inspection.kind != CertificateKind.PDF:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(data) as image:
             texts = [(image_text(image), True)]
     else:
         try:

@@ -3,7 +3,6 @@ Logic lives in cmeledger.audits.services; a foreign audit, item or certificate i
 
 from __future__ import annotations
 
-import csv
 import io
 from uuid import UUID
 
@@ -19,7 +18,7 @@ from cmeledger.audits.services import AuditError, Plan
 from cmeledger.front.decorators import board_staff_required, clinician_required
 from cmeledger.ledger.certificates import CertificateRejected, read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
-from cmeledger.reports.exports import safe_cell
+from cmeledger.lib import csvsafe
 
 
 class AuditForm(forms.Form):
@@ -106,7 +105,7 @@ def audit_close(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_outcome_csv(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
     writer.writerow(["email", "name", "entry", "completed_on", "credits", "state", "reason"])
     for item in Item.objects.filter(subject__audit=audit).select_related(
         "subject__clinician", "entry"
@@ -115,12 +114,12 @@ def audit_outcome_csv(request: HttpRequest, pk: int) -> HttpResponse:
         writer.writerow(
             [
                 person.email,
-                safe_cell(person.display_name),
-                safe_cell(item.entry.title),
+                person.display_name,
+                item.entry.title,
                 item.entry.completed_on.isoformat(),
                 item.entry.credits,
                 item.state,
-                safe_cell(item.reason),
+                item.reason,
             ]
         )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

@@ -188,7 +188,12 @@ def certificate_delete(request: HttpRequest, pk: UUID) -> HttpResponse:
 @cache_control(private=True, max_age=3600)
 def certificate_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
     certificate = own_certificate(request, pk)
-    return HttpResponse(ensure_preview(certificate), content_type="image/png")
+    try:
+        png = ensure_preview(certificate)
+    except CertificateRejected as refusal:
+        # Kept before IMAGE_MAX_PIXELS was lowered: it downloads, but is not drawn.
+        return HttpResponse(str(refusal), status=404, content_type="text/plain; charset=utf-8")
+    return HttpResponse(png, content_type="image/png")
 
 
 @require_GET

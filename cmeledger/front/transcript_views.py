@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmeledger.accounts.middleware import accepts_anonymous_files
 from cmeledger.front.decorators import clinician_required
 from cmeledger.front.report_forms import ShareLinkForm, TranscriptForm, VerifyForm
 from cmeledger.reports import sharing
@@ -148,6 +149,8 @@ def shared_transcript_pdf(request: HttpRequest, secret: str) -> HttpResponse:
     return _private(_pdf(pdf, default_filename(issued)))
 
 
+# Anyone may check a transcript against its file; the form's other fields are small.
+@accepts_anonymous_files(MAX_VERIFY_BYTES + 65_536)
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone holding a transcript checks its code (and, if they like, the file itself)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -24,9 +25,6 @@ MAX_PDF_PAGES = 50
 # preview is billions of pixels.
 MIN_PAGE_POINTS = 36
 MAX_PAGE_POINTS = 3456
-# Larger than any phone photo (a 200-megapixel sensor is 16384 x 12288); a bigger image
-# is a decompression bomb, refused before it is decoded.
-MAX_IMAGE_PIXELS = 200_000_000
 PREVIEW_WIDTH = 600
 
 
@@ -103,22 +101,49 @@ def _check_page(document: pdfium.PdfDocument, index: int) -> None:
         )
 
 
+def _megapixels(pixels: float) -> str:
+    return f"{pixels / 1_000_000:.1f}".removesuffix(".0")
+
+
+def open_image(data: bytes) -> Image.Image:
+    """The image opened but not decoded (Pillow reads only the header until asked for
+    pixels), refused if decoding it would pass the IMAGE_MAX_PIXELS budget: a 280 KB PNG
+    can claim 9,400 x 9,400 pixels and take 335 MB to decode."""
+    limit = settings.IMAGE_MAX_PIXELS
+    with warnings.catch_warnings():
+        # Pillow's own bomb warning starts at 89 megapixels; the budget here decides.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError:
+            raise CertificateRejected(
+                f"The image has more than {_megapixels(2 * Image.MAX_IMAGE_PIXELS)} megapixels; "
+                f"images may have at most {_megapixels(limit)} megapixels."
+            ) from None
+    width, height = image.size
+    if width * height > limit:
+        image.close()
+        raise CertificateRejected(
+            f"The image is {width:,} x {height:,} pixels ({_megapixels(width * height)} "
+            f"megapixels); images may have at most {_megapixels(limit)} megapixels. Upload a "
+            "smaller photo or a scan at a lower resolution."
+        )
+    return image
+
+
+def render_scale(width: float, height: float, wanted: float) -> float:
+    """The scale to draw a PDF page of width x height points at: `wanted`, or less if
+    that would pass the pixel budget (a poster-size scan drawn for OCR)."""
+    return min(wanted, math.sqrt(settings.IMAGE_MAX_PIXELS / (width * height)))
+
+
 def _inspect_image(data: bytes, kind: CertificateKind) -> int:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise CertificateRejected(
-                        f"The image is {width} x {height} pixels, too large to be a certificate."
-                    )
-                image.load()  # decodes fully, so a truncated file fails here
+        with open_image(data) as image:
+            image.load()  # decodes fully, so a truncated file fails here
     except CertificateRejected:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise CertificateRejected("The image is too large to be a certificate.") from None
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise CertificateRejected(
             f"The {kind.label} is damaged or incomplete and cannot be opened."
         ) from None
@@ -201,12 +226,12 @@ def render_preview(data: bytes, kind: str) -> bytes:
         document = pdfium.PdfDocument(data)
         try:
             page = document[0]
-            scale = PREVIEW_WIDTH / page.get_width()
-            image = page.render(scale=scale).to_pil()
+            width, height = page.get_size()
+            image = page.render(scale=render_scale(width, height, PREVIEW_WIDTH / width)).to_pil()
         finally:
             document.close()
     else:
-        image = Image.open(io.BytesIO(data))
+        image = open_image(data)
         image.thumbnail((PREVIEW_WIDTH, PREVIEW_WIDTH * 2))
     output = io.BytesIO()
     image.convert("RGB").save(output, format="PNG", optimize=True)

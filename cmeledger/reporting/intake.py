@@ -36,7 +36,7 @@ from cmeledger.ledger.models import (
 )
 from cmeledger.ledger.services import plain
 from cmeledger.ledger.vocabulary import Source
-from cmeledger.lib.bulk import allocate_ids, insert_rows, ordered_uuids
+from cmeledger.lib.bulk import allocate_ids, insert_rows, random_uuids
 from cmeledger.reporting import matching
 from cmeledger.reporting.matching import Directory, Match
 from cmeledger.reporting.models import (
@@ -292,7 +292,7 @@ class EntryRows:
         """Insert them; returns (id, clinician, date, type, credits, title) per entry, what
         linking to self-reports needs, without reading them back."""
         count = sum(len(c.credits) for _, _, c in self.pending)
-        ids = ordered_uuids(count)
+        ids = random_uuids(count)
         rows, topics, made = [], [], []
         org_id, org_name, stamp = self.organization.pk, self.organization.name, self.stamp
         position = 0

@@ -9,7 +9,6 @@ each start takes a new `attempt`, and a batch commits only while its attempt is 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from cmeledger.accounts.models import Organization, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
+from cmeledger.lib import csvsafe
 from cmeledger.lib.bulk import FreshStatistics
 from cmeledger.lib.dbretry import connection_lost, wait_for_database
 from cmeledger.reporting.formats import FileRejected, Reader, open_reader
@@ -343,7 +343,7 @@ def import_path(
 def result_csv(submission: Submission) -> Iterator[str]:
     """The rejected rows as CSV (row, record_id, field, message), streamed."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
 
     def flush() -> str:
         text = buffer.getvalue()

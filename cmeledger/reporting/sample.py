@@ -189,6 +189,8 @@ def _us_date(iso: str) -> str:
     return f"{iso[5:7]}/{iso[8:10]}/{iso[:4]}" if iso and iso[4] == "-" else iso
 
 
+# The sample files are input for the importer, not files for people: they are written
+# as they are, without lib.csvsafe, so their deliberately invalid cells stay as generated.
 def write_pars(rows: Iterator[dict[str, str]], out: TextIO) -> int:
     columns = list(PARS_COLUMNS)
     canonical = [PARS_COLUMNS[column] for column in columns]

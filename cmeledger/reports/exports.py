@@ -8,7 +8,6 @@ the ledger. Columns are documented in docs/audit-packets.md and never reordered.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -24,6 +23,7 @@ from cmeledger.ledger.ledger_export import build
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.portable import LedgerDoc
 from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.lib import csvsafe
 from cmeledger.reports.transcript import SET_ID
 from cmeledger.requirements import progress
 
@@ -34,8 +34,6 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 BATCH = 500
 EARLIEST = date(1950, 1, 1)
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILTER_FIELDS = ("from", "to", "credit_type", "source", "set")
 
 
@@ -68,11 +66,6 @@ class ExportFilter:
             f"the current cycle of {self.set_id}" if self.set_id else "",
         ]
         return ", ".join(part for part in parts if part) or "everything"
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading quote defuses formula characters."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def parse_day(name: str, raw: str | None, today: date) -> date | None:
@@ -157,7 +150,7 @@ def _batches(rows, size: int = BATCH) -> Iterator[list]:
 
 
 def _row(entry: CreditEntry, topics: list[str], certificates: int) -> list[str]:
-    values = [
+    return [
         str(entry.pk),
         entry.completed_on.isoformat(),
         entry.start_date.isoformat() if entry.start_date else "",
@@ -175,13 +168,12 @@ def _row(entry: CreditEntry, topics: list[str], certificates: int) -> list[str]:
         str(certificates),
         entry.notes,
     ]
-    return [safe_cell(value) for value in values]
 
 
 def csv_lines(user: User, chosen: ExportFilter) -> Iterator[str]:
     """The CSV, a batch of rows at a time; starts with a BOM so spreadsheets read UTF-8."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csvsafe.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + _flush(buffer)
     rows = entries(user, chosen).select_related("reported_by")

@@ -9,7 +9,6 @@ and the rules for shared certificates are documented in docs/audit-packets.md.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -30,7 +29,7 @@ from reportlab.platypus import Paragraph, Spacer
 from cmeledger.accounts.models import User
 from cmeledger.ledger.models import Certificate, CertificateKind
 from cmeledger.ledger.vocabulary import Source
-from cmeledger.reports.exports import safe_cell
+from cmeledger.lib import csvsafe
 from cmeledger.reports.pdf import BODY, HEADING, ITEM, TITLE, build, credits, text
 from cmeledger.reports.transcript import (
     Transcript,
@@ -235,7 +234,7 @@ def _manifest(
 ) -> bytes:
     by_name = {member.name: member for member in written}
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n")
+    out = csvsafe.writer(buffer, lineterminator="\r\n")
     out.writerow(MANIFEST_COLUMNS)
     for name in (COVER, TRANSCRIPT):
         out.writerow([name, "", "", "", "", by_name[name].sha256, by_name[name].size, ""])
@@ -251,7 +250,7 @@ def _manifest(
 
 
 def _entry_row(*cells) -> list[str]:
-    return [safe_cell(str(cell)) for cell in cells]
+    return [str(cell) for cell in cells]
 
 
 def _sums(written: list[WrittenMember]) -> bytes:

@@ -8,7 +8,6 @@ licenses and the NPI never leave this module's inputs.
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import re
@@ -30,7 +29,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from cmeledger.accounts.models import Role, User
-from cmeledger.reports.exports import safe_cell
+from cmeledger.lib import csvsafe
 from cmeledger.reports.models import ShareLink
 from cmeledger.requirements.engine import SetResult, Status
 from cmeledger.requirements.progress import report
@@ -193,9 +192,7 @@ def invitation_email(invitation: Invitation, secret: str) -> EmailMultiAlternati
     subject = " ".join(render_to_string("teams/email/invitation_subject.txt", context).split())
     text = render_to_string("teams/email/invitation.txt", context)
     html = render_to_string("teams/email/invitation.html", context)
-    message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [invitation.email]
-    )
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     message.attach_alternative(html, "text/html")
     return message
 
@@ -443,22 +440,22 @@ CSV_HEADER = [
 
 def status_csv(status: TeamStatus) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csvsafe.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for member in status.members:
-        base = [safe_cell(member.name), safe_cell(member.email), f"{member.joined_at:%Y-%m-%d}"]
+        base = [member.name, member.email, f"{member.joined_at:%Y-%m-%d}"]
         if not member.rows:
             writer.writerow([*base, "", "", "", "", "", "", ""])
         for row in member.rows:
             writer.writerow(
                 [
                     *base,
-                    safe_cell(row.set_id),
-                    safe_cell(row.set_name),
+                    row.set_id,
+                    row.set_name,
                     row.status_words,
                     "" if row.counted is None else _fmt(row.counted),
                     "" if row.required is None else _fmt(row.required),
-                    safe_cell(row.missing),
+                    row.missing,
                     "" if row.cycle_end is None else row.cycle_end.isoformat(),
                 ]
             )

@@ -18,12 +18,18 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import ImageFile
 from reportlab.pdfgen import canvas
 
 from cmeledger import conftest as suite_fixtures
 from cmeledger.accounts.models import ApiToken
 from cmeledger.capture import reading
-from cmeledger.ledger.certificates import CertificateRejected, render_preview, store_certificate
+from cmeledger.ledger.certificates import (
+    CertificateRejected,
+    render_preview,
+    render_scale,
+    store_certificate,
+)
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.testing import (
     make_encrypted_pdf,
@@ -151,16 +157,62 @@ def refused(alice, media: Path, data: bytes) -> str:
     return str(caught.value)
 
 
+BEYOND_PILLOW = "The image has more than 179 megapixels; images may have at most 40 megapixels."
+
+
 def test_a_png_header_claiming_100000_by_100000_pixels_is_refused_before_decoding(alice, media):
-    assert refused(alice, media, make_huge_png_header()) == (
-        "The image is too large to be a certificate."
+    assert refused(alice, media, make_huge_png_header()) == BEYOND_PILLOW
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Decoding any image fails the test: the budget is checked from the header."""
+
+    def load(image):
+        raise AssertionError(f"decoded a {image.size} image")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+
+
+def test_a_png_of_9400_by_9400_pixels_is_refused_before_decoding(alice, media, no_decoding):
+    # 280 KB on disk and 335 MB decoded, once; the header alone says so.
+    data = _png(9_400, 9_400, _chunk(b"IDAT", zlib.compress(b"\0" * 100_000, 9)))
+    assert refused(alice, media, data) == (
+        "The image is 9,400 x 9,400 pixels (88.4 megapixels); images may have at most "
+        "40 megapixels. Upload a smaller photo or a scan at a lower resolution."
     )
+
+
+def test_the_pixel_budget_is_a_setting(alice, media, settings):
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    assert refused(alice, media, make_image("PNG", (1_500, 1_000))) == (
+        "The image is 1,500 x 1,000 pixels (1.5 megapixels); images may have at most "
+        "1 megapixels. Upload a smaller photo or a scan at a lower resolution."
+    )
+    assert store_certificate(alice, make_image("PNG", (1_000, 1_000)), "ok.png").certificate
+
+
+def test_the_preview_of_an_image_kept_under_a_larger_budget_is_not_drawn(
+    alice, alice_client, settings
+):
+    certificate = store_certificate(alice, make_image("PNG", (1_500, 1_000)), "a.png").certificate
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    response = alice_client.get(reverse("certificate-preview", args=[certificate.pk]))
+    assert response.status_code == 404
+    assert response.content.decode().startswith("The image is 1,500 x 1,000 pixels")
+
+
+def test_a_poster_size_scan_is_drawn_for_reading_within_the_budget(settings):
+    settings.IMAGE_MAX_PIXELS = 40_000_000
+    scale = render_scale(3_456, 3_456, 2)
+    assert scale < 2 and (3_456 * scale) ** 2 <= 40_000_000
+    assert render_scale(612, 792, 2) == 2
 
 
 def test_a_png_whose_data_inflates_to_20000_by_20000_pixels_is_refused(alice, media):
     bomb = _png(20_000, 20_000, _chunk(b"IDAT", zlib.compress(b"\0" * 60_000_000, 9)))
     assert len(bomb) < 100_000
-    assert refused(alice, media, bomb) == "The image is too large to be a certificate."
+    assert refused(alice, media, bomb) == BEYOND_PILLOW
 
 
 def test_a_png_text_chunk_that_inflates_to_50_mb_is_refused(alice, media):
@@ -176,7 +228,7 @@ def test_a_jpeg_claiming_65000_by_65000_pixels_is_refused_before_decoding(alice,
     data = bytearray(make_image("JPEG", (16, 16)))
     frame = data.find(b"\xff\xc0")
     struct.pack_into(">HH", data, frame + 5, 65_000, 65_000)
-    assert refused(alice, media, bytes(data)) == "The image is too large to be a certificate."
+    assert refused(alice, media, bytes(data)) == BEYOND_PILLOW
 
 
 def test_a_pdf_of_two_thousand_pages_is_refused(alice, media):
@@ -238,7 +290,7 @@ def test_a_file_over_the_configured_limit_is_refused(alice, media, settings):
 
 def test_the_capture_reader_refuses_the_same_bombs_with_the_same_reasons(no_ocr):
     for data, message in [
-        (make_huge_png_header(), "The image is too large to be a certificate."),
+        (make_huge_png_header(), BEYOND_PILLOW),
         (_pdf_page(1, 14_400), "Page 1 of the PDF is 1 x 14400 points"),
         (make_encrypted_pdf(), "The PDF is password-protected"),
         (make_pdf(pages=2000), "The PDF has 2000 pages"),
@@ -263,7 +315,7 @@ def test_the_web_upload_form_answers_400_naming_each_hostile_file_and_stores_not
     assert response.status_code == 400
     page = response.content.decode()
     for name, reason in [
-        ("bomb.png", "The image is too large to be a certificate."),
+        ("bomb.png", BEYOND_PILLOW),
         ("locked.pdf", "The PDF is password-protected"),
         ("tall.pdf", "Page 1 of the PDF is 1 x 14400 points"),
         ("long.pdf", "The PDF has 2000 pages"),
@@ -292,7 +344,7 @@ def api(alice) -> Client:
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("bomb.png", make_huge_png_header(), "The image is too large to be a certificate."),
+        ("bomb.png", make_huge_png_header(), BEYOND_PILLOW),
         ("tall.pdf", _pdf_page(1, 14_400), "Page 1 of the PDF is 1 x 14400 points"),
         ("cut.pdf", make_pdf(TEXT)[:-40], "The PDF is incomplete"),
         ("locked.pdf", make_encrypted_pdf(), "The PDF is password-protected"),

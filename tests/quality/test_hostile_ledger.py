@@ -430,7 +430,10 @@ def test_a_certificate_image_bomb_inside_the_zip_is_refused(media, exported):
         "ledger.json": json.dumps(document).encode(),
     }
     problems = refused(media, zip_of(members))
-    assert problems == ["certificates[1].file: The image is too large to be a certificate."]
+    assert problems == [
+        "certificates[1].file: The image has more than 179 megapixels; images may have at "
+        "most 40 megapixels."
+    ]
 
 
 # --- JSON: absurd sizes and text no database holds -------------------------------------------

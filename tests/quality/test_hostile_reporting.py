@@ -583,15 +583,15 @@ def test_a_hostile_json_batch_through_the_api_is_400_and_stores_nothing(api, bod
     assert not Submission.objects.exists() and stored() == (0, 0, 0, 0)
 
 
-def test_nul_characters_in_an_api_batch_are_row_errors_and_nothing_is_stored(api):
+def test_nul_characters_in_an_api_batch_refuse_it_naming_the_record_and_store_nothing(api):
+    # As everywhere in the API (cmeledger/lib/nul.py); a file's rows still get row errors.
     record = json.loads(valid_file("json"))["records"][0]
     record["record_id"] = "R-\u0000"
     response = api.post(BATCH, json.dumps({"records": [record]}), content_type="application/json")
-    assert response.status_code == 200
-    errors = response.json()["results"][0]["errors"]
-    assert errors == [
-        {"field": "record_id", "message": "contains a NUL character, which is not text"}
-    ]
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": {"records.0.record_id": ["Must not contain NUL characters (\\u0000)."]}
+    }
     assert stored()[:3] == (0, 0, 0)
 
 

@@ -88,7 +88,7 @@ def test_before_any_run_the_list_is_empty_and_says_no_run(board_staff, people):
         ("/api/v1/board/diplomates?limit=0", 422),
         ("/api/v1/board/diplomates?limit=abc", 422),
         ("/api/v1/board/diplomates?q=" + "x" * 101, 422),
-        ("/api/v1/board/diplomates?q=a%00b", 400),
+        ("/api/v1/board/diplomates?q=a%00b", 422),
         ("/api/v1/board/diplomates?set=us-tx-md", 404),
         ("/api/v1/board/diplomates?set=%00", 422),
         ("/api/v1/board/diplomates/abc/progress", 422),

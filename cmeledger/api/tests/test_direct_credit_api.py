@@ -82,7 +82,7 @@ def test_nul_bytes_and_foreign_evidence_are_refused(alice, bob, board):
         post(
             client, "/direct-credit", {**base, "title": "a\x00", "evidence": [str(mine.pk)]}
         ).status_code
-        == 400
+        == 422
     )
     assert post(client, "/direct-credit", {**base, "evidence": [str(theirs.pk)]}).status_code == 404
     assert not Application.objects.exists()

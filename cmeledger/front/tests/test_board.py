@@ -123,7 +123,7 @@ def test_bad_filters_are_a_400_that_names_the_problem(staff_client, run, query, 
 
 def test_a_set_that_is_not_the_boards_is_a_404(staff_client, run):
     assert staff_client.get(list_url(set="us-tx-md")).status_code == 404
-    assert staff_client.get(list_url(set="\x00")).status_code == 404
+    assert staff_client.get(list_url(set="\x00")).status_code == 400  # cmeledger/lib/nul.py
 
 
 def test_recompute_stores_a_new_snapshot(staff_client, run, board):

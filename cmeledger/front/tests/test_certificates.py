@@ -79,7 +79,7 @@ BAD_UPLOADS = [
     ("empty.pdf", b"", "empty"),
     ("anim.gif", b"GIF89a" + b"\x00" * 64, "not a PDF, JPEG or PNG"),
     ("broken.png", make_image("PNG")[:60], "damaged or incomplete"),
-    ("huge.png", make_huge_png_header(), "too large"),
+    ("huge.png", make_huge_png_header(), "at most 40 megapixels"),
     ("locked.pdf", make_encrypted_pdf(), "password"),
 ]
 

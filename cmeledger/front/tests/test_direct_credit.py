@@ -198,7 +198,7 @@ def test_a_second_decision_is_refused(client, alice, board, cycle, board_staff):
     assert not CreditEntry.objects.exists()
 
 
-@pytest.mark.parametrize("status", ["bogus", "\x00", "pending' or 1=1"])
+@pytest.mark.parametrize("status", ["bogus", "pending' or 1=1"])
 def test_a_bad_queue_filter_falls_back_to_waiting(client, board_staff, status):
     client.force_login(board_staff)
     response = client.get(reverse("board-direct-credit"), {"status": status})

@@ -19,6 +19,7 @@ from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.portable import LedgerDoc, dumps, json_schema
 from cmeledger.ledger.testing import make_pdf
 from cmeledger.ledger.vocabulary import Source
+from cmeledger.lib.csvsafe import safe_cell
 from cmeledger.reports.exports import (
     CSV_COLUMNS,
     ExportError,
@@ -27,7 +28,6 @@ from cmeledger.reports.exports import (
     filename,
     ledger_document,
     parse_filter,
-    safe_cell,
 )
 from cmeledger.reports.testing import follow_texas
 
