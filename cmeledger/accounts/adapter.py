@@ -7,10 +7,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+
+from cmeledger.accounts import twofactor
 
 WELCOME = (
     "Welcome, {name}. Add your NPI, licenses and board certifications so your credits "
@@ -70,6 +73,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         response = super().post_login(request, user, **kwargs)
+        if twofactor.is_held(user) and not kwargs.get("signup"):
+            # Someone who must set up two-factor authentication has typed their password
+            # a moment ago; allauth would ask for it again before the set-up page.
+            record_authentication(request, user, method="password", reauthenticated=True)
         if kwargs.get("signup"):
             # The first log-in comes from the confirmation link: point the newcomer at
             # what makes their credits count.

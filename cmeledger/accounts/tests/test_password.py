@@ -110,7 +110,9 @@ def test_reset_link_uses_site_url_not_the_host_header(client, alice, settings):
     settings.ALLOWED_HOSTS = ["evil.example", "127.0.0.1"]
     settings.SITE_URL = "https://cme.example.org/"
     client.post(
-        "/accounts/password/reset/", {"email": "alice@example.org"}, headers={"host": "evil.example"}
+        "/accounts/password/reset/",
+        {"email": "alice@example.org"},
+        headers={"host": "evil.example"},
     )
     body = mail.outbox[0].body
     assert "https://cme.example.org/accounts/password/reset/key/" in body
