@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -42,6 +43,10 @@ GATE_MESSAGE = (
     "Your account can see other people's records, so it needs two-factor authentication. "
     "Set up an authenticator app to continue."
 )
+CONFIRM_FIRST = (
+    "Your account can see other people's records, so it needs two-factor authentication. "
+    "First confirm your email address: open the link we sent, or send it again here."
+)
 
 
 def is_required_for(user: User) -> bool:
@@ -70,6 +75,12 @@ class TwoFactorRequiredMiddleware:
         if is_held(request.user) and not self._open(request.path_info):  # type: ignore[arg-type]
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": GATE_MESSAGE}, status=403)
+            if EmailAddress.objects.filter(user=request.user, verified=False).exists():
+                # allauth adds an authenticator only to an account whose addresses are
+                # confirmed, so a stranger who signed up with someone's address cannot
+                # lock its owner out.
+                messages.info(request, CONFIRM_FIRST)
+                return redirect("account_email")
             messages.info(request, GATE_MESSAGE)
             return redirect("mfa_activate_totp")
         return self.get_response(request)

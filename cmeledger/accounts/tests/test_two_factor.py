@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pyotp
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core import mail
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
@@ -149,3 +152,20 @@ def test_it_is_required_for_anyone_who_can_open_the_admin():
 def test_a_team_manager_is_held(client, team_manager):
     _login(client, "manager@example.org")
     assertRedirects(client.get("/teams/"), ACTIVATE, fetch_redirect_response=False)
+
+
+def test_an_unconfirmed_address_is_confirmed_before_the_set_up(client, org_member):
+    EmailAddress.objects.create(user=org_member, email=org_member.email, primary=True)
+    _login(client, "org@example.org")
+    r = client.get("/organization/")
+    assertRedirects(r, "/accounts/email/", fetch_redirect_response=False)
+    assertContains(client.get("/accounts/email/"), "First confirm your email address")
+
+    client.post("/accounts/email/", {"action_send": "", "email": "org@example.org"})
+    link = re.search(
+        r"http://127\.0\.0\.1:8000(/accounts/confirm-email/[^/\s]+/)", mail.outbox[-1].body
+    )
+    client.post(link.group(1))
+    assertRedirects(client.get("/organization/"), ACTIVATE, fetch_redirect_response=False)
+    _activate(client)
+    assert client.get("/organization/").status_code == 200
