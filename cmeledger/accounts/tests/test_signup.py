@@ -189,3 +189,15 @@ def test_it_stores_an_argon2_hash(client, db, settings):
     client.post(URL, _form())
     user = User.objects.get(email="carol@example.org")
     assert user.password.startswith("argon2$")
+
+
+def test_one_can_log_in_before_confirming_and_is_asked_to_confirm(client, db):
+    client.post(URL, _form())
+    r = client.post(
+        "/accounts/login/", {"login": "carol@example.org", "password": _form()["password1"]}
+    )
+    assertRedirects(r, "/", fetch_redirect_response=False)
+    assertContains(
+        client.get("/"),
+        "Confirm your email address to receive credits organizations report for you",
+    )
