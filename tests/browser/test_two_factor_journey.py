@@ -49,6 +49,8 @@ def test_a_member_sets_up_an_authenticator_app_and_needs_it_to_log_in(
     page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Activate").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
+    codes = page.get_by_label("Unused codes").input_value().split()
+    assert len(codes) == 10
     screenshot(page, "two-factor-recovery-codes")
     assert_accessible(page, "two-factor-recovery-codes")
 

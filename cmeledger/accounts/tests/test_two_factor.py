@@ -38,7 +38,10 @@ def _activate(client) -> tuple[str, list[str]]:
     assertContains(r, 'src="data:image/svg+xml;base64,')  # the QR code
     r = client.post(ACTIVATE, {"code": pyotp.TOTP(secret).now()})
     assertRedirects(r, "/accounts/2fa/recovery-codes/", fetch_redirect_response=False)
-    codes = client.get("/accounts/2fa/recovery-codes/").context["unused_codes"]
+    r = client.get("/accounts/2fa/recovery-codes/")
+    codes = r.context["unused_codes"]
+    # Shown for the person to keep, one a line.
+    assertContains(r, "\n".join(codes))
     return secret, codes
 
 
