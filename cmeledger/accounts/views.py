@@ -69,9 +69,15 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     """The dashboard's "Send the link again": a new link to the account's own address.
     allauth's confirm_email rate limit (per address) applies; within it, the link already
     sent still works, so the answer is the same."""
-    address = EmailAddress.objects.filter(user=request.user, email__iexact=request.user.email)
-    address = address.first() or EmailAddress.objects.create(
-        user=request.user, email=request.user.email, primary=True, verified=False
+    addresses = EmailAddress.objects.filter(user=request.user)
+    # An account made elsewhere (the admin, a command) may have no record of its address
+    # yet, or one of an address it no longer uses.
+    address = addresses.filter(email__iexact=request.user.email).first()
+    address = address or EmailAddress.objects.create(
+        user=request.user,
+        email=request.user.email,
+        primary=not addresses.filter(primary=True).exists(),
+        verified=False,
     )
     if address.verified:
         messages.success(request, f"{address.email} is already confirmed.")

@@ -48,6 +48,18 @@ def test_send_the_link_again_emails_a_link_that_confirms(client, db):
     assertNotContains(client.get("/"), NOTICE)
 
 
+def test_send_the_link_again_works_after_the_address_was_changed_in_the_admin(client, db):
+    user = make_clinician("old@example.org", "Olly", "Old")
+    user.email = "new@example.org"
+    user.save()
+    client.force_login(user)
+    client.post("/accounts/email/resend/")
+    assert mail.outbox[-1].to == ["new@example.org"]
+    client.post(LINK.search(mail.outbox[-1].body).group(1))
+    user.refresh_from_db()
+    assert user.email == "new@example.org" and user.email_confirmed_at is not None
+
+
 def test_send_the_link_again_is_limited_per_address(client, db):
     _unconfirmed(client)
     client.post("/accounts/email/resend/")
