@@ -236,7 +236,7 @@ def log_in(url: str, email: str) -> requests.Session:
     answer = session.post(
         f"{url}/accounts/login/",
         data={
-            "username": email,
+            "login": email,
             "password": PASSWORD,
             "csrfmiddlewaretoken": session.cookies["csrftoken"],
         },
@@ -459,6 +459,8 @@ def run_engine(engine: str, workdir: Path) -> list[str]:
         postgres,
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
         LOG_LEVEL="WARNING",
+        # Every simulated clinician logs in from this one machine within seconds.
+        RATE_LIMIT_LOGIN="10000/m/ip",
     )
     server = Server(site)
     try:

@@ -32,6 +32,9 @@ def _media_in_tmp(settings, tmp_path):
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         }
     }
+    # Fixtures sign people in with force_login; the two-factor gate has its own tests
+    # (accounts/tests/test_two_factor.py), which turn it back on.
+    settings.MFA_REQUIRED = False
 
 
 def make_clinician(

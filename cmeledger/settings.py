@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "cmeledger.backups",
     "cmeledger.api",
     "cmeledger.front",
+    # After the project's apps, so the templates in cmeledger/accounts/templates that
+    # give allauth's pages the site's look come first.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +80,8 @@ MIDDLEWARE = [
     # After CSRF and sign-in: a page's form fields are read only for those who may post.
     "cmeledger.lib.nul.RefuseNulCharacters",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "cmeledger.accounts.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,6 +134,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DB_RETRY_SECONDS = envint("DB_RETRY_SECONDS", 120)
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -140,9 +151,67 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per email within the window before further tries are refused.
-LOGIN_THROTTLE_FAILURES = envint("LOGIN_THROTTLE_FAILURES", 5)
-LOGIN_THROTTLE_WINDOW_SECONDS = envint("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+
+# Accounts: django-allauth (docs/decisions.md). People log in with their email; sign-up
+# answers "check your email" whether or not the address has an account (the email tells
+# the owner), and a link by email confirms the address. Log-in does not wait for the
+# confirmation: nothing an organization reports attaches to the account until it comes.
+ACCOUNT_ADAPTER = "cmeledger.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "cmeledger.accounts.forms.LoginForm",
+    "signup": "cmeledger.accounts.forms.SignupForm",
+}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects name the site themselves
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = envint("EMAIL_CONFIRMATION_DAYS", 3)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https:") else "http"
+# Failed or abusive tries are counted per client address ("ip") and per email ("key")
+# in the shared cache below; see docs/operations.md for each limit.
+ACCOUNT_RATE_LIMITS = {
+    "login": envstr("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": envstr("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/15m/key"),
+    "signup": envstr("RATE_LIMIT_SIGNUP", "20/m/ip"),
+    "reset_password": envstr("RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/h/key"),
+    "reset_password_from_key": envstr("RATE_LIMIT_RESET_PASSWORD_FROM_KEY", "20/m/ip"),
+    "confirm_email": envstr("RATE_LIMIT_CONFIRM_EMAIL", "1/3m/key"),
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# The client address for those limits: REMOTE_ADDR unless the operator says how many
+# proxies of their own stand in front (then that many hops back in X-Forwarded-For), or
+# names the header their proxy sets. A header a client sends itself is never trusted.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = envstr("TRUSTED_CLIENT_IP_HEADER") or None
+
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes. Required
+# for the roles that see other people's records (cmeledger.accounts.twofactor), unless
+# MFA_REQUIRED=0 (development only); optional for clinicians.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", SITE_NAME)
+MFA_REQUIRED = envbool("MFA_REQUIRED", True)
+
+# Rate limits must be counted in one place for every web process: the database cache
+# (migration accounts 0006 creates its table) works on SQLite and PostgreSQL with no
+# extra service. A per-process memory cache would let each gunicorn worker count apart.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cmeledger_cache",
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")

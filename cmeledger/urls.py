@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from cmeledger.api.api import api
 from cmeledger.lib.health import healthz
+
+# The admin signs in through allauth like every page, so its rate limits and two-factor
+# step apply there too; the admin's own password form is never shown.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

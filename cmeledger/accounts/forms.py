@@ -3,12 +3,13 @@ from __future__ import annotations
 import calendar
 import re
 
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UsernameField
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
-from cmeledger.accounts import throttle
 from cmeledger.accounts.models import (
     Board,
     Certification,
@@ -31,75 +32,74 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class LoginForm(AuthenticationForm):
-    username = UsernameField(
-        label="Email address", widget=forms.EmailInput(attrs={"autofocus": True})
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's log-in form with the site's labels; allauth counts failed tries."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Email address"
+        login.widget.attrs.update({"autofocus": True, "autocomplete": "email"})
+        login.widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        # allauth puts a "Forgot your password?" link in the help text; the page has one.
+        self.fields["password"].help_text = ""
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """What sign-up has always asked, on allauth's form. An address that already has an
+    account gets the same answer as a new one; allauth emails its owner instead."""
+
+    first_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Incorrect email or password.",
-    }
-
-    def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
-
-    def clean(self) -> dict:
-        email = self.cleaned_data.get("username")
-        if not email or not self.cleaned_data.get("password"):
-            return self.cleaned_data
-
-        # A throttled email is refused before the password is looked at, so guessing
-        # stops paying off even when a guess is right.
-        minutes = throttle.minutes_until_allowed(email)
-        if minutes is not None:
-            raise ValidationError(throttle.refusal_message(minutes), code="throttled")
-
-        try:
-            super().clean()
-        except ValidationError:
-            throttle.record_failure(email, self.request)
-            raise
-        throttle.clear(email)
-        return self.cleaned_data
-
-
-class SignupForm(BaseUserCreationForm):
+    last_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     degree = forms.ChoiceField(choices=Degree.choices, initial=Degree.MD)
-
-    class Meta:
-        model = User
-        fields = ["email", "first_name", "last_name"]
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-        }
 
     field_order = ["email", "first_name", "last_name", "degree", "password1", "password2"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["first_name"].required = True
-        self.fields["last_name"].required = True
+        self.fields["email"].label = "Email address"
+        self.fields["email"].widget.attrs.update({"autofocus": True, "autocomplete": "email"})
+        self.fields["password2"].label = "Password confirmation"
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
-    def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this email already exists. Log in, or reset the password "
-                "if you have forgotten it.",
-                code="duplicate_email",
-            )
+    def validate_unique_email(self, value: str) -> str:
+        # allauth refuses a taken address only when verification is mandatory at log-in
+        # too; here log-in does not wait for it, so the check is made here, silently.
+        email = User.objects.normalize_email(value).strip().lower()
+        self.account_already_exists = User.objects.filter(email__iexact=email).exists()
         return email
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # allauth checks the password against the email only; the names count too.
+        password = cleaned.get("password1")
+        if password and "password1" not in self.errors:
+            person = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password, person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
     @transaction.atomic
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
+    def save(self, request: HttpRequest) -> User:
+        return super().save(request)
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        # allauth's adapter has saved the user with email, names and password.
         user.role = Role.CLINICIAN
-        user.save()
+        user.save(update_fields=["role"])
         ClinicianProfile.objects.create(user=user, degree=self.cleaned_data["degree"])
-        return user
 
 
 class ProfileForm(forms.ModelForm):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -295,22 +294,6 @@ class Certification(VerifiedIdentifier):
     def clean(self) -> None:
         if self.cycle_start and self.cycle_end and self.cycle_end <= self.cycle_start:
             raise ValidationError({"cycle_end": "The cycle must end after it starts."})
-
-
-class LoginFailure(models.Model):
-    """One failed sign-in; recent rows for an email throttle further attempts."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
-
-    @classmethod
-    def recent_count(cls, email: str) -> int:
-        since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
-        return cls.objects.filter(email=email.lower(), at__gte=since).count()
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -1,51 +1,17 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from allauth.account import views as allauth_views
+from django.urls import include, path
 
 from cmeledger.accounts import views
-from cmeledger.accounts.forms import LoginForm
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change_form.html"),
-        name="password_change",
-    ),
-    path(
-        "password/changed/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="accounts/password_change_done.html"
-        ),
-        name="password_change_done",
-    ),
-    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-        name="password_reset_done",
-    ),
-    path(
-        "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html"
-        ),
-        name="password_reset_complete",
-    ),
-    path(
-        "password/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
+    # The pages the site links to keep the names they always had; allauth's own names
+    # (account_login, ...) come with allauth's URLs below, at the same addresses.
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
+    path("password/change/", allauth_views.password_change, name="password_change"),
+    path("password/reset/", allauth_views.password_reset, name="password_reset"),
+    path("email/resend/", views.resend_confirmation, name="email-resend"),
     path("profile/", views.profile, name="profile"),
     path("licenses/add/", views.license_add, name="license-add"),
     path("licenses/<int:pk>/", views.license_edit, name="license-edit"),
@@ -59,4 +25,5 @@ urlpatterns = [
     ),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("", include("allauth.urls")),
 ]

@@ -2,26 +2,24 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.conf import settings
+from allauth.account import app_settings as allauth_settings
+from allauth.account import views as allauth_views
+from allauth.account.internal import flows as allauth_flows
+from allauth.account.internal.flows.email_verification import (
+    send_verification_email_to_address,
+)
+from allauth.account.models import EmailAddress, Login
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.forms import BaseModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cmeledger.accounts import throttle
-from cmeledger.accounts.forms import (
-    CertificationForm,
-    LicenseForm,
-    ProfileForm,
-    SignupForm,
-    TokenForm,
-)
+from cmeledger.accounts.forms import CertificationForm, LicenseForm, ProfileForm, TokenForm
 from cmeledger.accounts.models import ApiToken, Certification, ClinicianProfile, License
 from cmeledger.front.decorators import clinician_required
 
@@ -41,21 +39,58 @@ def _get_for_user(request: HttpRequest, model: type[Record], pk: int) -> Record:
     return get_object_or_404(model, pk=pk, **{_OWNER_FIELD[model]: request.user})
 
 
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("dashboard")
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, answering "check your email" whether or not the address already
+    has an account: a new account gets its confirmation link, an existing one's owner an
+    email saying so. The link logs the newcomer in (in the browser that signed up)."""
 
-    form = SignupForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        user = form.save()
-        auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(
-            request,
-            f"Welcome, {user.first_name}. Add your NPI, licenses and board certifications "
-            "so your credits count toward each of them.",
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        mandatory = allauth_settings.EmailVerificationMethod.MANDATORY
+        if form.account_already_exists:
+            login = Login(
+                user=None,
+                email=form.cleaned_data["email"],
+                signup=True,
+                email_verification=mandatory,
+            )
+            return allauth_flows.login.perform_login(request=self.request, login=login)
+        user = form.save(self.request)
+        return allauth_flows.signup.complete_signup(
+            self.request,
+            user=user,
+            email_verification=mandatory,
+            redirect_url=reverse("profile"),
         )
-        return redirect("profile")
-    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    """The dashboard's "Send the link again": a new link to the account's own address.
+    allauth's confirm_email rate limit (per address) applies; within it, the link already
+    sent still works, so the answer is the same."""
+    addresses = EmailAddress.objects.filter(user=request.user)
+    # An account made elsewhere (the admin, a command) may have no record of its address
+    # yet, or one of an address it no longer uses.
+    address = addresses.filter(email__iexact=request.user.email).first()
+    address = address or EmailAddress.objects.create(
+        user=request.user,
+        email=request.user.email,
+        primary=not addresses.filter(primary=True).exists(),
+        verified=False,
+    )
+    if address.verified:
+        messages.success(request, f"{address.email} is already confirmed.")
+    elif send_verification_email_to_address(request, address):
+        # allauth has added its own "sent" message.
+        pass
+    else:
+        messages.info(
+            request,
+            f"A link was sent to {address.email} a moment ago; it still works. "
+            "Check your spam folder, or try again in a few minutes.",
+        )
+    return redirect("dashboard")
 
 
 @clinician_required
@@ -154,28 +189,3 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"Revoked the token “{token.name}”. Programs using it can no longer connect."
     )
     return redirect("tokens")
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/emails/password_reset_body.txt"
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
-
-    @property
-    def extra_email_context(self) -> dict:  # type: ignore[override]
-        # Links are built from SITE_URL, not the request's Host header, so a forged
-        # Host cannot point a reset link elsewhere.
-        return {
-            "site_url": settings.SITE_URL.rstrip("/"),
-            "site_name": settings.SITE_NAME,
-            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-        }
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
-        # The throttle message points here, so a new password lifts the block at once.
-        throttle.clear(form.user.email)
-        return super().form_valid(form)

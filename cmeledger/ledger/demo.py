@@ -217,7 +217,10 @@ def create_demo(today: date | None = None) -> DemoResult:
         return DemoResult(existing, created=False)
     today = today or timezone.localdate()
     rng = random.Random(2026)
-    user = User.objects.create_user(EMAIL, PASSWORD, first_name="Dana", last_name="Demo")
+    # Confirmed from the start: the demo shows what reported credits look like.
+    user = User.objects.create_user(
+        EMAIL, PASSWORD, first_name="Dana", last_name="Demo", email_confirmed_at=timezone.now()
+    )
     _profile(user, today)
     reporter, _ = Organization.objects.get_or_create(
         slug=REPORTER_SLUG, defaults={"name": "American Academy of PM&R (demo)"}

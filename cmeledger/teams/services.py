@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from allauth.account.forms import default_token_generator as allauth_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
@@ -25,9 +26,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from cmeledger.accounts.adapter import AccountAdapter
 from cmeledger.accounts.models import Role, User
 from cmeledger.lib import csvsafe
 from cmeledger.reports.models import ShareLink
@@ -486,9 +486,7 @@ def create_manager(email: str, first_name: str = "", last_name: str = "") -> tup
 
 
 def set_password_url(user: User) -> str:
-    """A one-time link to choose a password (Django's reset token; valid for
+    """A one-time link to choose a password (allauth's reset token; valid for
     PASSWORD_RESET_TIMEOUT, and spent once the password changes)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return settings.SITE_URL.rstrip("/") + path
+    key = f"{user_pk_to_url_str(user)}-{allauth_token_generator.make_token(user)}"
+    return AccountAdapter().get_reset_password_from_key_url(key)

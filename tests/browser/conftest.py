@@ -46,6 +46,14 @@ def _media_in_tmp(settings, tmp_path):
     }
     # The journeys sign in several people; a fast hasher keeps each log-in quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Staff journeys sign in with a password alone; test_two_factor_journey.py turns the
+    # requirement on and sets up an authenticator app.
+    settings.MFA_REQUIRED = False
+    # Rate-limit counts live in the database cache, which the flush between these tests
+    # leaves alone: each journey starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,10 @@ sessions with Save and Add Another, upload a certificate, and see it all on the 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from cmeledger.ledger.models import Certificate, CreditEntry
@@ -25,7 +27,13 @@ def sign_up(page, base: str, email: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign up|Create", re.I)).click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    # The link arrives by email; opened in the same browser, it confirms and logs in.
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(base + urlsplit(link).path)
+    page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
+    expect(page.get_by_text("Welcome, Casey.")).to_be_visible()
 
 
 def add_session(page, title: str, credits: str, *, first: bool) -> None:

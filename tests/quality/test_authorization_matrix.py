@@ -98,9 +98,20 @@ ROUTES: dict[str, Row] = {
     "login": row("get", "", "anyone", *PUBLIC),
     "signup": row("get", "", "anyone", *PUBLIC),
     "password_reset": row("get", "", "anyone", *PUBLIC),
-    "password_reset_done": row("get", "", "anyone", *PUBLIC),
-    "password_reset_complete": row("get", "", "anyone", *PUBLIC),
-    "password_reset_confirm": row("get", "reset", "anyone", *PUBLIC),
+    # allauth's pages (accounts/urls.py keeps the site's own names for the first few):
+    # public ones hold nothing of anybody's, the rest act on the caller's own account.
+    "account_login": row("get", "", "anyone", *PUBLIC),
+    "account_signup": row("get", "", "anyone", *PUBLIC),
+    "account_inactive": row("get", "", "anyone", *PUBLIC),
+    "account_email_verification_sent": row("get", "", "anyone", *PUBLIC),
+    "account_confirm_email": row("get", "confirm-key", "anyone", *PUBLIC),  # "no longer works"
+    "account_reset_password": row("get", "", "anyone", *PUBLIC),
+    "account_reset_password_done": row("get", "", "anyone", *PUBLIC),
+    "account_reset_password_from_key": row("get", "reset", "anyone", *PUBLIC),
+    "account_reset_password_from_key_done": row("get", "", "anyone", *PUBLIC),
+    # Only with a log-in in progress; otherwise back to the log-in page or home.
+    "account_confirm_login_code": row("get", "", "anyone", LOGIN, OK, OK, OK, OK),
+    "mfa_authenticate": row("get", "", "anyone", LOGIN, OK, OK, OK, OK),
     "verify": row("get", "", "anyone", *PUBLIC),
     # Capability URLs: the secret is the key. A guessed one is 404 for everybody.
     "shared-transcript": row("get", "share-secret", "anyone", *NOT_FOUND),
@@ -112,8 +123,25 @@ ROUTES: dict[str, Row] = {
     # Every signed-in user.
     # Logging out ends up on the login page, whoever asks.
     "logout": row("post", "", "anyone", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    "account_logout": row("post", "", "anyone", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     "password_change": row("get", "", "alice", *ANY_USER),
-    "password_change_done": row("get", "", "alice", *ANY_USER),
+    # The caller's own account: password, email address, two-factor set-up.
+    "account_change_password": row("get", "", "alice", *ANY_USER),
+    "account_set_password": row("get", "", "alice", *ANY_USER),
+    "account_email": row("get", "", "alice", *ANY_USER),
+    "email-resend": row("post", "", "alice", *ANY_USER),
+    "account_reauthenticate": row("get", "", "alice", *ANY_USER),
+    "account_request_reauthentication_code": row("get", "", "alice", *ANY_USER),
+    "account_confirm_reauthentication_code": row("get", "", "alice", *ANY_USER),
+    "mfa_index": row("get", "", "alice", *ANY_USER),
+    "mfa_activate_totp": row("get", "", "alice", *ANY_USER),
+    "mfa_reauthenticate": row("get", "", "alice", *ANY_USER),
+    "mfa_generate_recovery_codes": row("get", "", "alice", *ANY_USER),
+    # Nothing to show or remove without an authenticator app (accounts/tests/test_two_factor.py
+    # covers them with one).
+    "mfa_deactivate_totp": row("get", "", "nobody", LOGIN, 404, 404, 404, 404),
+    "mfa_view_recovery_codes": row("get", "", "nobody", LOGIN, 404, 404, 404, 404),
+    "mfa_download_recovery_codes": row("get", "", "nobody", LOGIN, 404, 404, 404, 404),
     "tokens": row("get", "", "alice", *ANY_USER),
     "token-revoke": row("post", "token", "alice", LOGIN, 404, 404, 404, 404),
     "directory": row("get", "", "alice", *ANY_USER),
@@ -508,7 +536,8 @@ def url_args(kind: str, w: dict) -> list:
     secret is the owner's)."""
     one = {
         "": [],
-        "reset": ["MQ", "set-password"],
+        "reset": ["1", "set-password"],
+        "confirm-key": ["not-the-key-0000"],
         "share-secret": ["not-the-secret-0000"],
         "calendar-secret": ["not-the-secret-0000"],
         "invitation-secret": ["not-the-secret-0000"],

@@ -47,7 +47,9 @@ def test_it_shows_the_form_with_a_label_for_every_field(alice_client):
         assertContains(r, f'<label for="id_{name}">')
     assertContains(r, 'value="Alice"')
     assertContains(r, 'href="/accounts/tokens/"')
-    assertContains(r, 'href="/accounts/password/"')
+    assertContains(r, 'href="/accounts/password/change/"')
+    assertContains(r, 'href="/accounts/email/"')
+    assertContains(r, 'href="/accounts/2fa/"')
 
 
 def test_it_saves_the_profile(alice_client, alice):

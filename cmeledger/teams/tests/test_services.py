@@ -351,9 +351,7 @@ def test_the_command_creates_a_manager_and_prints_a_working_set_password_link(cl
     response = client.get("/" + path, follow=True)
     assert response.status_code == 200
     new = "another fine horse battery 77"
-    response = client.post(
-        response.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
-    )
+    response = client.post(response.redirect_chain[-1][0], {"password1": new, "password2": new})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
