@@ -19,8 +19,15 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cmeledger.accounts import identity
 from cmeledger.accounts.forms import CertificationForm, LicenseForm, ProfileForm, TokenForm
-from cmeledger.accounts.models import ApiToken, Certification, ClinicianProfile, License
+from cmeledger.accounts.models import (
+    ApiToken,
+    Certification,
+    ClinicianProfile,
+    IdentifierState,
+    License,
+)
 from cmeledger.front.decorators import clinician_required
 
 Record = TypeVar("Record", License, Certification, ApiToken)
@@ -104,11 +111,18 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Profile saved.")
         return redirect("profile")
 
-    ctx = {
-        "form": form,
-        "licenses": request.user.licenses.all(),
-        "certifications": request.user.certifications.select_related("board"),
+    # Identifiers another account claims too are shown as in dispute (docs/identity.md).
+    shared = {
+        (item.kind, item.pk)
+        for item in identity.identifiers_of(request.user)
+        if item.in_dispute and item.state == IdentifierState.CLAIMED
     }
+    licenses = list(request.user.licenses.all())
+    certifications = list(request.user.certifications.select_related("board"))
+    for kind, items in (("license", licenses), ("board", certifications), ("npi", [record])):
+        for item in items:
+            item.also_claimed = (kind, item.pk) in shared
+    ctx = {"form": form, "licenses": licenses, "certifications": certifications}
     return render(request, "accounts/profile.html", ctx)
 
 

@@ -131,6 +131,6 @@ def test_an_organization_token_still_uploads_a_file(org_member, organization):
 
 def test_a_small_form_posted_as_multipart_by_someone_not_signed_in_still_works(alice):
     # The test client, and scripts using curl -F, send forms as multipart.
-    response = Client().post(reverse("login"), {"username": alice.email, "password": PASSWORD})
+    response = Client().post(reverse("login"), {"login": alice.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] != reverse("login")

@@ -151,3 +151,9 @@ def test_the_dashboard_tells_a_clinician_their_npi_is_in_dispute(client, owner, 
 def test_the_dashboard_says_nothing_when_no_identifier_is_in_dispute(client, owner):
     client.force_login(owner)
     assert "claimed by another account" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_profile_marks_an_npi_another_account_claims_as_disputed(client, owner, claimant):
+    client.force_login(owner)
+    page = client.get(reverse("profile")).content.decode()
+    assert "Disputed: also claimed by another account" in page
