@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cmeledger.ledger.models import CreditEntry, EntryRevision, RevisionAction
-from cmeledger.reporting import intake
+from cmeledger.reporting import intake, matching
 from cmeledger.reporting.matching import Directory, Match
 from cmeledger.reporting.models import WAITING_STATES, RecordState, ReportedRecord
 from cmeledger.reporting.records import Completion, from_payload
@@ -89,27 +89,41 @@ def _release(records: list[tuple[ReportedRecord, Completion, Match]], now) -> No
         ],
         batch_size=1000,
     )
-    waiting = []
-    for record, completion, _verdict in records:
-        intake.set_match(record, completion, Match(None, RecordState.UNMATCHED, "", ""))
-        record.wait_reason = reason_of[record.id][:300]
-        record.updated_at = now
-        waiting.append(record)
-    ReportedRecord.objects.bulk_update(
-        waiting,
+    _store_waiting(
         [
-            "state",
-            "clinician",
-            "matched_by",
-            "wait_reason",
-            "match_evidence",
-            "npi",
-            "board_key",
-            "license_key",
-            "updated_at",
+            (record, completion, RecordState.UNMATCHED, reason_of[record.id])
+            for record, completion, _ in records
         ],
-        batch_size=500,
+        now,
     )
+
+
+def _store_waiting(rows: list[tuple[ReportedRecord, Completion, str, str]], now) -> None:
+    """Mark records waiting with their reasons: one executemany, where the ORM's
+    bulk_update would build a CASE per field whose cost grows with the square of the batch."""
+    table = ReportedRecord._meta.db_table
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params = []
+    for record, completion, state, reason in rows:
+        keys = matching.keys_of(completion)
+        params.append(
+            (
+                state,
+                reason[:300],
+                keys.get(matching.NPI),
+                keys.get(matching.BOARD),
+                keys.get(matching.LICENSE),
+                stamp,
+                record.id,
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET state = %s, clinician_id = NULL, "
+            "matched_by = '', match_evidence = NULL, wait_reason = %s, npi = %s, "
+            "board_key = %s, license_key = %s, updated_at = %s WHERE id = %s",
+            params,
+        )
 
 
 def _keep(records: list[tuple[ReportedRecord, Match]]) -> None:
@@ -148,34 +162,32 @@ def rejudge_all() -> Counts:
                 _release(release, timezone.now())
                 released_ids += [record.id for record, _, _ in release]
             counts.kept += len(keep)
+    released = set(released_ids)
     for chunk in _chunks({"state__in": WAITING_STATES}):
         with transaction.atomic():
-            released = {record.id for record in chunk} & set(released_ids)
-            # Records released above keep their "re-judged" reason unless they attach.
-            attached = intake.judge_again(
-                [record for record in chunk if record.id not in released], directory
-            )
-            attached += _attach_released(
-                [record for record in chunk if record.id in released], directory
-            )
+            attached = _judge_waiting(chunk, directory, released)
             counts.attached += attached
             counts.still_waiting += len(chunk) - attached
     return counts
 
 
-def _attach_released(records: list[ReportedRecord], directory: Directory) -> int:
-    if not records:
-        return 0
+def _judge_waiting(chunk: list[ReportedRecord], directory: Directory, released: set) -> int:
+    """Attach the waiting records that now qualify; store the others' current reasons
+    (those released just now keep their "re-judged" reason). Returns how many attached."""
+    completions = [from_payload(record.payload) for record in chunk]
+    verdicts = directory.match_all(completions)
+    changed, attached = [], 0
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    attached = 0
-    for record in records:
-        completion = from_payload(record.payload)
-        verdict = directory.match(completion)
-        if verdict.clinician_id is None:
-            continue
-        record = ReportedRecord.objects.select_related("organization").get(pk=record.pk)
-        intake.set_match(record, completion, verdict)
-        record.save()
-        intake.attach_entries(record, completion, stamp)
-        attached += 1
+    for record, completion, verdict in zip(chunk, completions, verdicts, strict=True):
+        if verdict.clinician_id is not None:
+            intake.set_match(record, completion, verdict)
+            record.save()
+            intake.attach_entries(record, completion, stamp)
+            attached += 1
+        elif record.id not in released and (verdict.state, verdict.reason) != (
+            record.state,
+            record.wait_reason,
+        ):
+            changed.append((record, completion, verdict.state, verdict.reason))
+    _store_waiting(changed, timezone.now())
     return attached

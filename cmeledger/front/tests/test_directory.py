@@ -146,9 +146,7 @@ def test_clinicians_search_and_filter_with_pagination(client, alice, board):
     assert client.get(reverse("directory"), {"page": "nonsense"}).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "params", [{"q": "x" * 101}, {"accreditor": "acme"}]
-)
+@pytest.mark.parametrize("params", [{"q": "x" * 101}, {"accreditor": "acme"}])
 def test_a_bad_search_says_so(client, alice, params):
     client.force_login(alice)
     response = client.get(reverse("directory"), params)

@@ -19,6 +19,10 @@ def rejudge(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Each chunk commits on its own: a million records in one transaction would hold
+    # SQLite's write lock throughout, and an interrupted run loses nothing done.
+    atomic = False
+
     dependencies = [
         ("reporting", "0003_match_evidence"),
         ("accounts", "0005_identifier_states"),
