@@ -147,9 +147,10 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "birth_day"
-        ].help_text = "Month and day only, no year: partner records use them to match you by name."
+        self.fields["birth_day"].help_text = (
+            "Month and day only, no year: credits an organization reports for you arrive "
+            "only when its record has your last name and, where it has one, this birth date."
+        )
         user = self.instance.user
         self.initial.setdefault("first_name", user.first_name)
         self.initial.setdefault("last_name", user.last_name)
