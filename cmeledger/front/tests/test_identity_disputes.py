@@ -109,7 +109,7 @@ def test_the_page_lists_disputes_and_waiting_reasons_for_site_staff(
     client.force_login(staff)
     page = client.get(reverse("identity-disputes")).content.decode()
     assert f"NPI {NPI}" in page
-    assert "its NPI is claimed by 2 accounts" in page
+    assert "Its NPI is claimed by 2 accounts" in page
     assert owner.email in page and claimant.email in page
 
 
