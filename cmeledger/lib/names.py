@@ -7,6 +7,7 @@ suffixes ("Jr", "III", "MD"): "O'Brien-Smith Jr." and "obrien smith" agree.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -26,6 +27,8 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+# An import compares the same few thousand surnames a million times.
+@functools.lru_cache(maxsize=100_000)
 def normalise_name(name: str) -> str:
     """The form two spellings of one name share; "" for a name that is only suffixes."""
     words = [_DROPPED.sub("", word) for word in _SEPARATORS.split(_fold(name))]

@@ -1,4 +1,4 @@
-"""Reported entries get random ids, like every other object: one tells nothing of another."""
+"""Reported entries get unguessable ids: one tells nothing of another (decision 59)."""
 
 from __future__ import annotations
 
@@ -45,8 +45,9 @@ def test_the_entries_of_one_import_have_random_unrelated_ids(org):
         for pk in CreditEntry.objects.filter(clinician=ann).values_list("pk", flat=True)
     ]
     assert len(ids) == 20
-    assert {found.version for found in ids} == {4}
-    numbers = sorted(found.int for found in ids)
-    # Neither counting up nor sharing a time prefix: a UUIDv7 batch shares its first 48 bits.
-    assert all(b - a > 1 for a, b in zip(numbers, numbers[1:], strict=False))
-    assert len({found.hex[:12] for found in ids}) == len(ids)
+    assert {found.version for found in ids} == {7}
+    # After the time, 74 bits drawn afresh per id: sorted, neighbours are far apart (ids
+    # that counted up differed by one), and no two share their random part's first bits.
+    random_parts = sorted(found.int & ((1 << 74) - 1) for found in ids)
+    assert all(b - a > 1 << 40 for a, b in zip(random_parts, random_parts[1:], strict=False))
+    assert len({found.hex[13:16] + found.hex[17:20] for found in ids}) > 15
