@@ -172,7 +172,9 @@ def _people(board: Board, first: int, count: int, today: date) -> None:
             [Degree.MD, IdentifierState.CLAIMED, today, False, True, users_before],
         )
         number = f"c.clinician_id * {ENTRIES} + n"
-        span = f"{sql.days.format(start='c.cycle_start', end=f'{sql.least}(c.cycle_end, %s)')} + 120"
+        span = (
+            f"{sql.days.format(start='c.cycle_start', end=f'{sql.least}(c.cycle_end, %s)')} + 120"
+        )
         day = sql.add_days.format(day="c.cycle_start", n=f"{_hash(number, 'day')} %% ({span}) - 60")
         cursor.execute(
             "INSERT INTO ledger_creditentry (id, clinician_id, title, provider, accreditor, "

@@ -16,6 +16,7 @@ That choice is a small integer program, solved exactly (docs/decisions.md):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -60,9 +61,33 @@ class AllocationFailed(RuntimeError):
     """The solver did not report an optimum (it always should: all zeros is feasible)."""
 
 
+def binds(cap: Decimal, amounts: Iterable[Decimal]) -> bool:
+    """Whether a cap forces a choice: its credits claim more than it lets count."""
+    return sum(amounts, ZERO) > cap
+
+
+def fill_nested(
+    amounts: Sequence[Decimal], feeds: Sequence[frozenset], room: Decimal
+) -> list[Decimal] | None:
+    """How much of each amount under one binding cap counts, when the minimums they feed
+    are nested (each amount's minimums contain the next one's): the amounts feeding more
+    fill the cap first, an optimum of `allocate`'s program for the credit totals. None
+    when two amounts feed minimums neither of which contains the other: that choice is
+    real and needs `allocate`. For the board-wide run, which sees sums, not entries."""
+    order = sorted(range(len(amounts)), key=lambda i: (-len(feeds[i]), i))
+    for a, b in zip(order, order[1:], strict=False):
+        if not feeds[b] <= feeds[a]:
+            return None
+    counted = [ZERO] * len(amounts)
+    for i in order:
+        counted[i] = min(room, amounts[i])
+        room -= counted[i]
+    return counted
+
+
 def allocate(pieces: list[Piece], demands: list[Demand], caps: list[Cap]) -> str:
     """Set each piece's `counted`; return the method used, for the result."""
-    binding = [c for c in caps if sum((pieces[i].amount for i in c.members), ZERO) > c.credits]
+    binding = [c for c in caps if binds(c.credits, (pieces[i].amount for i in c.members))]
     if not binding:
         for piece in pieces:
             piece.counted = piece.amount
