@@ -71,6 +71,7 @@ from cmeledger.requirements.schema import (
 from cmeledger.requirements.standing import (
     ZERO,
     Status,
+    cap_period,
     component_status,
     minimum_status,
     pace_over_cycle,
@@ -389,9 +390,8 @@ def _allocate(plan: Plan, buckets: list[Bucket]) -> list[Decimal]:
                 if i in capped:
                     raise NeedsCalculator("two caps share credits")
                 capped[i] = rule.id
-                # A bucket is summed per calendar year exactly when a per-year cap reads it.
-                period = bucket.year if rule.per == "calendar-year" else None
-                groups.setdefault(period, []).append(i)
+                # Buckets a per-year cap reads are summed per year (plan.yearly).
+                groups.setdefault(cap_period(rule, bucket.year), []).append(i)
         for members in groups.values():
             amounts = [buckets[i].credits for i in members]
             if not allocation.binds(rule.credits, amounts):

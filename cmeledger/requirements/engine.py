@@ -470,7 +470,7 @@ class _Evaluation:
                 groups: dict[int | None, list[int]] = {}
                 for i, piece in enumerate(pieces):
                     if matches(rule.select, piece.credit):
-                        key = cap_period(rule, piece.credit.completed_on)
+                        key = cap_period(rule, piece.credit.completed_on.year)
                         groups.setdefault(key, []).append(i)
                 for key, members in sorted(groups.items(), key=lambda kv: kv[0] or 0):
                     caps.append(allocation.Cap(rule.id, key, rule.credits, members))

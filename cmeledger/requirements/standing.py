@@ -85,9 +85,10 @@ def component_status(done: bool, cycle: Window, on: date) -> Status:
     return Status.NOT_MET if on > cycle.end else Status.ON_TRACK
 
 
-def cap_period(rule: MaximumSubset, completed_on: date) -> int | None:
-    """Which of a cap's periods a credit falls in: its calendar year, or the whole cycle."""
-    return completed_on.year if rule.per == "calendar-year" else None
+def cap_period(rule: MaximumSubset, year: int | None) -> int | None:
+    """Which of a cap's periods a credit completed in `year` falls in: that calendar year,
+    or (None) the whole cycle."""
+    return year if rule.per == "calendar-year" else None
 
 
 def set_status(statuses: Iterable[Status], cycle: Window, on: date) -> Status:

@@ -226,8 +226,6 @@ def test_an_ended_cycle_is_judged_by_the_version_in_force_on_its_last_day(catalo
     definition["rules"] = [
         {**r, "credits": "10"} if r["id"] == "total" else r for r in definition["rules"]
     ]
-    from cmeledger.requirements.schema import RequirementSet
-
     version_row(RequirementSet.model_validate(definition), board=board).save()
     for user in (old, current):
         CreditEntry.objects.create(
