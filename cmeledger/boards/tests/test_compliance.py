@@ -436,7 +436,7 @@ def test_generated_sets_cover_every_rule_kind_of_the_catalog():
     assert kinds - {"topic-duty"} == set(compliance.FAST_RULES)  # the rest: the calculator
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rset=rule_sets(),
     credits=st.lists(any_credit, max_size=30),
