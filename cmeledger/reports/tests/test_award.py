@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License
-from cmeledger.conftest import entry_fields, make_clinician
+from cmeledger.conftest import make_clinician
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.reports import award_summary
 from cmeledger.reports.award_pdf import award_summary_pdf
