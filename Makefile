@@ -6,13 +6,20 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-browser test-postgres lint bench bench-load eval-capture demo clean
+.PHONY: lock run test test-browser test-postgres lint bench bench-load eval-capture demo clean
 
-$(STAMP): pyproject.toml
+# Every dependency, direct and transitive, comes from requirements.lock with its hashes
+# (pip, setuptools and wheel too); the project itself is then installed without deps.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Refresh requirements.lock after changing a pin in pyproject.toml (docs/operations.md).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 data/secret_key:
 	mkdir -p data
