@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cmeledger.directory",
     "cmeledger.teams",
     "cmeledger.backups",
+    "cmeledger.periodic",  # runs each app's periodic.py: the jobs `runperiodic` queues
     "cmeledger.api",
     "cmeledger.front",
     # After the project's apps, so the templates in cmeledger/accounts/templates that
