@@ -25,9 +25,10 @@ def entries_under_open_audit(board: Board, clinician: User) -> set[UUID]:
 def staff_may_see_certificate(staff: User, certificate: Certificate) -> bool:
     """Whether `staff` may open `certificate`: the clinician, a diplomate of the staff's
     board, shared it with their boards, or it proves an entry under their open audit."""
-    if not listing.is_diplomate(staff.board, certificate.clinician_id):
+    board = staff.board
+    if board is None or not listing.is_diplomate(board, certificate.clinician_id):
         return False
     if certificate.shared_with_boards:
         return True
-    audited = entries_under_open_audit(staff.board, certificate.clinician)
+    audited = entries_under_open_audit(board, certificate.clinician)
     return any(pk in audited for pk in certificate.entries.values_list("pk", flat=True))

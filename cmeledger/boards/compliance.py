@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import groupby
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -122,6 +123,7 @@ def plan_for(rset: RequirementSet) -> Plan | None:
     flags: list[Q] = []
     rule_flags: dict[str, int] = {}
     yearly: Q | None = None
+    q: Q | None  # a selector's Q is None when the fast path cannot express it
     for rule in rset.rules:
         if rule.when is not None:
             return None
@@ -259,7 +261,8 @@ def certifications_scope(prefix: str, certifications: Q) -> Q:
         if isinstance(child, Q):
             children.append(certifications_scope(prefix, child))
         else:
-            name, value = child
+            # A Q's other children are its (lookup, value) pairs.
+            name, value = cast(tuple[str, Any], child)
             children.append(Q(**{f"{prefix}{name}": value}))
     out = Q(*children, _connector=certifications.connector, _negated=certifications.negated)
     return out

@@ -48,7 +48,7 @@ MAX_TEXT = 2000
 BOARD_CODE = re.compile(r"^[a-z0-9-]{1,32}$")
 # Control characters other than tab and line breaks; PostgreSQL refuses NUL outright.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ACTIVITY_KINDS = {Kind.TEACHING: ActivityKind.TEACHING}
+ACTIVITY_KINDS: dict[str, ActivityKind] = {Kind.TEACHING: ActivityKind.TEACHING}
 
 
 class ApplicationError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 from uuid import UUID
 
@@ -184,6 +185,6 @@ def write_zip(user: User, target: BinaryIO) -> LedgerDoc:
                 certificate.file.open("rb") as source,
                 archive.open(certificate_member(certificate), "w") as member,
             ):
-                for chunk in iter(lambda source=source: source.read(1 << 20), b""):
+                for chunk in iter(partial(source.read, 1 << 20), b""):
                     member.write(chunk)
     return document

@@ -142,7 +142,7 @@ class AwardStanding:
 
 # Eligibility ------------------------------------------------------------------------------
 
-ALTERNATIVES = {
+ALTERNATIVES: dict[str, list[str]] = {
     Degree.PA: [
         "Activities designated for AMA PRA Category 1 Credit™ count as AAPA Category 1 CME "
         "for physician assistants.",
@@ -477,7 +477,7 @@ def _license_words(lic) -> str:
 
 
 def _categories(result: SetResult, tier: TierStanding) -> list[CategoryLine]:
-    sums = {CreditType.AMA_PRA_1: ZERO, CreditType.AMA_PRA_2: ZERO}
+    sums: dict[str, Decimal] = {CreditType.AMA_PRA_1: ZERO, CreditType.AMA_PRA_2: ZERO}
     for entry in result.entries:
         if entry.credit_type in sums:
             sums[entry.credit_type] += entry.counted

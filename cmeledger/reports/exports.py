@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from cmeledger.accounts.models import User
@@ -124,7 +124,7 @@ def parse_filter(
     return ExportFilter(start, end, credit_type, source, set_id)
 
 
-def entries(user: User, chosen: ExportFilter) -> Iterable[CreditEntry]:
+def entries(user: User, chosen: ExportFilter) -> QuerySet[CreditEntry]:
     """The clinician's counted entries matching the filter, in completion order."""
     rows = CreditEntry.objects.counted().owned_by(user)
     if chosen.start:

@@ -704,14 +704,17 @@ class _Evaluation:
         total_rule = next((r for r in self.rset.rules if isinstance(r, MinimumTotal)), None)
         if carry is None or total_rule is None:
             return ZERO
-        excluded = [r for r in self.rset.rules if r.id in carry.exclude_rules]
+        # Only a rule that selects credits can keep them from carrying.
+        excluded = [
+            r.select
+            for r in self.rset.rules
+            if r.id in carry.exclude_rules and not isinstance(r, (MinimumTotal, Pacing, Component))
+        ]
         eligible = sum(
             (
                 p.counted * p.factor
                 for p in pieces
-                if not any(
-                    getattr(r, "select", None) and matches(r.select, p.credit) for r in excluded
-                )
+                if not any(matches(select, p.credit) for select in excluded)
             ),
             ZERO,
         )
