@@ -41,9 +41,11 @@ typecheck: $(STAMP)
 	SECRET_KEY=typecheck-only-secret-key $(BIN)/mypy
 
 # The suite runs on SQLite unless DATABASE_URL points elsewhere (.ci/run sets it for PostgreSQL),
-# in one process per core (pytest-xdist; a test file stays on one worker, so its module
-# fixtures are built once). Tests marked slow (crash, fault, fuzz) run in CI and test-slow.
-PYTEST := SECRET_KEY=test-only-secret-key $(BIN)/pytest -q -n auto --dist loadfile
+# in one process per core (pytest-xdist). `--dist load` hands each worker tests in collection
+# order, so pytest-django's order holds on every worker: transactional tests, which empty the
+# tables, run after the tests that read the data migrations seed. Tests marked slow (crash,
+# fault, fuzz) run in CI and with test-slow.
+PYTEST := SECRET_KEY=test-only-secret-key $(BIN)/pytest -q -n auto --dist load
 test: $(STAMP) lint typecheck
 	$(PYTEST) -m "not browser and not slow"
 

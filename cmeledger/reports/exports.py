@@ -19,11 +19,11 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from cmeledger.accounts.models import User
-from cmeledger.ledger.ledger_export import build
 from cmeledger.ledger.models import CreditEntry, EntryTopic
-from cmeledger.ledger.portable import LedgerDoc
 from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.lib import csvsafe
+from cmeledger.portable.ledger_export import build
+from cmeledger.portable.schema import LedgerDoc
 from cmeledger.reports.transcript import SET_ID
 from cmeledger.requirements import progress
 

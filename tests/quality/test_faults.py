@@ -41,7 +41,7 @@ from django.db import transaction
 from cmeledger.accounts.models import User
 from cmeledger.ledger import services
 from cmeledger.ledger.models import CreditEntry
-from cmeledger.conftest import entry_fields
+from cmeledger.ledger.testing import entry_fields
 
 me = User.objects.get(email=sys.argv[1])
 for n in range(int(sys.argv[2])):

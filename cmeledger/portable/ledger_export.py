@@ -1,4 +1,4 @@
-"""Writing a clinician's ledger in the portable format (see portable.py)."""
+"""Writing a clinician's ledger in the portable format (see schema.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from cmeledger.ledger.models import (
     EntryRevision,
     EntryTopic,
 )
-from cmeledger.ledger.portable import (
+from cmeledger.ledger.services import EDITABLE_FIELDS
+from cmeledger.portable.schema import (
     FORMAT,
     LEDGER_MEMBER,
     VERSION,
@@ -35,7 +36,6 @@ from cmeledger.ledger.portable import (
     dumps,
     now,
 )
-from cmeledger.ledger.services import EDITABLE_FIELDS
 from cmeledger.requirements.models import Enrollment
 
 

@@ -1,5 +1,8 @@
 """What a board's staff may open of a diplomate's documents: certificates the clinician
-shared with their boards, and those of entries under an open audit by the board."""
+shared with their boards, and those of entries under an open audit by the board.
+
+It lives in audits, not boards: audits build on the board's diplomate listing, so the
+check that needs both sits in the app above."""
 
 from __future__ import annotations
 

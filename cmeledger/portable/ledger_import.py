@@ -35,8 +35,8 @@ from cmeledger.accounts.models import (
 )
 from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision, EntryTopic
-from cmeledger.ledger.portable import LEDGER_MEMBER, EntryDoc, LedgerDoc
 from cmeledger.ledger.services import EDITABLE_FIELDS, plain
+from cmeledger.portable.schema import LEDGER_MEMBER, EntryDoc, LedgerDoc
 from cmeledger.requirements.models import Enrollment
 
 MAX_JSON_BYTES = 200 * 1_048_576
