@@ -144,9 +144,16 @@ def _without_cycle_collection() -> Iterator[None]:
                 gc.enable()
 
 
-def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Credit] = ()) -> Report:
+def report(
+    user: User,
+    on: date,
+    set_id: str | None = None,
+    extra: Iterable[Credit] = (),
+    explain: bool = True,
+) -> Report:
     """Where `user` stands on `on` in every set they follow (or one); `extra` adds planned
-    credits that are not in the ledger (the planner's what-if)."""
+    credits that are not in the ledger (the planner's what-if). `explain=False` leaves out
+    each entry's explanation, which only the entry page and the JSON report show."""
     index = Credits([*credits_of(user), *extra])
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = list(user.licenses.all())
@@ -164,7 +171,9 @@ def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Cred
     out = Report(FORMAT, FORMAT_VERSION, user.email, on)
     with _without_cycle_collection():
         for enrollment in enrollments:
-            out.sets.append(_progress(enrollment, versions, index, profile, licenses, on))
+            out.sets.append(
+                _progress(enrollment, versions, index, profile, licenses, on, explain)
+            )
     return out
 
 
@@ -175,6 +184,7 @@ def _progress(
     profile: ClinicianProfile | None,
     licenses: list,
     on: date,
+    explain: bool,
 ) -> EnrollmentProgress:
     facts = facts_for(enrollment, profile, licenses, on)
     progress = EnrollmentProgress(
@@ -190,7 +200,7 @@ def _progress(
         return progress
     try:
         rset, cycle = _judged_by(versions[enrollment.set_id], facts.anchors, on)
-        progress.result = evaluate(rset, index, facts, on, cycle=cycle)
+        progress.result = evaluate(rset, index, facts, on, cycle=cycle, explain=explain)
     except MissingAnchor as missing:
         progress.problem = f"No cycle can be worked out: {missing}."
     return progress

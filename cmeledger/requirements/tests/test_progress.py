@@ -228,3 +228,16 @@ def test_overlapping_pauses_restore_the_collector_when_the_last_one_ends():
     assert not gc.isenabled()  # the second report is still calculating
     second.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+def test_a_report_without_explanations_differs_only_by_the_entries_words(texan):
+    add_entry(texan, "2", date(2025, 6, 1), topics=["ethics"])
+    add_entry(texan, "3", date(2024, 6, 1))
+    full, short = progress.report(texan, ON), progress.report(texan, ON, explain=False)
+    full_entries = [e for item in full.sets if item.result for e in item.result.entries]
+    short_entries = [e for item in short.sets if item.result for e in item.result.entries]
+    assert full_entries and all(e.explanation for e in full_entries)
+    assert short_entries and not any(e.explanation for e in short_entries)
+    for entry in full_entries:
+        entry.explanation = []
+    assert progress.to_json(full) == progress.to_json(short)
