@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cmeledger.directcredit",
     "cmeledger.directory",
     "cmeledger.teams",
+    "cmeledger.portable",
     "cmeledger.backups",
     "cmeledger.api",
     "cmeledger.front",

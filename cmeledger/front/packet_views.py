@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cmeledger.front.decorators import clinician_required
-from cmeledger.ledger.portable import dumps
 from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.portable.schema import dumps
 from cmeledger.reports import exports
 from cmeledger.reports.exports import ExportError, parse_day
 from cmeledger.reports.packet import PacketError, missing_proof, write_packet

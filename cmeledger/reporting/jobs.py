@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import xxhash
 from django.conf import settings
@@ -136,7 +136,7 @@ def _opened(submission: Submission, path: Path | None) -> Iterator[BinaryIO]:
             yield handle
     else:
         with submission.file.open("rb") as handle:
-            yield handle
+            yield cast(BinaryIO, handle)  # the FieldFile proxies the binary file it opened
 
 
 def _batches(reader: Reader, skip_through: int, size: int) -> Iterator[list[RawRow | BadRow]]:

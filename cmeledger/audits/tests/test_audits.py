@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cmeledger.audits import services
+from cmeledger.audits.access import entries_under_open_audit, staff_may_see_certificate
 from cmeledger.audits.models import Event, Item, ItemState, Reminder
 from cmeledger.audits.services import AuditError, Plan
-from cmeledger.boards.access import entries_under_open_audit, staff_may_see_certificate
 from cmeledger.front.tests.test_board import diplomate
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import CreditEntry
