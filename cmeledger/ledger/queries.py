@@ -55,8 +55,7 @@ def _certificate_count() -> Coalesce:
         CreditEntry.certificates.through.objects.filter(creditentry_id=OuterRef("pk"))
         .order_by()
         .values("creditentry_id")
-        .annotate(n=Count("certificate_id"))
-        .values("n")
+        .values(n=Count("certificate_id"))
     )
     return Coalesce(Subquery(links, output_field=IntegerField()), 0)
 
