@@ -96,7 +96,11 @@ def start(submission: Submission) -> None:
 
 
 def _next_attempt(submission: Submission) -> int:
-    Submission.objects.filter(pk=submission.pk).update(attempt=F("attempt") + 1)
+    # The heartbeat too: a restarted job waiting for its worker is not stalled again
+    # until REPORTING_STALL_SECONDS pass (the periodic resume would restart it twice).
+    Submission.objects.filter(pk=submission.pk).update(
+        attempt=F("attempt") + 1, heartbeat_at=timezone.now()
+    )
     submission.refresh_from_db(fields=["attempt"])
     return submission.attempt
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -315,32 +316,32 @@ def test_the_plan_refuses_what_buckets_cannot_express():
         assert plan_for(load_catalog().get(set_id)) is None, set_id
 
 
-def test_serve_queues_one_compliance_run_per_board_and_set_a_day(catalog, board, monkeypatch):
-    import io
-
-    from cmeledger.front.management.commands.serve import enqueue_compliance
+def test_the_periodic_run_queues_one_compliance_run_per_board_and_set_a_day(catalog, board):
+    from cmeledger.periodic.services import run_due
 
     diplomate(1, board, date(2022, 1, 1), date(2026, 12, 31))
-    day = enqueue_compliance(io.StringIO(), None)
-    runs = ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count()
-    assert runs == 1
-    assert enqueue_compliance(io.StringIO(), day) == day
-    assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 1
+    with time_machine.travel(datetime(2026, 12, 4, 9, tzinfo=UTC), tick=False) as clock:
+        run_due()
+        assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 1
+        clock.move_to(datetime(2026, 12, 4, 23, 59, tzinfo=UTC))
+        run_due()
+        assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 1
+        clock.move_to(datetime(2026, 12, 5, 0, 1, tzinfo=UTC))
+        run_due()
+    assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 2
 
 
 def test_a_failing_queue_is_reported_and_retried_later(catalog, monkeypatch):
-    import io
-
     from cmeledger.boards import tasks
-    from cmeledger.front.management.commands.serve import enqueue_compliance
+    from cmeledger.periodic.services import Outcome, run_due
 
     def broken(*args, **kwargs):
         raise RuntimeError("queue down")
 
     monkeypatch.setattr(tasks, "compute_all_boards", broken)
-    err = io.StringIO()
-    assert enqueue_compliance(err, None) is None
-    assert "queue down" in err.getvalue()
+    assert Outcome("boards.compute_compliance", "RuntimeError: queue down") in run_due()
+    monkeypatch.undo()
+    assert Outcome("boards.compute_compliance") in run_due()
 
 
 # Every rule kind of the catalog: the fast path or the calculator, never two answers -------
