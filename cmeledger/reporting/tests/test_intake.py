@@ -82,7 +82,9 @@ def test_a_changed_record_updates_its_entry_and_keeps_the_history(org, ann):
     assert outcome.status == Status.UPDATED
     entry = CreditEntry.objects.get()
     assert entry.credits == Decimal("3.00")
-    revision = EntryRevision.objects.get(entry=entry)
+    created, revision = EntryRevision.objects.filter(entry=entry).order_by("id")
+    assert created.action == "created"
+    assert revision.action == "updated"
     assert revision.changes["credits"] == ["2.50", "3.00"]
 
 
