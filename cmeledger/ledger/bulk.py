@@ -180,7 +180,7 @@ def check_entries(entries: Sequence[NewEntry]) -> None:
 
 def _key(value: Any) -> Any:
     """A UUID as the database takes it in bulk (SQLite stores 32 hex digits)."""
-    return value.hex if isinstance(value, uuid.UUID) else value
+    return (value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))).hex
 
 
 def _day(value: date | None) -> str | None:
