@@ -3,12 +3,15 @@ and bad input refused with nothing written."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 
+import cmeledger
 from cmeledger.conftest import entry_fields
 from cmeledger.ledger import bulk, services
 from cmeledger.ledger.models import CreditEntry, EntryRevision, RevisionAction
@@ -201,3 +204,28 @@ def _aware(day: date):
     from datetime import datetime
 
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+# Writes to the entry tables, as they would be spelled outside the ledger app.
+ENTRY_WRITES = re.compile(
+    r"(CreditEntry|EntryRevision|EntryTopic)\.objects\.(create|bulk_create|get_or_create"
+    r"|update_or_create|update)\b|EntryRevision\(|insert_rows\((CreditEntry|EntryRevision|"
+    r"EntryTopic)|CreditEntry\.objects\.filter\(.*\)\.update\(|INTO ledger_"
+)
+
+
+def test_no_app_but_the_ledger_writes_entries_or_their_history():
+    package = Path(cmeledger.__file__).parent
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if (
+            relative.parts[0] == "ledger"
+            or "tests" in relative.parts
+            or "migrations" in relative.parts
+        ):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ENTRY_WRITES.search(line):
+                offenders.append(f"{relative}:{number}: {line.strip()}")
+    assert offenders == []
