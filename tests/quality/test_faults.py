@@ -26,6 +26,9 @@ import pytest
 
 from cmeledger.lib.testsite import Site
 
+# Concurrent writers in child processes and a private PostgreSQL restarted mid-import.
+pytestmark = pytest.mark.slow
+
 ROWS = 6_000
 BATCH = 100
 WRITERS = 6
