@@ -230,28 +230,32 @@ def _stamp(value: datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value) if value is not None else None
 
 
-def created_changes(e: NewEntry) -> dict[str, tuple[Any, Any]]:
-    """What `services.create_entry` records on creation: each field's new value (a date
-    left empty is left out), the topics and the certificates; values as `plain` gives
-    them (written out, not looped over: a million-row import pays for this one)."""
-    changes: dict[str, tuple[Any, Any]] = {
-        "title": (None, e.title),
-        "provider": (None, e.provider),
-        "accreditor": (None, e.accreditor),
-        "activity_kind": (None, e.activity_kind),
-    }
-    if e.start_date is not None:
-        changes["start_date"] = (None, e.start_date.isoformat())
-    if e.end_date is not None:
-        changes["end_date"] = (None, e.end_date.isoformat())
-    changes["completed_on"] = (None, e.completed_on.isoformat())
-    changes["credit_type"] = (None, e.credit_type)
-    changes["credits"] = (None, f"{e.credits:.2f}")
-    changes["specialty_related"] = (None, e.specialty_related)
-    changes["notes"] = (None, e.notes)
-    changes["topics"] = (None, sorted(set(e.topics)))
-    changes["certificates"] = (None, sorted(map(str, e.certificate_ids)))
-    return changes
+def created_json(e: NewEntry, texts: dict[str, str]) -> str:
+    """What `services.create_entry` records on creation, as JSON: each field's new value
+    (a date left empty is left out), the topics and the certificates, valued as `plain`
+    gives them. Written out as text because a million-row import pays for it per entry:
+    only free text is escaped (through `texts`, a cache, since one activity's title and
+    provider recur for every learner); the rest are checked codes, dates and numbers."""
+    title = texts.get(e.title) or texts.setdefault(e.title, orjson.dumps(e.title).decode())
+    provider = texts.get(e.provider) or texts.setdefault(
+        e.provider, orjson.dumps(e.provider).decode()
+    )
+    notes = texts.get(e.notes) or texts.setdefault(e.notes, orjson.dumps(e.notes).decode())
+    start = f', "start_date": [null, "{e.start_date.isoformat()}"]' if e.start_date else ""
+    end = f', "end_date": [null, "{e.end_date.isoformat()}"]' if e.end_date else ""
+    topics = '"' + '", "'.join(sorted(set(e.topics))) + '"' if e.topics else ""
+    certificates = (
+        '"' + '", "'.join(sorted(map(str, e.certificate_ids))) + '"' if e.certificate_ids else ""
+    )
+    return (
+        f'{{"title": [null, {title}], "provider": [null, {provider}], '
+        f'"accreditor": [null, "{e.accreditor}"], "activity_kind": [null, "{e.activity_kind}"]'
+        f'{start}{end}, "completed_on": [null, "{e.completed_on.isoformat()}"], '
+        f'"credit_type": [null, "{e.credit_type}"], "credits": [null, "{e.credits:.2f}"], '
+        f'"specialty_related": [null, {"true" if e.specialty_related else "false"}], '
+        f'"notes": [null, {notes}], "topics": [null, [{topics}]], '
+        f'"certificates": [null, [{certificates}]]}}'
+    )
 
 
 def create_entries(
@@ -272,7 +276,7 @@ def create_entries(
     fresh = iter(random_uuids(sum(1 for entry in entries if entry.id is None)))
     ids = [_key(entry.id) if entry.id is not None else next(fresh) for entry in entries]
     rows, topics, links, revisions = [], [], [], []
-    dumps = orjson.dumps
+    texts: dict[str, str] = {}
     created = RevisionAction.CREATED.value
     values = _COLUMN_VALUES
     for entry_id, entry in zip(ids, entries, strict=True):
@@ -286,8 +290,7 @@ def create_entries(
         for certificate_id in entry.certificate_ids:
             links.append((entry_id, _key(certificate_id)))
         if history is None:
-            changes = dumps(created_changes(entry)).decode()
-            revisions.append((entry_id, actor_id, created, stamp, changes))
+            revisions.append((entry_id, actor_id, created, stamp, created_json(entry, texts)))
     if history is not None:
         revisions = [
             # json, not orjson: a moved ledger's history may hold any JSON number.
