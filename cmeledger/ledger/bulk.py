@@ -241,20 +241,20 @@ def created_json(e: NewEntry, texts: dict[str, str]) -> str:
         e.provider, orjson.dumps(e.provider).decode()
     )
     notes = texts.get(e.notes) or texts.setdefault(e.notes, orjson.dumps(e.notes).decode())
-    start = f', "start_date": [null, "{e.start_date.isoformat()}"]' if e.start_date else ""
-    end = f', "end_date": [null, "{e.end_date.isoformat()}"]' if e.end_date else ""
-    topics = '"' + '", "'.join(sorted(set(e.topics))) + '"' if e.topics else ""
+    start = f',"start_date":[null,"{e.start_date.isoformat()}"]' if e.start_date else ""
+    end = f',"end_date":[null,"{e.end_date.isoformat()}"]' if e.end_date else ""
+    topics = '"' + '","'.join(sorted(set(e.topics))) + '"' if e.topics else ""
     certificates = (
-        '"' + '", "'.join(sorted(map(str, e.certificate_ids))) + '"' if e.certificate_ids else ""
+        '"' + '","'.join(sorted(map(str, e.certificate_ids))) + '"' if e.certificate_ids else ""
     )
     return (
-        f'{{"title": [null, {title}], "provider": [null, {provider}], '
-        f'"accreditor": [null, "{e.accreditor}"], "activity_kind": [null, "{e.activity_kind}"]'
-        f'{start}{end}, "completed_on": [null, "{e.completed_on.isoformat()}"], '
-        f'"credit_type": [null, "{e.credit_type}"], "credits": [null, "{e.credits:.2f}"], '
-        f'"specialty_related": [null, {"true" if e.specialty_related else "false"}], '
-        f'"notes": [null, {notes}], "topics": [null, [{topics}]], '
-        f'"certificates": [null, [{certificates}]]}}'
+        f'{{"title":[null,{title}],"provider":[null,{provider}],'
+        f'"accreditor":[null,"{e.accreditor}"],"activity_kind":[null,"{e.activity_kind}"]'
+        f'{start}{end},"completed_on":[null,"{e.completed_on.isoformat()}"],'
+        f'"credit_type":[null,"{e.credit_type}"],"credits":[null,"{e.credits:.2f}"],'
+        f'"specialty_related":[null,{"true" if e.specialty_related else "false"}],'
+        f'"notes":[null,{notes}],"topics":[null,[{topics}]],'
+        f'"certificates":[null,[{certificates}]]}}'
     )
 
 
