@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -217,16 +218,26 @@ class CreditEntry(models.Model):
         return [Topic(code).label for code in self.topics]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "The end date cannot be before the start date."
-        if self.completed_on:
-            if self.start_date and self.completed_on < self.start_date:
-                errors["completed_on"] = "The completion date cannot be before the start date."
-            elif self.completed_on > timezone.localdate():
-                errors["completed_on"] = "The completion date cannot be in the future."
+        errors = entry_date_problems(
+            self.start_date, self.end_date, self.completed_on, timezone.localdate()
+        )
         if errors:
             raise ValidationError(errors)
+
+
+def entry_date_problems(
+    start: date | None, end: date | None, completed: date | None, today: date
+) -> dict[str, str]:
+    """The date rules of an entry, shared by the model and the bulk writers."""
+    errors: dict[str, str] = {}
+    if start and end and end < start:
+        errors["end_date"] = "The end date cannot be before the start date."
+    if completed:
+        if start and completed < start:
+            errors["completed_on"] = "The completion date cannot be before the start date."
+        elif completed > today:
+            errors["completed_on"] = "The completion date cannot be in the future."
+    return errors
 
 
 class EntryTopic(models.Model):

@@ -42,9 +42,10 @@ EDITABLE_FIELDS = (
 class EntryLocked(Exception):
     """The entry belongs to the organization or board that reported it."""
 
-    def __init__(self, entry: CreditEntry) -> None:
+    def __init__(self, entry: CreditEntry | None = None, *, source: str = "") -> None:
+        label = Source(entry.source if entry is not None else source).label
         super().__init__(
-            f"This entry was {entry.get_source_display().lower()} and can only be changed by its "
+            f"This entry was {label.lower()} and can only be changed by its "
             "reporter; ask them for a correction."
         )
 

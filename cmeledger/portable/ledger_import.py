@@ -14,6 +14,7 @@ import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
@@ -33,9 +34,11 @@ from cmeledger.accounts.models import (
     Role,
     User,
 )
+from cmeledger.ledger import bulk as ledger_bulk
+from cmeledger.ledger.bulk import HistoryRow, NewEntry
 from cmeledger.ledger.certificates import CertificateRejected, inspect
-from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision, EntryTopic
-from cmeledger.ledger.services import EDITABLE_FIELDS, plain
+from cmeledger.ledger.models import Certificate, CreditEntry
+from cmeledger.ledger.services import EDITABLE_FIELDS
 from cmeledger.portable.schema import LEDGER_MEMBER, EntryDoc, LedgerDoc
 from cmeledger.requirements.models import Enrollment
 
@@ -395,18 +398,6 @@ def _certificates(user: User, ledger: LedgerFile, result: ImportResult, stored: 
     return mapping
 
 
-def _doc_state(doc: EntryDoc, certs: dict[str, Certificate]) -> dict[str, Any]:
-    probe = CreditEntry(**_entry_fields(doc))
-    state = {name: getattr(probe, name) for name in EDITABLE_FIELDS}
-    state = {k: (f"{v:.2f}" if k == "credits" else v) for k, v in state.items()}
-    state = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in state.items()}
-    state["topics"] = sorted(doc.topics)
-    state["certificates"] = sorted(
-        str(certs[str(c)].pk) for c in doc.certificates if str(c) in certs
-    )
-    return state
-
-
 def _organizations(document: LedgerDoc) -> dict[str, Organization]:
     orgs = {}
     for entry in document.entries:
@@ -417,85 +408,59 @@ def _organizations(document: LedgerDoc) -> dict[str, Organization]:
     return orgs
 
 
+def _text(value: Any) -> Any:
+    """A choice as its stored text: the bulk writers take plain values."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def _new_entry(user: User, doc: EntryDoc, certs, orgs) -> NewEntry:
+    fields = {name: _text(value) for name, value in _entry_fields(doc).items()}
+    return NewEntry(
+        clinician_id=user.pk,
+        source=_text(doc.source),
+        reported_by_id=orgs[doc.reported_by.slug].pk if doc.reported_by else None,
+        topics=tuple(_text(topic) for topic in doc.topics),
+        certificate_ids=tuple(certs[str(c)].pk for c in doc.certificates if str(c) in certs),
+        id=doc.id,
+        created_at=doc.created_at,
+        deleted_at=doc.deleted_at,
+        **fields,
+    )
+
+
 def _create_entries(user, docs: list[EntryDoc], certs, orgs) -> None:
-    actors = {
-        u.email: u
-        for u in User.objects.filter(
+    """The entries arrive with their history, which is written as it was (no second
+    "created" row)."""
+    actors = dict(
+        User.objects.filter(
             email__in={r.actor for d in docs for r in d.history if r.actor}
-        )
-    }
-    rows = [
-        CreditEntry(
-            id=doc.id,
-            clinician=user,
-            source=doc.source,
-            reported_by=orgs.get(doc.reported_by.slug) if doc.reported_by else None,
-            created_at=doc.created_at,
-            deleted_at=doc.deleted_at,
-            **_entry_fields(doc),
-        )
+        ).values_list("email", "pk")
+    )
+    history = [
+        HistoryRow(doc.id, actors.get(rev.actor or ""), _text(rev.action), rev.at, rev.changes)
         for doc in docs
+        for rev in doc.history
     ]
-    CreditEntry.objects.bulk_create(rows, batch_size=500)
-    EntryTopic.objects.bulk_create(
-        [EntryTopic(entry_id=doc.id, topic=t) for doc in docs for t in sorted(set(doc.topics))],
-        batch_size=1000,
-    )
-    links = CreditEntry.certificates.through
-    links.objects.bulk_create(
-        [
-            links(creditentry_id=doc.id, certificate_id=certs[str(c)].pk)
-            for doc in docs
-            for c in doc.certificates
-            if str(c) in certs
-        ],
-        batch_size=1000,
-    )
-    EntryRevision.objects.bulk_create(
-        [
-            EntryRevision(
-                entry_id=doc.id,
-                actor=actors.get(rev.actor or ""),
-                action=rev.action,
-                at=rev.at,
-                changes=rev.changes,
-            )
-            for doc in docs
-            for rev in doc.history
-        ],
-        batch_size=1000,
-    )
-
-
-def _current_state(entry: CreditEntry) -> dict[str, Any]:
-    """snapshot() from prefetched topics and certificates: no queries per entry."""
-    state = {name: plain(getattr(entry, name)) for name in EDITABLE_FIELDS}
-    state["topics"] = sorted(link.topic for link in entry.topic_links.all())
-    state["certificates"] = sorted(str(c.pk) for c in entry.certificates.all())
-    return state
+    entries = [_new_entry(user, doc, certs, orgs) for doc in docs]
+    ledger_bulk.create_entries(entries, None, history=history)
 
 
 def _update_entry(entry: CreditEntry, doc: EntryDoc, certs, orgs) -> bool:
-    """Bring an existing entry to the file's state; True if anything changed."""
-    wanted = _doc_state(doc, certs)
-    before = _current_state(entry)
-    deleted_changed = (entry.deleted_at is None) != (doc.deleted_at is None)
-    if before == wanted and not deleted_changed and entry.source == doc.source:
-        return False
-    for name, value in _entry_fields(doc).items():
-        setattr(entry, name, value)
-    entry.source = doc.source
-    entry.reported_by = orgs.get(doc.reported_by.slug) if doc.reported_by else None
-    entry.deleted_at = doc.deleted_at
-    entry.save()
-    EntryTopic.objects.filter(entry=entry).delete()
-    EntryTopic.objects.bulk_create(
-        [EntryTopic(entry=entry, topic=t) for t in sorted(set(doc.topics))]
-    )
-    entry.certificates.set([certs[str(c)] for c in doc.certificates if str(c) in certs])
-    changes = {k: [before.get(k), v] for k, v in wanted.items() if before.get(k) != v}
-    EntryRevision.objects.create(entry=entry, actor=None, action="updated", changes=changes)
-    return True
+    """Bring an existing entry to the file's state; True if anything changed. The file
+    is the clinician's own ledger, so entries reported by others follow it too."""
+    fields: dict[str, Any] = dict(_entry_fields(doc))
+    fields["source"] = doc.source
+    fields["reported_by_id"] = orgs[doc.reported_by.slug].pk if doc.reported_by else None
+    chosen = [certs[str(c)] for c in doc.certificates if str(c) in certs]
+    revision = ledger_bulk.Revision(entry, fields, topics=list(doc.topics), certificates=chosen)
+    changed = ledger_bulk.revise_entries([revision], None, enforce_lock=False) > 0
+    if doc.deleted_at is not None and entry.deleted_at is None:
+        changed |= (
+            ledger_bulk.retire_entries([entry.pk], None, enforce_lock=False, at=doc.deleted_at) > 0
+        )
+    elif doc.deleted_at is None and entry.deleted_at is not None:
+        changed |= ledger_bulk.restore_entries([entry.pk], None, enforce_lock=False) > 0
+    return changed
 
 
 def _enrollments(user: User, document: LedgerDoc) -> None:

@@ -11,8 +11,8 @@ again reaches the same state.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,16 +28,11 @@ from cmeledger.accounts.models import (
     Organization,
     User,
 )
-from cmeledger.ledger.models import (
-    OWN_SOURCES,
-    CreditEntry,
-    EntryRevision,
-    EntryTopic,
-    RevisionAction,
-)
-from cmeledger.ledger.services import plain
+from cmeledger.ledger import bulk as ledger_bulk
+from cmeledger.ledger.bulk import NewEntry
+from cmeledger.ledger.models import OWN_SOURCES, CreditEntry
 from cmeledger.ledger.vocabulary import Source
-from cmeledger.lib.bulk import allocate_ids, insert_rows, random_uuids
+from cmeledger.lib.bulk import allocate_ids, insert_rows
 from cmeledger.reporting import matching
 from cmeledger.reporting.matching import Directory, Match
 from cmeledger.reporting.models import (
@@ -256,86 +251,56 @@ RECORD_COLUMNS = (
     "created_at",
     "updated_at",
 )
-ENTRY_COLUMNS = (
-    "id",
-    "clinician_id",
-    "title",
-    "provider",
-    "accreditor",
-    "activity_kind",
-    "start_date",
-    "end_date",
-    "completed_on",
-    "credit_type",
-    "credits",
-    "specialty_related",
-    "notes",
-    "source",
-    "reported_by_id",
-    "reported_record_id",
-    "created_at",
-    "updated_at",
-)
 
 
 class EntryRows:
-    """Entry and topic rows for matched records, built as plain tuples for bulk insert."""
+    """Entries for matched records, collected for one call of the ledger's bulk writer."""
 
-    def __init__(self, organization: Organization, stamp) -> None:
+    def __init__(self, organization: Organization, actor_id: int | None, now: datetime) -> None:
         self.organization = organization
-        self.stamp = stamp
+        self.actor_id = actor_id
+        self.now = now
         self.pending: list[tuple[int, int, Completion]] = []
 
     def add(self, record_id: int, clinician_id: int, c: Completion) -> None:
         self.pending.append((record_id, clinician_id, c))
 
     def write(self) -> list[tuple]:
-        """Insert them; returns (id, clinician, date, type, credits, title) per entry, what
+        """Create them; returns (id, clinician, date, type, credits, title) per entry, what
         linking to self-reports needs, without reading them back."""
-        count = sum(len(c.credits) for _, _, c in self.pending)
-        ids = random_uuids(count)
-        rows, topics, made = [], [], []
-        org_id, org_name, stamp = self.organization.pk, self.organization.name, self.stamp
-        position = 0
+        entries: list[NewEntry] = []
+        org_id, org_name = self.organization.pk, self.organization.name
         for record_id, clinician_id, c in self.pending:
             source = Source.CC_ACTIVITY.value if c.component else Source.ORGANIZATION.value
-            start = c.start.isoformat() if c.start else None
-            end = c.end.isoformat() if c.end else None
-            completed = c.completed_on.isoformat()
             specialty = c.specialty_related or "specialty" in c.topics
             provider = c.provider or org_name
+            topics = tuple(c.topics)
             for credit_type, amount in c.credits:
-                entry_id = ids[position]
-                position += 1
-                rows.append(
-                    (
-                        entry_id,
-                        clinician_id,
-                        c.title,
-                        provider,
-                        c.accreditor,
-                        c.kind,
-                        start,
-                        end,
-                        completed,
-                        credit_type,
-                        str(amount),
-                        specialty,
-                        "",
-                        source,
-                        org_id,
-                        record_id,
-                        stamp,
-                        stamp,
-                    )
+                entries.append(
+                    NewEntry(
+                        clinician_id=clinician_id,
+                        title=c.title,
+                        completed_on=c.completed_on,
+                        credit_type=credit_type,
+                        credits=amount,
+                        provider=provider,
+                        accreditor=c.accreditor,
+                        activity_kind=c.kind,
+                        start_date=c.start,
+                        end_date=c.end,
+                        specialty_related=specialty,
+                        source=source,
+                        reported_by_id=org_id,
+                        reported_record_id=record_id,
+                        topics=topics,
+                    )  # fmt: skip
                 )
-                for topic in c.topics:
-                    topics.append((entry_id, topic))
-                made.append((entry_id, clinician_id, c.completed_on, credit_type, amount, c.title))
-        insert_rows(CreditEntry, ENTRY_COLUMNS, rows)
-        insert_rows(EntryTopic, ("entry_id", "topic"), topics)
+        ids = ledger_bulk.create_entries(entries, self.actor_id, at=self.now)
         self.pending.clear()
-        return made
+        return [
+            (entry_id, e.clinician_id, e.completed_on, e.credit_type, e.credits, e.title)
+            for entry_id, e in zip(ids, entries, strict=True)
+        ]
 
 
 def write_batch(ctx: Context, rows: list[RawRow | BadRow]) -> list[Outcome]:
@@ -385,18 +350,20 @@ def write_batch(ctx: Context, rows: list[RawRow | BadRow]) -> list[Outcome]:
         else:
             changed.append((row, fingerprint, checked, previous))
     if fresh:
-        outcomes.extend(_insert(ctx, fresh, stamp))
+        outcomes.extend(_insert(ctx, fresh, now, stamp))
     for row, fingerprint, completion, previous in changed:
         outcomes.append(_change(ctx, row, fingerprint, completion, previous, now))
     outcomes.sort(key=lambda outcome: outcome.number)
     return outcomes
 
 
-def _insert(ctx: Context, fresh: list[tuple[RawRow, int, Completion]], stamp) -> list[Outcome]:
+def _insert(
+    ctx: Context, fresh: list[tuple[RawRow, int, Completion]], now: datetime, stamp
+) -> list[Outcome]:
     ids = allocate_ids(ReportedRecord, len(fresh))
     org_id = ctx.organization.pk
     submission_id = ctx.submission.pk if ctx.submission else None
-    entries = EntryRows(ctx.organization, stamp)
+    entries = EntryRows(ctx.organization, _actor_id(ctx.actor), now)
     records, outcomes = [], []
     matches = ctx.directory.match_all([c for _, _, c in fresh])
     for (row, fingerprint, c), record_id, found in zip(fresh, ids, matches, strict=True):
@@ -487,6 +454,10 @@ def apply_change(ctx: Context, record: ReportedRecord, c: Completion, fingerprin
         sync_entries(record, c, ctx.actor, now)
 
 
+def _actor_id(actor: User | None) -> int | None:
+    return actor.pk if actor is not None else None
+
+
 def _entry_values(record: ReportedRecord, c: Completion, credit_type: str, amount: Decimal):
     return {
         "title": c.title,
@@ -511,60 +482,36 @@ def sync_entries(record: ReportedRecord, c: Completion, actor, now) -> None:
         for entry in record.entries.filter(deleted_at__isnull=True).prefetch_related("topic_links")
     }
     wanted = dict(c.credits)
-    created = []
+    missing = EntryRows(record.organization, _actor_id(actor), now)
+    revisions = []
     for credit_type, amount in wanted.items():
-        values = _entry_values(record, c, credit_type, amount)
         entry = live.get(credit_type)
         if entry is None:
-            entry = CreditEntry.objects.create(
-                clinician_id=record.clinician_id,
-                reported_by_id=record.organization_id,
-                reported_record=record,
-                **values,
+            missing.add(
+                record.pk, record.clinician_id, replace(c, credits=((credit_type, amount),))
             )
-            EntryTopic.objects.bulk_create([EntryTopic(entry=entry, topic=t) for t in c.topics])
-            created.append(
-                (entry.pk, entry.clinician_id, c.completed_on, credit_type, amount, c.title)
-            )
-            _revise(entry, actor, RevisionAction.CREATED, {})
             continue
-        changes = {
-            name: [plain(getattr(entry, name)), plain(value)]
-            for name, value in values.items()
-            if getattr(entry, name) != value
-        }
-        topics_before = sorted(link.topic for link in entry.topic_links.all())
-        if topics_before != list(c.topics):
-            changes["topics"] = [topics_before, list(c.topics)]
-            entry.topic_links.all().delete()
-            EntryTopic.objects.bulk_create([EntryTopic(entry=entry, topic=t) for t in c.topics])
-        if changes:
-            for name, value in values.items():
-                setattr(entry, name, value)
-            entry.save()
-            _revise(entry, actor, RevisionAction.UPDATED, changes)
-    for credit_type, entry in live.items():
-        if credit_type not in wanted:
-            _retire(entry, actor, now)
-    if created:
-        link_self_reports(created)
-
-
-def _revise(entry: CreditEntry, actor, action: str, changes: dict) -> None:
-    EntryRevision.objects.create(entry=entry, actor=actor, action=action, changes=changes)
-
-
-def _retire(entry: CreditEntry, actor, now, reason: str = "") -> None:
-    entry.deleted_at = now
-    entry.save(update_fields=["deleted_at", "updated_at"])
-    # The clinician's own report of the same activity counts again.
-    CreditEntry.objects.filter(reported_as=entry).update(reported_as=None)
-    _revise(entry, actor, RevisionAction.DELETED, {"reason": ["", reason]} if reason else {})
+        values = _entry_values(record, c, credit_type, amount)
+        revisions.append(ledger_bulk.Revision(entry, values, topics=list(c.topics)))
+    ledger_bulk.revise_entries(
+        revisions, _actor_id(actor), reporter_id=record.organization_id, at=now
+    )
+    gone = [entry.pk for credit_type, entry in live.items() if credit_type not in wanted]
+    ledger_bulk.retire_entries(gone, _actor_id(actor), reporter_id=record.organization_id, at=now)
+    if missing.pending:
+        link_self_reports(missing.write())
 
 
 def _retire_all(record: ReportedRecord, actor, now, reason: str = "") -> None:
-    for entry in record.entries.filter(deleted_at__isnull=True):
-        _retire(entry, actor, now, reason)
+    """Retire the record's live entries; the clinician's own report of the same activity
+    counts again."""
+    ledger_bulk.retire_entries(
+        list(record.entries.filter(deleted_at__isnull=True).values_list("pk", flat=True)),
+        _actor_id(actor),
+        reason=reason,
+        reporter_id=record.organization_id,
+        at=now,
+    )
 
 
 def withdraw(record: ReportedRecord, actor, fingerprint: int | None = None) -> None:
@@ -627,8 +574,7 @@ def link_self_reports(reported: list[tuple]) -> int:
             if abs(own_credits - credits) <= CREDIT_TOLERANCE and alike(own_title, title):
                 links[own_id] = entry_id
                 break
-    for own_id, entry_id in links.items():
-        CreditEntry.objects.filter(pk=own_id).update(reported_as_id=entry_id)
+    ledger_bulk.link_self_reports(links)
     return len(links)
 
 
@@ -704,9 +650,9 @@ def clinician_keys(user: User, verified_only: bool = False) -> dict[str, list[st
     return keys
 
 
-def attach_entries(record: ReportedRecord, completion: Completion, stamp) -> None:
+def attach_entries(record: ReportedRecord, completion: Completion, now: datetime) -> None:
     assert record.clinician_id is not None  # only a matched record has entries
-    rows = EntryRows(record.organization, stamp)
+    rows = EntryRows(record.organization, None, now)
     rows.add(record.pk, record.clinician_id, completion)
     link_self_reports(rows.write())
 
@@ -719,7 +665,7 @@ def judge_again(records: list[ReportedRecord], directory: Directory | None = Non
     directory = directory or Directory()
     completions = [from_payload(record.payload) for record in records]
     directory.prime(completions)
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
     attached = 0
     for record, completion in zip(records, completions, strict=True):
         found = directory.match(completion)
@@ -728,7 +674,7 @@ def judge_again(records: list[ReportedRecord], directory: Directory | None = Non
         set_match(record, completion, found)
         record.save()
         if found.clinician_id is not None:
-            attach_entries(record, completion, stamp)
+            attach_entries(record, completion, now)
             attached += 1
     return attached
 

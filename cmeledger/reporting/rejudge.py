@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cmeledger.ledger.models import CreditEntry, EntryRevision, RevisionAction
+from cmeledger.ledger import bulk as ledger_bulk
+from cmeledger.ledger.models import CreditEntry
 from cmeledger.reporting import intake, matching
 from cmeledger.reporting.matching import Directory, Match
 from cmeledger.reporting.models import WAITING_STATES, RecordState, ReportedRecord
@@ -74,21 +75,15 @@ def _release(records: list[tuple[ReportedRecord, Completion, Match]], now) -> No
             "id", "reported_record_id"
         )
     )
-    entry_ids = [entry_id for entry_id, _ in entries]
-    CreditEntry.objects.filter(id__in=entry_ids).update(deleted_at=now, updated_at=now)
-    CreditEntry.objects.filter(reported_as_id__in=entry_ids).update(reported_as=None)
-    EntryRevision.objects.bulk_create(
-        [
-            EntryRevision(
-                entry_id=entry_id,
-                action=RevisionAction.DELETED,
-                at=now,
-                changes={"reason": ["", reason_of[record_id]]},
-            )
-            for entry_id, record_id in entries
-        ],
-        batch_size=1000,
-    )
+    # Retired by each reporter's records in turn: the lock lets a reporter's entries go
+    # only on its own account.
+    by_reporter: dict[int, list] = defaultdict(list)
+    reporter_of = {record.id: record.organization_id for record, _, _ in records}
+    for entry_id, record_id in entries:
+        by_reporter[reporter_of[record_id]].append(entry_id)
+    reasons = {entry_id: reason_of[record_id] for entry_id, record_id in entries}
+    for reporter_id, entry_ids in by_reporter.items():
+        ledger_bulk.retire_entries(entry_ids, None, reason=reasons, reporter_id=reporter_id, at=now)
     _store_waiting(
         [
             (record, completion, RecordState.UNMATCHED, reason_of[record.id])
@@ -177,12 +172,12 @@ def _judge_waiting(chunk: list[ReportedRecord], directory: Directory, released: 
     completions = [from_payload(record.payload) for record in chunk]
     verdicts = directory.match_all(completions)
     changed, attached = [], 0
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
     for record, completion, verdict in zip(chunk, completions, verdicts, strict=True):
         if verdict.clinician_id is not None:
             intake.set_match(record, completion, verdict)
             record.save()
-            intake.attach_entries(record, completion, stamp)
+            intake.attach_entries(record, completion, now)
             attached += 1
         elif record.id not in released and (verdict.state, verdict.reason) != (
             record.state,

@@ -83,7 +83,9 @@ def test_a_changed_record_updates_its_entry_and_keeps_the_history(org, ann):
     assert outcome.status == Status.UPDATED
     entry = CreditEntry.objects.get()
     assert entry.credits == Decimal("3.00")
-    revision = EntryRevision.objects.get(entry=entry)
+    created, revision = EntryRevision.objects.filter(entry=entry).order_by("id")
+    assert created.action == "created"
+    assert revision.action == "updated"
     assert revision.changes["credits"] == ["2.50", "3.00"]
 
 
@@ -242,3 +244,26 @@ def test_a_certification_activity_counts_toward_its_component(org, ann, board):
     assert entry.source == "cc-activity"
     [credit] = credits_of(ann)
     assert credit.activity_kind == "improvement-project"
+
+
+def test_a_reported_entry_gets_a_created_history_row_by_the_reporter(org, ann):
+    reporter = make_clinician("staff@acme.example.org", "Sam", "Staff")
+    write_batch(Context.of(org, actor=reporter), [row(topics="ethics")])
+    entry = CreditEntry.objects.get(clinician=ann)
+    created = entry.revisions.get()
+    assert (created.action, created.actor) == ("created", reporter)
+    assert created.changes["credits"] == [None, "2.50"]
+    assert created.changes["topics"] == [None, ["ethics"]]
+    assert created.changes["provider"] == [None, "Acme CME Institute"]
+
+
+@pytest.mark.django_db(transaction=True)  # attaching runs after the profile's commit
+def test_an_entry_attached_later_also_gets_a_created_history_row(board):
+    org = ensure_organization("acme-cme", "Acme CME Institute")
+    send(org, row())
+    late = make_clinician("late@example.org", "Ann", "Lee", birth_month=3, birth_day=7)
+    assert not CreditEntry.objects.exists()
+    late.profile.npi = NPI
+    late.profile.save()
+    entry = CreditEntry.objects.get(clinician=late)
+    assert list(entry.revisions.values_list("action", flat=True)) == ["created"]
