@@ -18,9 +18,9 @@ from cmeledger.accounts.models import Board, User
 from cmeledger.boards import access, compliance, listing
 from cmeledger.boards.models import ComplianceRun, Standing
 from cmeledger.boards.tasks import compute_compliance
-from cmeledger.front.decorators import board_staff_required
 from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.lib.downloads import attachment
+from cmeledger.permissions import board_staff_required
 from cmeledger.requirements import progress
 
 PER_PAGE = 50
