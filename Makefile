@@ -6,13 +6,20 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-browser test-postgres lint bench bench-load eval-capture demo clean
+.PHONY: lock run test test-fast test-slow test-browser test-postgres lint typecheck bench bench-load eval-capture demo clean
 
-$(STAMP): pyproject.toml
+# Every dependency, direct and transitive, comes from requirements.lock with its hashes
+# (pip, setuptools and wheel too); the project itself is then installed without deps.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Refresh requirements.lock after changing a pin in pyproject.toml (docs/operations.md).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 data/secret_key:
 	mkdir -p data
@@ -28,12 +35,30 @@ run: $(STAMP) data/secret_key
 lint: $(STAMP)
 	$(BIN)/ruff check cmeledger bench tests
 
-# The suite runs on SQLite unless DATABASE_URL points elsewhere (.ci/run sets it for PostgreSQL).
-test: $(STAMP) lint
-	SECRET_KEY=test-only-secret-key $(BIN)/pytest -q
+# mypy with django-stubs over the domain apps listed in pyproject.toml ([tool.mypy]);
+# the plugin loads the settings, which refuse to start without a key.
+typecheck: $(STAMP)
+	SECRET_KEY=typecheck-only-secret-key $(BIN)/mypy
 
+# The suite runs on SQLite unless DATABASE_URL points elsewhere (.ci/run sets it for PostgreSQL),
+# in one process per core (pytest-xdist). `--dist load` hands each worker tests in collection
+# order, so pytest-django's order holds on every worker: transactional tests, which empty the
+# tables, run after the tests that read the data migrations seed. Tests marked slow (crash,
+# fault, fuzz) run in CI and with test-slow.
+PYTEST := SECRET_KEY=test-only-secret-key $(BIN)/pytest -q -n auto --dist load
+test: $(STAMP) lint typecheck
+	$(PYTEST) -m "not browser and not slow"
+
+# The edit loop: no lint, stop at the first failure.
+test-fast: $(STAMP)
+	$(PYTEST) -m "not browser and not slow" -x
+
+test-slow: $(STAMP)
+	$(PYTEST) -m "slow"
+
+# Everything but the browser journeys, slow tests included.
 test-postgres: $(STAMP)
-	SECRET_KEY=test-only-secret-key DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PYTEST) -m "not browser"
 
 AXE_STAMP := tests/browser/node_modules/.installed
 

@@ -15,9 +15,9 @@ from django.test import Client
 from bench.timing import measure
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License, User
 from cmeledger.ledger import services
-from cmeledger.ledger.ledger_import import import_bytes
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.vocabulary import ActivityKind, CreditType, Topic
+from cmeledger.portable.ledger_import import import_bytes
 
 BASELINE = 300
 LARGE = 3_000

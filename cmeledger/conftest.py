@@ -3,15 +3,12 @@ an organization member and a board's staff member. Generated people, never real 
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from django.utils import timezone
 
 from cmeledger.accounts.models import Board, ClinicianProfile, Organization, Role, User
 from cmeledger.ledger import services
-from cmeledger.ledger.vocabulary import ActivityKind, CreditType
+from cmeledger.ledger.testing import entry_fields
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -117,22 +114,6 @@ def team_manager(db) -> User:
 def alice_client(client, alice):
     client.force_login(alice)
     return client
-
-
-def entry_fields(**overrides) -> dict:
-    fields = {
-        "title": "Spasticity management update",
-        "provider": "Acme CME Institute",
-        "accreditor": "accme",
-        "activity_kind": ActivityKind.LIVE,
-        "start_date": date(2025, 5, 3),
-        "end_date": date(2025, 5, 4),
-        "completed_on": date(2025, 5, 4),
-        "credit_type": CreditType.AMA_PRA_1,
-        "credits": Decimal("2.50"),
-    }
-    fields.update(overrides)
-    return fields
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 import rules
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.defaults import permission_denied
 
+from cmeledger.accounts.http import SignedInRequest
 from cmeledger.accounts.models import Board, Organization, Role, User
 from cmeledger.teams.models import Team
 
@@ -94,18 +96,18 @@ rules.add_perm(KEEP_OWN_RECORDS, is_clinician)
 # --- pages -----------------------------------------------------------------------------
 
 
-def not_for_role(request: HttpRequest, reason: str = "") -> HttpResponse:
+def not_for_role(request: SignedInRequest, reason: str = "") -> HttpResponse:
     """The page every role refusal shows, with status 403."""
     context = {"role": request.user.get_role_display(), "reason": reason}
     return render(request, "front/not_for_role.html", context, status=403)
 
 
-def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler403: a PermissionDenied raised below this layer (the accounts pages) shows
     the same refusal as the decorators here."""
-    if not request.user.is_authenticated or not isinstance(exception, PermissionDenied):
+    if not isinstance(request.user, User) or not isinstance(exception, PermissionDenied):
         return permission_denied(request, exception)
-    return not_for_role(request, str(exception))
+    return not_for_role(cast(SignedInRequest, request), str(exception))
 
 
 def _page(predicate: rules.Predicate, reason: str) -> Callable[[View], View]:
@@ -114,7 +116,7 @@ def _page(predicate: rules.Predicate, reason: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: SignedInRequest, *args, **kwargs) -> HttpResponse:
             if not predicate.test(request.user):
                 return not_for_role(request, reason)
             return view(request, *args, **kwargs)
@@ -153,7 +155,7 @@ def _organization(*, objects: bool) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: SignedInRequest, *args, **kwargs) -> HttpResponse:
             if not is_organization_member(request.user):
                 if objects:
                     raise Http404("No such object.")

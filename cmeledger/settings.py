@@ -7,7 +7,6 @@ console email. See docs/operations.md for the production variables.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -57,7 +56,9 @@ INSTALLED_APPS = [
     "cmeledger.directcredit",
     "cmeledger.directory",
     "cmeledger.teams",
+    "cmeledger.portable",
     "cmeledger.backups",
+    "cmeledger.periodic",  # runs each app's periodic.py: the jobs `runperiodic` queues
     "cmeledger.api",
     "cmeledger.front",
     # After the project's apps, so the templates in cmeledger/accounts/templates that
@@ -223,53 +224,37 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(DATA_DIR / "media")))
 
 
-def _storages() -> dict:
-    static = {
+# Certificates go to an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, else to
+# MEDIA_ROOT. django-storages reads its own settings, named as its documentation names
+# them; the access keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) it reads from the
+# environment itself, so they never sit in the settings module.
+AWS_STORAGE_BUCKET_NAME = envstr("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = envstr("AWS_S3_ENDPOINT_URL") or None  # e.g. http://minio:9000
+AWS_S3_REGION_NAME = envstr("AWS_S3_REGION_NAME") or None
+AWS_DEFAULT_ACL = None  # the bucket's own policy; objects are never public
+AWS_QUERYSTRING_AUTH = True  # downloads go through signed, expiring links
+AWS_S3_FILE_OVERWRITE = False
+if envstr("STORAGE_URL"):
+    # Its parser is gone; ignoring the variable would quietly store certificates on local
+    # disk instead of the bucket.
+    raise ImproperlyConfigured(
+        "STORAGE_URL is no longer read. Set AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL "
+        "(omit it for AWS itself), AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY instead (docs/operations.md), and remove STORAGE_URL."
+    )
+STORAGES = {
+    "default": {"BACKEND": "storages.backends.s3.S3Storage"}
+    if AWS_STORAGE_BUCKET_NAME
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+    },
+    "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG and envbool("COMPRESS_STATIC", True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    storage_url = envstr("STORAGE_URL")
-    bucket = envstr("AWS_STORAGE_BUCKET_NAME")
-    if storage_url:
-        # s3://ACCESS:SECRET@host:port/bucket?region=...&secure=0
-        parsed = urlparse(storage_url)
-        if parsed.scheme not in {"s3", "s3+http", "s3+https"}:
-            raise ImproperlyConfigured(
-                "STORAGE_URL must start with s3://, s3+http:// or s3+https://"
-            )
-        query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-        scheme = "http" if parsed.scheme == "s3+http" else "https"
-        options = {
-            "bucket_name": parsed.path.lstrip("/"),
-            "access_key": parsed.username or None,
-            "secret_key": parsed.password or None,
-            "endpoint_url": f"{scheme}://{parsed.hostname}:{parsed.port or (80 if scheme == 'http' else 443)}"
-            if parsed.hostname and parsed.hostname != "aws"
-            else None,
-            "region_name": query.get("region"),
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        }
-        media = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
-    elif bucket:
-        # django-storages reads the AWS_* settings itself.
-        media = {"BACKEND": "storages.backends.s3.S3Storage"}
-    else:
-        media = {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
-        }
-    return {"default": media, "staticfiles": static}
-
-
-STORAGES = _storages()
-AWS_STORAGE_BUCKET_NAME = envstr("AWS_STORAGE_BUCKET_NAME")
-AWS_S3_ENDPOINT_URL = envstr("AWS_S3_ENDPOINT_URL") or None
-AWS_S3_REGION_NAME = envstr("AWS_S3_REGION_NAME") or None
-AWS_DEFAULT_ACL = None
-AWS_S3_FILE_OVERWRITE = False
+    },
+}
 
 # Uploaded certificates: size limit in bytes (default 20 MB).
 CERTIFICATE_MAX_BYTES = envint("CERTIFICATE_MAX_BYTES", 20 * 1024 * 1024)

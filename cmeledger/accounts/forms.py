@@ -200,7 +200,8 @@ class LicenseForm(forms.ModelForm):
         }
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         state, profession, number = (cleaned.get(k) for k in ("state", "profession", "number"))
         duplicate = License.objects.filter(
             clinician_id=self.instance.clinician_id,

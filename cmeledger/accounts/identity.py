@@ -146,16 +146,16 @@ def disputes() -> list[list[Identifier]]:
     )
     keys = _shared_or_disputed(certifications, ("board", "number"), "clinician", "board_id_state")
     for board_id, number in sorted(keys):
-        held = certifications.filter(board=board_id, number=number).select_related(
+        certified = certifications.filter(board=board_id, number=number).select_related(
             "board", "clinician"
         )
-        groups.append((BOARD, [(c, c.clinician) for c in held]))
+        groups.append((BOARD, [(c, c.clinician) for c in certified]))
     licenses = License.objects.filter(**_clinicians("clinician__")).annotate(upper=Upper("number"))
     for state, number in sorted(
         _shared_or_disputed(licenses, ("state", "upper"), "clinician", "number_state")
     ):
-        held = licenses.filter(state=state, upper=number).select_related("clinician")
-        groups.append((LICENSE, [(h, h.clinician) for h in held]))
+        licensed = licenses.filter(state=state, upper=number).select_related("clinician")
+        groups.append((LICENSE, [(h, h.clinician) for h in licensed]))
     result = []
     for kind, members in groups:
         identifiers = [_identifier(kind, obj, user) for obj, user in members]
@@ -177,7 +177,7 @@ def _open(group: list[Identifier]) -> bool:
 
 def _get(kind: str, pk: int):
     model = MODELS.get(kind)
-    obj = model.objects.filter(pk=pk).first() if model is not None else None
+    obj = model._default_manager.filter(pk=pk).first() if model is not None else None
     if obj is None:
         raise NotFound("No such identifier.")
     return obj

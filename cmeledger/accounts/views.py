@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from cmeledger.accounts import identity
 from cmeledger.accounts.forms import CertificationForm, LicenseForm, ProfileForm, TokenForm
+from cmeledger.accounts.http import SignedInRequest
 from cmeledger.accounts.models import (
     ApiToken,
     Certification,
@@ -67,7 +68,7 @@ class SignupView(allauth_views.SignupView):
     has an account: a new account gets its confirmation link, an existing one's owner an
     email saying so. The link logs the newcomer in (in the browser that signed up)."""
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form):
         mandatory = allauth_settings.EmailVerificationMethod.MANDATORY
         if form.account_already_exists:
             login = Login(
@@ -88,7 +89,7 @@ class SignupView(allauth_views.SignupView):
 
 @login_required
 @require_POST
-def resend_confirmation(request: HttpRequest) -> HttpResponse:
+def resend_confirmation(request: SignedInRequest) -> HttpResponse:
     """The dashboard's "Send the link again": a new link to the account's own address.
     allauth's confirm_email rate limit (per address) applies; within it, the link already
     sent still works, so the answer is the same."""
@@ -118,7 +119,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @clinicians_only
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     # Accounts made in the admin may not have a profile row yet; saving creates it.
     record = ClinicianProfile.objects.filter(user=request.user).first()
     record = record or ClinicianProfile(user=request.user)
@@ -138,7 +139,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     certifications = list(request.user.certifications.select_related("board"))
     for kind, items in (("license", licenses), ("board", certifications), ("npi", [record])):
         for item in items:
-            item.also_claimed = (kind, item.pk) in shared
+            # A flag for the template only, not a field of any of these models.
+            setattr(item, "also_claimed", (kind, item.pk) in shared)  # noqa: B010
     ctx = {"form": form, "licenses": licenses, "certifications": certifications}
     return render(request, "accounts/profile.html", ctx)
 
@@ -164,7 +166,7 @@ def _delete_record(request: HttpRequest, record: models.Model) -> HttpResponse:
 
 @login_required
 @clinicians_only
-def license_add(request: HttpRequest) -> HttpResponse:
+def license_add(request: SignedInRequest) -> HttpResponse:
     record = License(clinician=request.user)
     return _record_form(request, LicenseForm, record, "Add a license")
 
@@ -185,7 +187,7 @@ def license_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @clinicians_only
-def certification_add(request: HttpRequest) -> HttpResponse:
+def certification_add(request: SignedInRequest) -> HttpResponse:
     record = Certification(clinician=request.user)
     return _record_form(request, CertificationForm, record, "Add a board certification")
 
@@ -206,7 +208,7 @@ def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         token, key = ApiToken.issue(request.user, form.cleaned_data["name"])

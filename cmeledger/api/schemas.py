@@ -152,11 +152,6 @@ class EntryPatch(Schema):
     certificate_ids: list[UUID] | None = None
 
 
-class EntryPage(Schema):
-    count: int
-    items: list[EntryOut]
-
-
 class CertificateOut(Schema):
     id: UUID
     original_name: str
@@ -202,17 +197,6 @@ class ReadingOut(Schema):
     finished_at: datetime | None
 
 
-class ReadingPage(Schema):
-    count: int
-    waiting: int = Field(description="How many are queued or being read.")
-    items: list[ReadingOut]
-
-
-class CertificatePage(Schema):
-    count: int
-    items: list[CertificateOut]
-
-
 class EnrollmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -233,8 +217,3 @@ class EnrollmentOut(Schema):
     started_on: date
     dropped_at: datetime | None
     created_at: datetime
-
-
-class EnrollmentPage(Schema):
-    count: int
-    items: list[EnrollmentOut]

@@ -79,12 +79,15 @@ def draw(people: list[int], size: int, seed: int) -> list[int]:
 
 def start(staff: User, plan: Plan) -> Audit:
     """Draw the sample and ask each sampled diplomate for proof of every entry in the period."""
+    board = staff.board
+    if board is None:
+        raise AuditError("Audits are for the staff of a certifying board.")
     plan.check(timezone.localdate())
     seed = plan.seed if plan.seed is not None else secrets.randbelow(2**63)
-    chosen = draw(population(staff.board, plan), plan.sample_size, seed)
+    chosen = draw(population(board, plan), plan.sample_size, seed)
     with transaction.atomic():
         audit = Audit.objects.create(
-            board=staff.board,
+            board=board,
             title=plan.title.strip(),
             cycle_start=plan.cycle_start,
             cycle_end=plan.cycle_end,
@@ -160,6 +163,8 @@ def attach(clinician: User, item: Item, certificate: Certificate) -> Item:
 
 def staff_item(staff: User, pk: int) -> Item:
     """An item of the staff member's board; another board's is AuditError (a 404 outside)."""
+    if staff.board_id is None:  # no board, so none of its audits' items
+        raise AuditError("No such item in your board's audits.")
     found = Item.objects.filter(pk=pk, subject__audit__board_id=staff.board_id).first()
     if found is None:
         raise AuditError("No such item in your board's audits.")

@@ -7,11 +7,17 @@ calendar year where a per-year cap needs it, and per combination of the selector
 set's rules use), and a short loop turns each cycle's buckets into the same statuses and
 numbers the calculator gives, by the same arithmetic (docs/board.md, "How it is computed").
 
-The shortcut is exact for the rule kinds it knows (totals, subsets, caps, shares, pacing,
-components) when caps leave no real choice. Whatever it cannot judge exactly (topics,
-conditions, weights, carry-forward, proration, a cap whose credits feed minimums that
-compete) goes to the calculator, cycle by cycle, and the run counts how many did. A test
-compares both on generated ledgers.
+The statuses come from the calculator's own functions (requirements/standing.py) and
+caps from its allocation module; only the sums are set-based. The shortcut knows a fixed
+table of rule kinds and fields (FAST_RULES): a set with any other kind or field (topics,
+conditions, weights, carry-forward, proration, a rule kind added later) goes to the
+calculator, cycle by cycle, and so does a cycle whose capped credits feed minimums that
+compete; the run counts how many did. A test compares both on generated rule sets and
+ledgers.
+
+Memory stays flat as the board grows: certifications and sums are read through
+server-side cursors on PostgreSQL (fetchmany batches on SQLite), merged in certification
+order, and the rows go out in batches, so nothing per diplomate is held for the run.
 """
 
 from __future__ import annotations
@@ -19,17 +25,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from itertools import groupby
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -37,14 +46,16 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from pydantic import BaseModel
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License, User
 from cmeledger.boards import listing
-from cmeledger.boards.models import ComplianceRow, ComplianceRun, Standing
+from cmeledger.boards.models import ComplianceRow, ComplianceRun
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.lib.bulk import insert_rows
+from cmeledger.requirements import allocation
 from cmeledger.requirements.cycles import Window
-from cmeledger.requirements.engine import Credits, SetResult, Status, evaluate
+from cmeledger.requirements.engine import Credits, SetResult, evaluate
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.progress import credits_of, facts_for, version_in_force
 from cmeledger.requirements.schema import (
@@ -58,9 +69,18 @@ from cmeledger.requirements.schema import (
     RequirementSet,
     Selector,
 )
+from cmeledger.requirements.standing import (
+    ZERO,
+    Status,
+    cap_period,
+    component_status,
+    minimum_status,
+    pace_over_cycle,
+    pacing,
+    set_status,
+    share_required,
+)
 
-QUARTER = Decimal("0.25")
-ZERO = Decimal(0)
 BATCH = 5000
 _DAY = timedelta(days=1)
 
@@ -86,6 +106,39 @@ def board_sets(board: Board) -> list[str]:
 
 # The plan: what the query groups by ---------------------------------------------------------
 
+# The rule kinds the buckets can judge, each with the fields it may use (others at their
+# defaults). Any other kind, including one added to the schema later, or any other field
+# (`when`, a component's `every_years`...) sends the set to the calculator: a rule is
+# never judged two ways.
+_RULE_BASE = frozenset({"id", "kind", "name", "source", "confidence", "note"})
+FAST_RULES: dict[str, frozenset[str]] = {
+    "minimum-total": _RULE_BASE | {"credits"},
+    "minimum-subset": _RULE_BASE | {"credits", "select", "within_total"},
+    "maximum-subset": _RULE_BASE | {"credits", "select", "per"},
+    "minimum-share": _RULE_BASE | {"share", "select"},
+    "pacing": _RULE_BASE | {"credits_per_year"},
+    "component": _RULE_BASE | {"component"},
+}
+# The set's own fields the buckets understand: carry-forward, weights and proration (or a
+# field added later) need the calculator.
+FAST_SET_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "short_name",
+        "authority",
+        "kind",
+        "version",
+        "effective_from",
+        "effective_to",
+        "sources",
+        "applies",
+        "cycle",
+        "accepted_credit_types",
+        "rules",
+    }
+)
+
 
 def _selector_q(select: Selector) -> Q | None:
     """The selector as a condition on entry columns, or None if it needs topics."""
@@ -98,7 +151,40 @@ def _selector_q(select: Selector) -> Q | None:
         q &= Q(activity_kind__in=list(select.activity_kinds))
     if select.specialty_related is not None:
         q &= Q(specialty_related=select.specialty_related)
-    return q
+    return q if q else Q(id__isnull=False)  # no condition: every entry
+
+
+def _used_fields(model: BaseModel) -> set[str]:
+    """The fields a rule or set gives a value other than its default."""
+    return {
+        name
+        for name, info in type(model).model_fields.items()
+        if info.is_required() or getattr(model, name) != info.get_default(call_default_factory=True)
+    }
+
+
+def fast_path_refuses(rset: RequirementSet) -> str | None:
+    """Why the buckets cannot judge this set (in words, for tests and logs), or None."""
+    extra = _used_fields(rset) - FAST_SET_FIELDS
+    if extra:
+        return f"the set uses {', '.join(sorted(extra))}"
+    if rset.cycle.anchor != Anchor.CERTIFICATION:
+        return f"cycles anchored on {rset.cycle.anchor}"
+    for rule in rset.rules:
+        known = FAST_RULES.get(rule.kind)
+        if known is None:
+            return f"rule {rule.id}: kind {rule.kind}"
+        extra = _used_fields(rule) - known
+        if extra:
+            return f"rule {rule.id}: {', '.join(sorted(extra))}"
+        select = getattr(rule, "select", None)
+        if select is not None and _selector_q(select) is None:
+            return f"rule {rule.id}: topics"
+    if any(isinstance(r, MinimumShare) for r in rset.rules) and not any(
+        isinstance(r, MinimumTotal) for r in rset.rules
+    ):
+        return "a share without a total"  # counting less can help: a real choice
+    return None
 
 
 @dataclass(frozen=True)
@@ -114,40 +200,28 @@ class Plan:
 
 def plan_for(rset: RequirementSet) -> Plan | None:
     """A plan if every rule of the set can be judged from buckets, else None."""
-    if rset.carry_forward or rset.weights or rset.proration:
+    if fast_path_refuses(rset) is not None:
         return None
-    if rset.cycle.anchor != Anchor.CERTIFICATION:
-        return None
-    has_total = any(isinstance(r, MinimumTotal) for r in rset.rules)
     flags: list[Q] = []
     rule_flags: dict[str, int] = {}
     yearly: Q | None = None
+    q: Q | None  # a selector's Q is None when the fast path cannot express it
     for rule in rset.rules:
-        if rule.when is not None:
-            return None
-        if isinstance(rule, (MinimumTotal, Pacing)):
-            continue
         if isinstance(rule, Component):
-            if rule.every_years:
-                return None
             q = Q(activity_kind=rule.component)
         elif isinstance(rule, (MinimumSubset, MaximumSubset, MinimumShare)):
-            if isinstance(rule, MinimumShare) and not has_total:
-                return None  # without a total, counting less can help: a real choice
-            q = _selector_q(rule.select)
-            if q is None:
-                return None
+            q = _selector_q(rule.select) or Q()  # never None: topics were refused
             if isinstance(rule, MaximumSubset) and rule.per == "calendar-year":
                 yearly = q if yearly is None else yearly | q
         else:
-            return None  # topic duties look back across cycles
+            continue  # totals and pacing read the sum of everything counted
         if q not in flags:
             flags.append(q)
         rule_flags[rule.id] = flags.index(q)
     return Plan(rset, tuple(flags), rule_flags, yearly)
 
 
-# The query --------------------------------------------------------------------------------
+# The queries --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -166,8 +240,25 @@ class Cycle:
     end: date
 
 
-def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[Cycle, list[Bucket]]]:
-    """Each certification cycle with the sums of its counted entries, one query."""
+def _cycles(certifications: Q, on: date) -> Iterator[tuple[Cycle, bool]]:
+    """The certification cycles in scope in id order, each with whether its diplomate
+    holds a current license, streamed."""
+    current = License.objects.filter(clinician=OuterRef("clinician_id")).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+    )
+    rows = (
+        Certification.objects.filter(certifications)
+        .annotate(licensed=Exists(current))
+        .order_by("id")
+        .values_list("id", "clinician_id", "cycle_start", "cycle_end", "licensed")
+    )
+    for pk, clinician_id, start, end, licensed in rows.iterator(chunk_size=BATCH):
+        yield Cycle(pk, clinician_id, start, end), licensed
+
+
+def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[int, list[Bucket]]]:
+    """Each certification with counted entries, in id order, with the sums of those
+    entries: one query, streamed."""
     prefix = "clinician__certifications__"
     names = [f"f{i}" for i in range(len(plan.flags))]
     flags = {
@@ -191,56 +282,33 @@ def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[Cycle, list[Bucket
             completed_on__lte=F(f"{prefix}cycle_end"),
         )
         .annotate(acc=accepted, yr=year if year is not None else _null_year(), **flags)
-        .values(
-            f"{prefix}id",
-            "clinician_id",
-            f"{prefix}cycle_start",
-            f"{prefix}cycle_end",
-            "yr",
-            "acc",
-            *names,
-        )
+        .values(f"{prefix}id", "yr", "acc", *names)
         .annotate(total=Sum("credits"))
         .order_by(f"{prefix}id")
-        .values_list(
-            f"{prefix}id",
-            "clinician_id",
-            f"{prefix}cycle_start",
-            f"{prefix}cycle_end",
-            "yr",
-            "acc",
-            *names,
-            "total",
-        )
+        .values_list(f"{prefix}id", "yr", "acc", *names, "total")
     )
     width = len(names)
     for key, group in groupby(_raw_rows(rows), key=lambda r: r[0]):
-        items = list(group)
-        first = items[0]
-        cycle = Cycle(key, first[1], _as_date(first[2]), _as_date(first[3]))
         yield (
-            cycle,
+            key,
             [
                 Bucket(
-                    r[4], bool(r[5]), tuple(bool(v) for v in r[6 : 6 + width]), _as_credits(r[-1])
+                    r[1], bool(r[2]), tuple(bool(v) for v in r[3 : 3 + width]), _as_credits(r[-1])
                 )
-                for r in items
+                for r in group
             ],
         )
 
 
 def _raw_rows(rows) -> Iterator[tuple]:
-    """The query's rows straight from the driver: Django's per-value converters cost more
-    than the query on SQLite, and only two columns of a cycle's first row need them."""
+    """The query's rows straight from the driver, BATCH at a time: Django's per-value
+    converters cost more than the query on SQLite. On PostgreSQL a server-side cursor
+    (the run is one transaction), so the client never holds the whole result."""
     sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(BATCH):
             yield from chunk
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _as_credits(value: Decimal | float | int | str) -> Decimal:
@@ -259,21 +327,30 @@ def certifications_scope(prefix: str, certifications: Q) -> Q:
         if isinstance(child, Q):
             children.append(certifications_scope(prefix, child))
         else:
-            name, value = child
+            # A Q's other children are its (lookup, value) pairs.
+            name, value = cast(tuple[str, Any], child)
             children.append(Q(**{f"{prefix}{name}": value}))
     out = Q(*children, _connector=certifications.connector, _negated=certifications.negated)
     return out
 
 
+def _with_sums(
+    cycles: Iterator[tuple[Cycle, bool]], sums: Iterator[tuple[int, list[Bucket]]]
+) -> Iterator[tuple[Cycle, bool, list[Bucket]]]:
+    """Both streams merged on the certification id (both in id order); a cycle with no
+    counted entry gets no buckets."""
+    ahead = next(sums, None)
+    for cycle, licensed in cycles:
+        while ahead is not None and ahead[0] < cycle.certification_id:
+            ahead = next(sums, None)  # not in the cycle stream: cannot happen, same scope
+        if ahead is not None and ahead[0] == cycle.certification_id:
+            yield cycle, licensed, ahead[1]
+            ahead = next(sums, None)
+        else:
+            yield cycle, licensed, []
+
+
 # Judging one cycle from its buckets ----------------------------------------------------------
-
-
-def _quarter_up(value: Decimal) -> Decimal:
-    return (value / QUARTER).to_integral_value(ROUND_CEILING) * QUARTER
-
-
-def _quarter_down(value: Decimal) -> Decimal:
-    return (value / QUARTER).to_integral_value(ROUND_FLOOR) * QUARTER
 
 
 def _fmt(value: Decimal) -> str:
@@ -292,22 +369,14 @@ class Judgement:
 
 
 class NeedsCalculator(Exception):
-    """The buckets leave a real choice; the calculator must judge this cycle."""
-
-
-def _elapsed(cycle: Window, on: date) -> Decimal:
-    if on >= cycle.end:
-        return Decimal(1)
-    if on < cycle.start:
-        return ZERO
-    return Decimal((on - cycle.start).days + 1) / Decimal(cycle.days)
+    """The buckets leave a real choice, or hold a rule they do not know; the calculator
+    must judge this cycle."""
 
 
 def _allocate(plan: Plan, buckets: list[Bucket]) -> list[Decimal]:
-    """How much of each accepted bucket counts: everything, except where a cap binds;
-    there the buckets feeding more minimums count first. That is the calculator's optimum
-    when the minimums fed form a chain (each set of minimums inside the next); otherwise
-    the choice is real and NeedsCalculator is raised."""
+    """How much of each accepted bucket counts: everything, except where a cap binds
+    (allocation.binds); there allocation.fill_nested decides, or NeedsCalculator is raised
+    when the minimums fed compete."""
     rset = plan.rset
     counted = [b.credits if b.accepted else ZERO for b in buckets]
     minimums = [
@@ -324,109 +393,82 @@ def _allocate(plan: Plan, buckets: list[Bucket]) -> list[Decimal]:
                 if i in capped:
                     raise NeedsCalculator("two caps share credits")
                 capped[i] = rule.id
-                year = bucket.year if rule.per == "calendar-year" else None
-                groups.setdefault(year, []).append(i)
+                # Buckets a per-year cap reads are summed per year (plan.yearly).
+                groups.setdefault(cap_period(rule, bucket.year), []).append(i)
         for members in groups.values():
-            if sum((buckets[i].credits for i in members), ZERO) <= rule.credits:
+            amounts = [buckets[i].credits for i in members]
+            if not allocation.binds(rule.credits, amounts):
                 continue
-            feeds = {i: frozenset(f for f in minimums if buckets[i].flags[f]) for i in members}
-            order = sorted(members, key=lambda i: (-len(feeds[i]), i))
-            for a, b in zip(order, order[1:], strict=False):
-                if not feeds[b] <= feeds[a]:
-                    raise NeedsCalculator("a binding cap feeds competing minimums")
-            room = rule.credits
-            for i in order:
-                counted[i] = min(room, buckets[i].credits)
-                room -= counted[i]
+            feeds = [frozenset(f for f in minimums if buckets[i].flags[f]) for i in members]
+            shares = allocation.fill_nested(amounts, feeds, rule.credits)
+            if shares is None:
+                raise NeedsCalculator("a binding cap feeds competing minimums")
+            for i, share in zip(members, shares, strict=True):
+                counted[i] = share
     return counted
 
 
 def judge(
     plan: Plan, buckets: list[Bucket], cycle: Window, on: date, valid_license: bool
 ) -> Judgement:
-    """The calculator's status and numbers for one cycle, from its buckets."""
+    """The calculator's status and numbers for one cycle, from its buckets, by the
+    calculator's own arithmetic (requirements/standing.py)."""
     rset = plan.rset
     counted = _allocate(plan, buckets)
     total = sum(counted, ZERO)
-    ended = on > cycle.end
-    elapsed = _elapsed(cycle, on)
     total_rule = next((r for r in rset.rules if isinstance(r, MinimumTotal)), None)
     statuses: list[Status] = []
     missing: list[str] = []
-    required_total: Decimal | None = None
     expected: Decimal | None = None
 
-    def progress(required: Decimal, got: Decimal, paced: bool) -> Status:
-        if got >= required:
-            return Status.MET
-        if ended:
-            return Status.NOT_MET
-        if paced and got < _quarter_down(required * elapsed):
-            return Status.BEHIND
-        return Status.ON_TRACK
+    def flagged(rule_id: str) -> list[int]:
+        flag = plan.rule_flags[rule_id]
+        return [i for i, b in enumerate(buckets) if b.flags[flag]]
 
     for rule in rset.rules:
         if isinstance(rule, MaximumSubset):
-            statuses.append(Status.MET)
-            continue
-        if isinstance(rule, Component):
-            flag = plan.rule_flags[rule.id]
-            done = (rule.component == "valid-license" and valid_license) or any(
-                b.flags[flag] for b in buckets
-            )
-            status = Status.MET if done else Status.NOT_MET if ended else Status.ON_TRACK
-            statuses.append(status)
+            statuses.append(Status.MET)  # a cap limits what counts; it is never unmet
+        elif isinstance(rule, Component):
+            done = (rule.component == "valid-license" and valid_license) or bool(flagged(rule.id))
+            statuses.append(component_status(done, cycle, on))
             if not done:
                 missing.append(rule.name)
-            continue
-        if isinstance(rule, Pacing):
-            full = rule.credits_per_year * Decimal(rset.cycle.months) / 12
-            expected = _quarter_down(full * elapsed)
-            if total >= full:
-                status = Status.MET
-            elif expected - total <= 0:
-                status = Status.ON_TRACK
-            else:
-                status = Status.NOT_MET if ended else Status.BEHIND
+        elif isinstance(rule, Pacing):
+            full = pace_over_cycle(rule.credits_per_year, rset.cycle.months)
+            paced, status = pacing(full, total, cycle, on)
             statuses.append(status)
-            continue
-        if isinstance(rule, MinimumTotal):
-            required, got = rule.credits, total
-            required_total = required
-        else:
-            flag = plan.rule_flags[rule.id]
-            got = sum((c for c, b in zip(counted, buckets, strict=True) if b.flags[flag]), ZERO)
-            if isinstance(rule, MinimumShare):
-                basis = min(total, total_rule.credits) if total_rule else total
-                required = _quarter_up(basis * rule.share)
+            if expected is None:  # the first pace is the one shown, as in from_result
+                expected = paced
+        elif isinstance(rule, (MinimumTotal, MinimumSubset, MinimumShare)):
+            if isinstance(rule, MinimumTotal):
+                required, got = rule.credits, total
             else:
-                required = rule.credits
-                if not rule.within_total:
-                    got += sum(
-                        (b.credits for b in buckets if b.flags[flag] and not b.accepted), ZERO
-                    )
-        status = progress(required, got, isinstance(rule, MinimumTotal))
-        statuses.append(status)
-        if status != Status.MET:
-            missing.append(f"{rule.name}: {_fmt(required - got)} more")
+                members = flagged(rule.id)
+                got = sum((counted[i] for i in members), ZERO)
+                if isinstance(rule, MinimumShare):
+                    ceiling = total_rule.credits if total_rule else None
+                    required = share_required(rule.share, total, ceiling)
+                else:
+                    required = rule.credits
+                    if not rule.within_total:  # any credit type, as the calculator's offset
+                        got += sum(
+                            (buckets[i].credits for i in members if not buckets[i].accepted), ZERO
+                        )
+            status = minimum_status(required, got, cycle, on, paced=isinstance(rule, MinimumTotal))
+            statuses.append(status)
+            if status != Status.MET:
+                missing.append(f"{rule.name}: {_fmt(required - got)} more")
+        else:
+            raise NeedsCalculator(f"rule {rule.id}: kind {rule.kind}")
+    required_total = total_rule.credits if total_rule else None
     return Judgement(
-        status=_overall(statuses, ended),
+        status=str(set_status(statuses, cycle, on)),
         counted=total,
         required=required_total,
         remaining=max(ZERO, required_total - total) if required_total is not None else ZERO,
         expected=expected,
         missing="; ".join(missing)[:500],
     )
-
-
-def _overall(statuses: list[Status], ended: bool) -> str:
-    if all(s == Status.MET for s in statuses):
-        return Standing.MET
-    if ended:
-        return Standing.NOT_MET
-    if any(s == Status.BEHIND for s in statuses):
-        return Standing.BEHIND
-    return Standing.ON_TRACK
 
 
 # The calculator, for what the buckets cannot judge ------------------------------------------
@@ -546,12 +588,6 @@ def _fill(run: ComplianceRun, versions: list[RequirementSetVersion]) -> Tally:
     tally = Tally()
     # Once the board has a roster, only the certifications it verified are its diplomates.
     board_q = listing.listed(run.board)
-    valid = set(
-        License.objects.filter(clinician__certifications__board=run.board)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=run.on))
-        .values_list("clinician_id", flat=True)
-        .distinct()
-    )
     pending: list[tuple] = []
 
     def add(cycle: Cycle, judgement: Judgement) -> None:
@@ -560,37 +596,28 @@ def _fill(run: ComplianceRun, versions: list[RequirementSetVersion]) -> Tally:
         if len(pending) >= BATCH:
             _flush(pending)
 
+    # One transaction: PostgreSQL's server-side cursors live in it, and the run's rows
+    # appear at once.
     with transaction.atomic():
         for version, scope in version_scopes(versions, run.on):
             rset = version.requirement_set()
             scope = board_q & scope
             plan = plan_for(rset)
             if plan is not None:
-                cycles = {
-                    cid: Cycle(cid, clinician_id, start, end)
-                    for cid, clinician_id, start, end in Certification.objects.filter(
-                        scope
-                    ).values_list("id", "clinician_id", "cycle_start", "cycle_end")
-                }
-                for cycle, buckets in _buckets(plan, scope):
-                    cycles.pop(cycle.certification_id, None)
+                judged = _with_sums(_cycles(scope, run.on), _buckets(plan, scope))
+                for cycle, licensed, buckets in judged:
                     window = Window(cycle.start, cycle.end)
                     try:
-                        judgement = judge(
-                            plan, buckets, window, run.on, cycle.clinician_id in valid
-                        )
+                        judgement = judge(plan, buckets, window, run.on, licensed)
                     except NeedsCalculator:
                         judgement = _calculated(cycle.certification_id, rset, run.on)
                         tally.by_calculator += 1
                     add(cycle, judgement)
-                # Cycles with no counted entry at all.
-                for cycle in cycles.values():
-                    window = Window(cycle.start, cycle.end)
-                    add(cycle, judge(plan, [], window, run.on, cycle.clinician_id in valid))
             else:
                 for cert in (
                     Certification.objects.filter(scope)
                     .select_related("clinician")
+                    .order_by("id")
                     .iterator(chunk_size=500)
                 ):
                     cycle = Cycle(cert.pk, cert.clinician_id, cert.cycle_start, cert.cycle_end)

@@ -88,7 +88,7 @@ class BoardSet:
 
 def board_sets(user: User) -> list[BoardSet]:
     """The sets every version of which applies to the user's board alone."""
-    if not may_define_program(user):
+    if not may_define_program(user) or user.board is None:
         return []
     code = user.board.code
     grouped: dict[str, list[RequirementSetVersion]] = {}
@@ -105,7 +105,9 @@ def board_sets(user: User) -> list[BoardSet]:
 
 def get_board_set(user: User, set_id: str) -> BoardSet:
     """The user's board's set, or NotYourSet: unknown, malformed and foreign ids alike."""
-    if not may_define_program(user) or len(set_id) > 64 or not SET_ID.match(set_id):
+    if not may_define_program(user) or user.board is None:
+        raise NotYourSet(set_id)
+    if len(set_id) > 64 or not SET_ID.match(set_id):
         raise NotYourSet(set_id)
     rows = list(RequirementSetVersion.objects.filter(set_id=set_id).order_by("version"))
     if not rows or not all(_is_boards(row, user.board.code) for row in rows):

@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, overload
 
 from django.conf import settings
 
@@ -270,6 +271,14 @@ def _birth(values: dict) -> tuple[int | None, int | None]:
             "birth_day", f"{_shown(day_text)} is not a day of month {month}: enter 1 to {days}"
         )
     return month, int(day_text)
+
+
+@overload
+def _date(values: dict, column: str, *, required: Literal[True]) -> date: ...
+
+
+@overload
+def _date(values: dict, column: str, *, required: bool) -> date | None: ...
 
 
 def _date(values: dict, column: str, *, required: bool) -> date | None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -124,7 +125,7 @@ def _disagreements(listed: Listed, claim: Claim) -> list[str]:
 
 
 def _judged(
-    claims: Iterable[Claim], roster: dict[object, Listed], label: str, claimed_twice: str
+    claims: Iterable[Claim], roster: Mapping[Any, Listed], label: str, claimed_twice: str
 ) -> dict[tuple[str, str], list[Claim]]:
     """The claims whose state or note must change, by their new (state, note)."""
     by_key: dict[object, list[Claim]] = defaultdict(list)

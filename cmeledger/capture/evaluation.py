@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
@@ -99,9 +100,9 @@ class Truth:
 TRUTH_FIELDS = tuple(f.name for f in fields(Truth) if f.name != "also")
 
 
-def example(**changes: object) -> Truth:
+def example(**changes: Any) -> Truth:
     """One fixed, invented certificate for tests that need a known one."""
-    fixed = {
+    fixed: dict[str, Any] = {
         "learner_name": "Alice Abbot",
         "degree": "MD",
         "title": "Ethics in Rehabilitation Practice",
@@ -329,6 +330,7 @@ def attendance(pdf: Canvas, t: Truth, r: random.Random) -> None:
     _centered(pdf, 420, f"{t.learner_name}, {t.degree}", "Times-Roman", 22)
     _centered(pdf, 388, "attended")
     _centered(pdf, 360, t.title, "Times-Italic", 18)
+    assert t.start_date is not None  # a multi-day layout (LAYOUTS)
     _centered(pdf, 330, f"{t.location}, {date_range(t.start_date, t.completed_on)}")
     _wrapped(
         pdf,
@@ -444,6 +446,7 @@ def conference(pdf: Canvas, t: Truth, r: random.Random) -> None:
     pdf.setFont("Helvetica-Bold", 22)
     pdf.drawString(150, 515, t.title)
     pdf.setFont("Helvetica", 13)
+    assert t.start_date is not None  # a multi-day layout (LAYOUTS)
     pdf.drawString(150, 492, f"{date_range(t.start_date, t.completed_on)}  ·  {t.location}")
     pdf.setFont("Helvetica", 14)
     pdf.drawString(110, 440, "Attendee")

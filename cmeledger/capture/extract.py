@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.db import models
 
@@ -513,7 +514,7 @@ def read_page(text: str, page: int = 1, clinician_name: str = "") -> Draft:
     name, degree = learner(lines)
     learner_lines = {line for line in lines if name.found and line.startswith(str(name.value))}
     found_provider = provider(text)
-    excluded = learner_lines | ({found_provider.value} if found_provider.found else set())
+    excluded = learner_lines | ({str(found_provider.value)} if found_provider.found else set())
     found_title = title(lines, joined, excluded)
     start, end = dates(lines, joined)
     awarded = all_credits(joined)
@@ -544,7 +545,7 @@ def read_page(text: str, page: int = 1, clinician_name: str = "") -> Draft:
 
 
 def _credit_words(amount: Guess, credit_type: Guess) -> str:
-    return f"{amount.value} {CreditType(credit_type.value).label}"
+    return f"{amount.value} {CreditType(cast(str, credit_type.value)).label}"
 
 
 def each_credit(draft: Draft) -> list[Draft]:

@@ -46,7 +46,8 @@ def page_texts(data: bytes) -> list[tuple[str, bool]]:
             if len(text.strip()) >= MIN_TEXT:
                 texts.append((text, False))
             else:
-                scale = render_scale(*page.get_size(), SCAN_SCALE)
+                width, height = page.get_size()
+                scale = render_scale(width, height, SCAN_SCALE)
                 drawn = page.render(scale=scale).to_pil()
                 texts.append((image_text(drawn), True))
             page.close()
@@ -85,7 +86,7 @@ def capture(data: bytes, clinician_name: str = "") -> Capture:
             # OCR can misread a letter the rules would take for certain: nothing read
             # from an image is "sure".
             draft.fields = {name: _at_most_check(guess) for name, guess in draft.fields.items()}
-            draft.also = [tuple(map(_at_most_check, credit)) for credit in draft.also]
+            draft.also = [(_at_most_check(a), _at_most_check(t)) for a, t in draft.also]
             draft.warnings.append(
                 "Read from an image: check every field, especially names and numbers."
             )

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -90,7 +91,7 @@ def queue(certificates: Iterable[Certificate]) -> list[Reading]:
                 reading, _ = Reading.objects.get_or_create(certificate=certificate)
             readings.append(reading)
             if not reading.is_finished:
-                transaction.on_commit(lambda pk=reading.pk: read_certificate.enqueue(pk))
+                transaction.on_commit(partial(read_certificate.enqueue, reading.pk))
     return readings
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from cmeledger.directcredit.models import Kind
-from cmeledger.reports.award import (
+from cmeledger.requirements.award import (
     PHRASE,
     RECERT_CREDITS,
     RECERT_CREDITS_BEFORE,
@@ -112,7 +112,7 @@ def rule_for(kind: str) -> KindRule:
 
 
 def recertification_credits(completed_on: date) -> Decimal:
-    """Aligned with reports.award: 60 on or after 2010-09-01, 25 before."""
+    """Aligned with requirements.award: 60 on or after 2010-09-01, 25 before."""
     return RECERT_CREDITS if completed_on >= RECERT_CUTOFF else RECERT_CREDITS_BEFORE
 
 

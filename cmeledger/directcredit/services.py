@@ -35,9 +35,9 @@ from cmeledger.ledger.vocabulary import (
     CreditType,
     Source,
 )
-from cmeledger.reports import award
-from cmeledger.reports.award import DirectCreditClaim
-from cmeledger.reports.pdf import credits as credit_text
+from cmeledger.lib.credits import credit_text
+from cmeledger.requirements import award
+from cmeledger.requirements.award import DirectCreditClaim
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ MAX_TEXT = 2000
 BOARD_CODE = re.compile(r"^[a-z0-9-]{1,32}$")
 # Control characters other than tab and line breaks; PostgreSQL refuses NUL outright.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ACTIVITY_KINDS = {Kind.TEACHING: ActivityKind.TEACHING}
+ACTIVITY_KINDS: dict[str, ActivityKind] = {Kind.TEACHING: ActivityKind.TEACHING}
 
 
 class ApplicationError(Exception):
@@ -91,7 +91,7 @@ def boards_for(user: User):
 
 
 def completed_cycles(user: User, today: date) -> list[DirectCreditClaim]:
-    """The clinician's completed certification cycles, as reports.award sees them."""
+    """The clinician's completed certification cycles, as requirements.award sees them."""
     return award.standing(user, today).direct_credit
 
 
@@ -162,7 +162,7 @@ def _date(value: date | None, today: date, errors: dict) -> date | None:
 
 
 def _claim_taken(claim: DirectCreditClaim) -> bool:
-    """reports.award matches any direct-credit entry of the same amount; an entry from
+    """requirements.award matches any direct-credit entry of the same amount; an entry from
     an approved application of another kind (six articles are 60 too) claims nothing."""
     if claim.claimed_by is None:
         return False

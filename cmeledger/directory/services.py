@@ -53,7 +53,7 @@ def may_maintain(user: User) -> bool:
 
 def my_boards(user: User) -> list[Board]:
     """The boards "reports to my board" means: staff's own, a clinician's certifying boards."""
-    if user.role == Role.BOARD_STAFF and user.board_id:
+    if user.role == Role.BOARD_STAFF and user.board is not None:
         return [user.board]
     if user.role == Role.CLINICIAN:
         return list(Board.objects.filter(certifications__clinician=user).distinct())
@@ -171,7 +171,10 @@ class ProviderFields:
 def _unique_slug(name: str, provider: Provider | None) -> str:
     base = slugify(name)[:70].strip("-") or "provider"
     slug, n = base, 2
-    while Provider.objects.filter(slug=slug).exclude(pk=getattr(provider, "pk", None)).exists():
+    others = (
+        Provider.objects.all() if provider is None else Provider.objects.exclude(pk=provider.pk)
+    )
+    while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -252,6 +255,7 @@ class ReportingFields:
 def set_reporting(by: User, provider: Provider, fields: ReportingFields) -> ProviderReporting:
     """What the provider reports to the staff member's own board (created or replaced)."""
     _require_staff(by)
+    assert by.board is not None  # may_maintain checked it
     values = {
         "reports_automatically": fields.reports_automatically,
         "credit_types": _codes(fields.credit_types, CreditType.values, "credit_types"),
@@ -278,6 +282,7 @@ def set_reporting(by: User, provider: Provider, fields: ReportingFields) -> Prov
 @transaction.atomic
 def remove_reporting(by: User, provider: Provider) -> None:
     _require_staff(by)
+    assert by.board is not None  # may_maintain checked it
     deleted, _ = ProviderReporting.objects.filter(provider=provider, board=by.board).delete()
     if not deleted:
         raise NotFound(provider.slug)
@@ -301,6 +306,7 @@ def add_accepted(
 ) -> BoardAccreditor:
     """An accreditor the staff member's board accepts; `name` defaults to the code's label."""
     _require_staff(by)
+    assert by.board is not None  # may_maintain checked it
     if accreditor and accreditor not in Accreditor.values:
         raise DirectoryRefused(
             {"accreditor": [f"Choose one of: {', '.join(Accreditor.values)}, or leave it empty."]}
@@ -334,6 +340,7 @@ def add_accepted(
 @transaction.atomic
 def remove_accepted(by: User, pk: int) -> None:
     _require_staff(by)
+    assert by.board is not None  # may_maintain checked it
     if not 0 < pk < 2**31:  # beyond any id; PostgreSQL would refuse the comparison
         raise NotFound(str(pk))
     row = BoardAccreditor.objects.filter(board=by.board, pk=pk).first()

@@ -1,4 +1,5 @@
-"""The AMA PRA award page and its application summary PDF (logic in reports.award)."""
+"""The AMA PRA award page and its application summary PDF (logic in requirements.award
+and reports.award_summary)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cmeledger.permissions import clinician_required
-from cmeledger.reports import award
-from cmeledger.reports.award import AwardError, AwardTier
 from cmeledger.reports.award_pdf import award_summary_pdf
+from cmeledger.reports.award_summary import AwardError, default_filename, parse_tier, summary
+from cmeledger.requirements import award
+from cmeledger.requirements.award import AwardTier
 
 
 def _page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
@@ -32,12 +34,12 @@ def award_page(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def award_summary(request: HttpRequest) -> HttpResponse:
     try:
-        tier = award.parse_tier(request.GET.get("tier"))
-        data = award.summary(request.user, tier, timezone.localdate(), timezone.now())
+        tier = parse_tier(request.GET.get("tier"))
+        data = summary(request.user, tier, timezone.localdate(), timezone.now())
     except AwardError as error:
         return _page(request, str(error), status=400)
     response = HttpResponse(award_summary_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{award.default_filename(data)}"'
+    response["Content-Disposition"] = f'attachment; filename="{default_filename(data)}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

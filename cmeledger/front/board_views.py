@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cmeledger.accounts.models import Board, User
-from cmeledger.boards import access, compliance, listing
+from cmeledger.audits import access
+from cmeledger.boards import compliance, listing
 from cmeledger.boards.models import ComplianceRun, Standing
 from cmeledger.boards.tasks import compute_compliance
 from cmeledger.ledger.models import Certificate, CreditEntry

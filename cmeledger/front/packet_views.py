@@ -14,9 +14,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cmeledger.ledger.portable import dumps
 from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.permissions import clinician_required
+from cmeledger.portable.schema import dumps
 from cmeledger.reports import exports
 from cmeledger.reports.exports import ExportError, parse_day
 from cmeledger.reports.packet import PacketError, missing_proof, write_packet

@@ -116,8 +116,10 @@ def open_image(data: bytes) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data))
         except Image.DecompressionBombError:
+            # Pillow raises this only while MAX_IMAGE_PIXELS is set, so the `or 0` never applies.
+            bomb = 2 * (Image.MAX_IMAGE_PIXELS or 0)
             raise CertificateRejected(
-                f"The image has more than {_megapixels(2 * Image.MAX_IMAGE_PIXELS)} megapixels; "
+                f"The image has more than {_megapixels(bomb)} megapixels; "
                 f"images may have at most {_megapixels(limit)} megapixels."
             ) from None
     width, height = image.size

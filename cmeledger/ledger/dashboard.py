@@ -7,9 +7,11 @@ place for that in `requirements`, so the page does not change shape when it arri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 
@@ -95,6 +97,7 @@ def _certification_cycles(user) -> list[Cycle]:
 def _license_cycles(user) -> list[Cycle]:
     cycles = []
     for lic in License.objects.filter(clinician=user, expires_on__isnull=False):
+        assert lic.expires_on is not None  # the filter keeps licenses that expire
         start = lic.issued_on or _years_before(lic.expires_on, DEFAULT_LICENSE_YEARS)
         label = f"{lic.get_state_display()} {lic.get_profession_display()} license {lic.number}"
         short = f"{lic.state} license"
@@ -109,7 +112,8 @@ def _totals(user, cycles: list[Cycle]) -> list[list[TypeTotal]]:
         f"cycle_{index}": Sum("credits", filter=Q(completed_on__range=(c.start, c.end)))
         for index, c in enumerate(cycles)
     }
-    rows = list(
+    # The per-cycle sums are annotated under names made at run time.
+    rows: list[Mapping[str, Any]] = list(
         CreditEntry.objects.owned_by(user)
         .counted()
         .values("credit_type")

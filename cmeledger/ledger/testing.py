@@ -1,14 +1,19 @@
-"""Generated certificate files for tests and benchmarks (never real documents)."""
+"""Generated certificate files and entry fields for tests and benchmarks (never real
+documents or people)."""
 
 from __future__ import annotations
 
 import io
 import zlib
+from datetime import date
+from decimal import Decimal
 
 from PIL import Image
 from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
+
+from cmeledger.ledger.vocabulary import ActivityKind, CreditType
 
 
 def make_pdf(text: str = "Certificate of completion", pages: int = 1) -> bytes:
@@ -45,3 +50,20 @@ def make_huge_png_header() -> bytes:
     data[16:24] = (100_000).to_bytes(4, "big") * 2
     data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")  # keep the chunk valid
     return bytes(data)
+
+
+def entry_fields(**overrides) -> dict:
+    """A valid live AMA PRA Category 1 entry's fields; `overrides` replace any of them."""
+    fields = {
+        "title": "Spasticity management update",
+        "provider": "Acme CME Institute",
+        "accreditor": "accme",
+        "activity_kind": ActivityKind.LIVE,
+        "start_date": date(2025, 5, 3),
+        "end_date": date(2025, 5, 4),
+        "completed_on": date(2025, 5, 4),
+        "credit_type": CreditType.AMA_PRA_1,
+        "credits": Decimal("2.50"),
+    }
+    fields.update(overrides)
+    return fields

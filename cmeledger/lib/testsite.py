@@ -90,11 +90,11 @@ class Site:
 
             with psycopg.connect(self.env["DATABASE_URL"]) as connection:
                 return connection.execute(sql).fetchall()
-        connection = sqlite3.connect(self.folder / "cmeledger.sqlite3", timeout=30)
+        database = sqlite3.connect(self.folder / "cmeledger.sqlite3", timeout=30)
         try:
-            return connection.execute(sql).fetchall()
+            return database.execute(sql).fetchall()
         finally:
-            connection.close()
+            database.close()
 
     def rows_done(self) -> int:
         rows = self.query("SELECT COALESCE(MAX(rows_done), 0) FROM reporting_submission")

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import orjson
 from django.db import connection
@@ -96,7 +97,7 @@ class MemberList:
         return cls(frozenset(npis), frozenset(emails), frozenset(boards))
 
     def includes(self, c: Completion) -> bool:
-        return (
+        return bool(
             (c.npi and c.npi in self.npis)
             or (c.email and c.email in self.emails)
             or (c.board and matching.board_key(c.board, c.board_id) in self.boards)
@@ -511,6 +512,7 @@ def _entry_values(record: ReportedRecord, c: Completion, credit_type: str, amoun
 
 def sync_entries(record: ReportedRecord, c: Completion, actor, now) -> None:
     """Make the record's live entries say what the record says, one per credit type."""
+    assert record.clinician_id is not None  # only a matched record has entries
     live = {
         entry.credit_type: entry
         for entry in record.entries.filter(deleted_at__isnull=True).prefetch_related("topic_links")
@@ -648,7 +650,7 @@ def _own_entries(clinician_ids: list[int]) -> list[tuple]:
         f"FROM ledger_creditentry WHERE source IN ({sources}) AND clinician_id IN ({marks}) "
         "AND deleted_at IS NULL AND reported_as_id IS NULL"
     )
-    convert = {
+    convert: dict[str, Any] = {  # Field.to_python turns database values into Python ones
         "id": CreditEntry._meta.get_field("id"),
         "completed_on": CreditEntry._meta.get_field("completed_on"),
         "credits": CreditEntry._meta.get_field("credits"),
@@ -710,6 +712,7 @@ def clinician_keys(user: User, verified_only: bool = False) -> dict[str, list[st
 
 
 def attach_entries(record: ReportedRecord, completion: Completion, stamp) -> None:
+    assert record.clinician_id is not None  # only a matched record has entries
     rows = EntryRows(record.organization, stamp)
     rows.add(record.pk, record.clinician_id, completion)
     link_self_reports(rows.write())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import xxhash
 from django.conf import settings
@@ -106,7 +106,11 @@ def start(submission: Submission) -> None:
 
 
 def _next_attempt(submission: Submission) -> int:
-    Submission.objects.filter(pk=submission.pk).update(attempt=F("attempt") + 1)
+    # The heartbeat too: a restarted job waiting for its worker is not stalled again
+    # until REPORTING_STALL_SECONDS pass (the periodic resume would restart it twice).
+    Submission.objects.filter(pk=submission.pk).update(
+        attempt=F("attempt") + 1, heartbeat_at=timezone.now()
+    )
     submission.refresh_from_db(fields=["attempt"])
     return submission.attempt
 
@@ -146,7 +150,7 @@ def _opened(submission: Submission, path: Path | None) -> Iterator[BinaryIO]:
             yield handle
     else:
         with submission.file.open("rb") as handle:
-            yield handle
+            yield cast(BinaryIO, handle)  # the FieldFile proxies the binary file it opened
 
 
 def _batches(reader: Reader, skip_through: int, size: int) -> Iterator[list[RawRow | BadRow]]:

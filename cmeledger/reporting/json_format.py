@@ -354,13 +354,13 @@ def _records(events: Iterator[tuple[str, object]]) -> tuple[int, dict[int, str]]
             if event == "end_array":
                 return count, duplicates
             count += 1
-        if event == "map_key":
+        if event == "map_key":  # the value is the key, a str, inside a map (seen is a set)
             seen = keys[-1]
             if value in seen and count not in duplicates:  # type: ignore[operator]
                 path = [name for k, name in zip(keys[:-1], names[:-1], strict=True) if k]
                 duplicates[count] = ".".join([*path, str(value)])[:80]
             seen.add(value)  # type: ignore[union-attr]
-            names[-1] = value  # type: ignore[assignment]
+            names[-1] = value  # type: ignore[call-overload]
         elif event == "start_map" or event == "start_array":
             if len(keys) >= MAX_DEPTH - 2:
                 raise FileRejected(f"The JSON is nested more than {MAX_DEPTH} levels deep.")

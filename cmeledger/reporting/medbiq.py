@@ -74,7 +74,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, NoReturn
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 from xml.parsers.expat import ExpatError
@@ -399,7 +399,9 @@ def _refuse_entity(name: str, *_: object) -> None:
     raise EntitiesForbidden(name, None, None, None, None, None)
 
 
-def _refuse_external(context: str, base: str | None, sysid: str, pubid: str) -> None:
+def _refuse_external(
+    context: str, base: str | None, sysid: str | None, pubid: str | None
+) -> NoReturn:
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 

@@ -115,7 +115,8 @@ class RawRow:
     @property
     def values(self) -> tuple[str, ...]:
         if self._values is None:
-            self._values = self._layout.values_of(self._cells)  # type: ignore[union-attr]
+            # Both are set when values are not (__init__ checks it).
+            self._values = self._layout.values_of(self._cells)  # type: ignore[union-attr, arg-type]
         return self._values
 
     def fingerprint(self) -> int:

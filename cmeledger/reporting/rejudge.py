@@ -129,7 +129,7 @@ def _store_waiting(rows: list[tuple[ReportedRecord, Completion, str, str]], now)
 def _keep(records: list[tuple[ReportedRecord, Match]]) -> None:
     """Store the evidence of records that still qualify (one UPDATE per kind of evidence)."""
     by_evidence: dict[str, list[int]] = defaultdict(list)
-    evidence_of: dict[str, dict] = {}
+    evidence_of: dict[str, tuple[str, dict | None]] = {}
     for record, verdict in records:
         if record.match_evidence == verdict.evidence and record.matched_by == verdict.by:
             continue

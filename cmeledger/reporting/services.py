@@ -46,7 +46,7 @@ class Refused(Exception):
 
 
 def organization_of(user: User) -> Organization:
-    if user.role != Role.ORGANIZATION or user.organization_id is None:
+    if user.role != Role.ORGANIZATION or user.organization is None:
         raise NotYours("This is for members of a reporting organization.")
     return user.organization
 

@@ -1,4 +1,4 @@
-"""The AMA PRA application summary as PDF bytes (reports.award gathers the data)."""
+"""The AMA PRA application summary as PDF bytes (reports.award_summary gathers the data)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cmeledger.ledger.vocabulary import CreditType
-from cmeledger.reports.award import AwardSummary
+from cmeledger.lib.credits import credit_text
+from cmeledger.reports.award_summary import AwardSummary
 from cmeledger.reports.pdf import (
     BLOCK_ROWS,
     HEADING,
     TITLE,
     build,
-    credits,
     generated,
     grid,
     text,
@@ -68,7 +68,7 @@ def _pdf_header(data: AwardSummary) -> list:
 def _pdf_categories(data: AwardSummary) -> list:
     rows = [["Credit", "Required", "Counted"]]
     rows += [
-        [line.label, credits(line.required), credits(line.counted)] for line in data.categories
+        [line.label, credit_text(line.required), credit_text(line.counted)] for line in data.categories
     ]
     table = Table(rows, colWidths=[4.4 * inch, 1.2 * inch, 1.2 * inch])
     table.setStyle(GRID)
@@ -94,7 +94,7 @@ def _pdf_entries(data: AwardSummary) -> list:
                 wrapped(e.title, widths[1], 8.5),
                 wrapped(e.provider, widths[2], 8.5),
                 "Category 1" if e.credit_type == CreditType.AMA_PRA_1 else "Category 2",
-                credits(e.credits),
+                credit_text(e.credits),
             ]
             for e in block
         ]

@@ -238,7 +238,9 @@ def _series(by_type: dict[str, Decimal]) -> tuple[list[Series], dict[str, str]]:
     own = ranked if len(ranked) <= MAX_SERIES else ranked[: MAX_SERIES - 1]
     rest = [code for code in ranked if code not in own]
     keys = sorted(own, key=lambda code: _TYPE_ORDER.get(code, 99))
-    groups = [(code, _TYPE_LABELS.get(code, code), (code,)) for code in keys]
+    groups: list[tuple[str, str, tuple[str, ...]]] = [
+        (code, _TYPE_LABELS.get(code, code), (code,)) for code in keys
+    ]
     if rest:
         rest.sort(key=lambda code: _TYPE_ORDER.get(code, 99))
         groups.append((OTHER, "Other credit types", tuple(rest)))
@@ -526,9 +528,10 @@ def pace_chart(result: SetResult, key: str = "") -> PaceChart | None:
     total_rule = next(
         (r for r in result.rules if r.kind == "minimum-total" and r.required is not None), None
     )
-    if total_rule is None or total_rule.required <= 0:
+    required = total_rule.required if total_rule is not None else None
+    if required is None or required <= 0:
         return None
-    start, end, on, required = result.cycle_start, result.cycle_end, result.on, total_rule.required
+    start, end, on = result.cycle_start, result.cycle_end, result.on
     credited = sorted(
         (e.completed_on, e.weighted)
         for e in result.entries

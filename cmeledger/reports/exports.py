@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from cmeledger.accounts.models import User
-from cmeledger.ledger.ledger_export import build
 from cmeledger.ledger.models import CreditEntry, EntryTopic
-from cmeledger.ledger.portable import LedgerDoc
 from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.lib import csvsafe
+from cmeledger.portable.ledger_export import build
+from cmeledger.portable.schema import LedgerDoc
 from cmeledger.reports.transcript import SET_ID
 from cmeledger.requirements import progress
 
@@ -124,7 +124,7 @@ def parse_filter(
     return ExportFilter(start, end, credit_type, source, set_id)
 
 
-def entries(user: User, chosen: ExportFilter) -> Iterable[CreditEntry]:
+def entries(user: User, chosen: ExportFilter) -> QuerySet[CreditEntry]:
     """The clinician's counted entries matching the filter, in completion order."""
     rows = CreditEntry.objects.counted().owned_by(user)
     if chosen.start:

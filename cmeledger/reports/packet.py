@@ -30,7 +30,8 @@ from cmeledger.accounts.models import User
 from cmeledger.ledger.models import Certificate, CertificateKind
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.lib import csvsafe
-from cmeledger.reports.pdf import BODY, HEADING, ITEM, TITLE, build, credits, text
+from cmeledger.lib.credits import credit_text
+from cmeledger.reports.pdf import BODY, HEADING, ITEM, TITLE, build, text
 from cmeledger.reports.transcript import (
     Transcript,
     TranscriptEntry,
@@ -333,7 +334,7 @@ def _cover_story(data: Transcript, summary: PacketSummary, contents: list[str]) 
         story.append(Paragraph("None: every entry has its certificate here.", BODY))
     for gap in summary.missing:
         line = (
-            f"{gap.completed_on:%Y-%m-%d} · {gap.title} · {credits(gap.credits)} "
+            f"{gap.completed_on:%Y-%m-%d} · {gap.title} · {credit_text(gap.credits)} "
             f"{gap.credit_type} · {gap.advice}"
         )
         story.append(Paragraph(text(line), ITEM))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -26,13 +25,6 @@ TITLE = ParagraphStyle("report-title", parent=_styles["Title"], fontSize=16, ali
 def text(value: str) -> str:
     """Text for a Paragraph, which reads markup: a title with "<" or "&" prints as typed."""
     return escape(value or "")
-
-
-def credits(value: Decimal | None) -> str:
-    """Quarter credits need at most two places; whole numbers print whole ("48", "12.5")."""
-    if value is None:
-        return "–"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def generated(at: datetime | None) -> str:

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pypdfium2
 
 from cmeledger.accounts.models import License, User
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.requirements.sync import sync
 
 # A Texas license expiring then makes us-tx-md's cycle 2025-03-01 to 2027-02-28.

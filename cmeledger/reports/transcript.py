@@ -114,13 +114,14 @@ class Transcript:
 
 
 def status_label(status: str) -> str:
-    return {
+    labels: dict[str, str] = {
         Status.MET: "Met",
         Status.ON_TRACK: "On track",
         Status.BEHIND: "Behind",
         Status.NOT_MET: "Not met",
         Status.NOT_APPLICABLE: "Does not apply",
-    }.get(status, status)
+    }
+    return labels.get(status, status)
 
 
 def gather(
@@ -143,6 +144,7 @@ def gather(
         _fill_from_set(data, result)
     else:
         _check_range(start, end, today)
+        assert start is not None and end is not None  # _check_range refuses a missing date
         data = _identity(user, start, end, today)
     data.entries = _entries(user, data.start, data.end, _counted_by(result))
     data.totals = _totals(data.entries)

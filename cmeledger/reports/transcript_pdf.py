@@ -12,6 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cmeledger.ledger.vocabulary import Accreditor, CreditType, Topic
+from cmeledger.lib.credits import credit_text
 from cmeledger.reports import pdf
 from cmeledger.reports.transcript import Transcript, label, source_label, status_label
 
@@ -20,7 +21,7 @@ MARGIN = 0.5 * inch
 BODY = ParagraphStyle("transcript-body", parent=pdf.BODY, fontSize=8, leading=10)
 GRID = pdf.grid(8)
 _text = pdf.text
-_num = pdf.credits
+_num = credit_text
 
 
 def transcript_pdf(data: Transcript) -> bytes:

@@ -16,6 +16,7 @@ That choice is a small integer program, solved exactly (docs/decisions.md):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -60,9 +61,33 @@ class AllocationFailed(RuntimeError):
     """The solver did not report an optimum (it always should: all zeros is feasible)."""
 
 
-def allocate(pieces: list[Piece], demands: list[Demand], caps: list[Cap]) -> str:
+def binds(cap: Decimal, amounts: Iterable[Decimal]) -> bool:
+    """Whether a cap forces a choice: its credits claim more than it lets count."""
+    return sum(amounts, ZERO) > cap
+
+
+def fill_nested(
+    amounts: Sequence[Decimal], feeds: Sequence[frozenset], room: Decimal
+) -> list[Decimal] | None:
+    """How much of each amount under one binding cap counts, when the minimums they feed
+    are nested (each amount's minimums contain the next one's): the amounts feeding more
+    fill the cap first, an optimum of `allocate`'s program for the credit totals. None
+    when two amounts feed minimums neither of which contains the other: that choice is
+    real and needs `allocate`. For the board-wide run, which sees sums, not entries."""
+    order = sorted(range(len(amounts)), key=lambda i: (-len(feeds[i]), i))
+    for a, b in zip(order, order[1:], strict=False):
+        if not feeds[b] <= feeds[a]:
+            return None
+    counted = [ZERO] * len(amounts)
+    for i in order:
+        counted[i] = min(room, amounts[i])
+        room -= counted[i]
+    return counted
+
+
+def allocate(pieces: Sequence[Piece], demands: list[Demand], caps: list[Cap]) -> str:
     """Set each piece's `counted`; return the method used, for the result."""
-    binding = [c for c in caps if sum((pieces[i].amount for i in c.members), ZERO) > c.credits]
+    binding = [c for c in caps if binds(c.credits, (pieces[i].amount for i in c.members))]
     if not binding:
         for piece in pieces:
             piece.counted = piece.amount
@@ -71,7 +96,7 @@ def allocate(pieces: list[Piece], demands: list[Demand], caps: list[Cap]) -> str
     return "optimized under caps"
 
 
-def _solve(pieces: list[Piece], demands: list[Demand], caps: list[Cap]) -> None:
+def _solve(pieces: Sequence[Piece], demands: list[Demand], caps: list[Cap]) -> None:
     capped = {i for c in caps for i in c.members}
     for i, piece in enumerate(pieces):
         if i not in capped:
@@ -105,13 +130,18 @@ def _solve(pieces: list[Piece], demands: list[Demand], caps: list[Cap]) -> None:
     def row() -> np.ndarray:
         return np.zeros(n)
 
+    def constrain(r: np.ndarray, low: float, high: float) -> None:
+        rows.append(r)
+        lower.append(low)
+        upper.append(high)
+
     weight = [float(k[0]) / 4 for k in keys]  # credits per quarter variable
     for c_index, cap in enumerate(caps):
         r = row()
         for x, key in enumerate(keys):
             if c_index in key[2]:
                 r[x] = 0.25
-        rows.append(r), lower.append(-np.inf), upper.append(float(cap.credits))
+        constrain(r, -np.inf, float(cap.credits))
     for d_index, demand in enumerate(demands):
         r = row()
         r[n_x + d_index] = 1.0  # shortfall
@@ -120,17 +150,17 @@ def _solve(pieces: list[Piece], demands: list[Demand], caps: list[Cap]) -> None:
                 r[x] = weight[x]
         if demand.share is None:
             need = float(demand.required - demand.offset - fixed[d_index])
-            rows.append(r), lower.append(need), upper.append(np.inf)
+            constrain(r, need, np.inf)
         else:  # shortfall >= share * t - subset
             r[t] = -float(demand.share)
-            rows.append(r), lower.append(-float(fixed[d_index])), upper.append(np.inf)
+            constrain(r, -float(fixed[d_index]), np.inf)
     if has_share:  # t <= base + counted total, t <= ceiling
         base = float(next(d.base for d in demands if d.share is not None) + all_fixed)
         r = row()
         r[t] = 1.0
         for x in range(n_x):
             r[x] = -weight[x]
-        rows.append(r), lower.append(-np.inf), upper.append(base)
+        constrain(r, -np.inf, base)
 
     ceiling = next((d.ceiling for d in demands if d.share is not None), None)
     bounds_hi = [float(q) for q in quarters] + [np.inf] * n_d

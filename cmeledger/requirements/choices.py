@@ -69,11 +69,11 @@ def set_name(set_id: str) -> str:
 
 def because(enrollment: Enrollment) -> str:
     """Why the clinician follows it, in the words the progress report uses."""
-    if enrollment.license_id:
-        lic = enrollment.license
+    lic = enrollment.license
+    if lic is not None:
         return f"{lic.state} {lic.profession} license {lic.number}"
-    if enrollment.certification_id:
-        cert = enrollment.certification
+    cert = enrollment.certification
+    if cert is not None:
         return f"{cert.board.code.upper()} certification {cert.cycle_start} to {cert.cycle_end}"
     return "chosen"
 

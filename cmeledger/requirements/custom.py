@@ -87,6 +87,7 @@ def add_set_version(text: str, by: User, name: str = "pasted text") -> Requireme
         RequirementSetVersion.objects.select_for_update().filter(set_id=requirement_set.id)
     )
     if _acts_for_board(by):
+        assert by.board is not None  # the board_staff_has_board constraint holds it
         problems = _board_scope(requirement_set, by.board.code, earlier, name)
         if problems:
             raise SetRefused(problems)

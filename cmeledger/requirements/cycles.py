@@ -76,6 +76,7 @@ def window(cycle: Cycle, anchors: Anchors, on: date) -> Window:
             raise MissingAnchor("the certification has no cycle dates")
         return anchors.certification
     if cycle.anchor == Anchor.CALENDAR:
+        assert cycle.first_start is not None  # the schema refuses a calendar cycle without one
         return _containing(cycle.first_start, cycle.months, on)
     if cycle.anchor == Anchor.BIRTH_MONTH:
         if anchors.birth_month is None:

@@ -17,8 +17,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from enum import StrEnum
+from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
 from cmeledger.requirements import allocation
@@ -35,9 +34,21 @@ from cmeledger.requirements.schema import (
     Selector,
     TopicDuty,
 )
+from cmeledger.requirements.standing import (
+    ZERO,
+    cap_period,
+    component_status,
+    minimum_status,
+    pace_over_cycle,
+    pacing,
+    quarter_up,
+    set_status,
+    share_required,
+)
+from cmeledger.requirements.standing import (
+    Status as Status,  # results carry it, so their readers import it from here
+)
 
-QUARTER = Decimal("0.25")
-ZERO = Decimal(0)
 EVER = date(1900, 1, 1)
 
 
@@ -132,14 +143,6 @@ def matches(select: Selector, credit: Credit) -> bool:
 
 
 # Results --------------------------------------------------------------------------------
-
-
-class Status(StrEnum):
-    MET = "met"
-    ON_TRACK = "on-track"
-    BEHIND = "behind"
-    NOT_MET = "not-met"
-    NOT_APPLICABLE = "not-applicable"
 
 
 @dataclass(slots=True)
@@ -252,14 +255,6 @@ def evaluate(
 _DAY = timedelta(days=1)
 
 
-def _quarter_up(value: Decimal) -> Decimal:
-    return (value / QUARTER).to_integral_value(ROUND_CEILING) * QUARTER
-
-
-def _quarter_down(value: Decimal) -> Decimal:
-    return (value / QUARTER).to_integral_value(ROUND_FLOOR) * QUARTER
-
-
 def _fmt(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     return text if "." in text else f"{text}.0"
@@ -346,7 +341,7 @@ class _Evaluation:
     def _scaled(self, credits: Decimal) -> Decimal:
         if self.scale is None:
             return credits
-        return _quarter_up(credits * self.scale.months_inside / self.scale.months_total)
+        return quarter_up(credits * self.scale.months_inside / self.scale.months_total)
 
     def _pieces(self) -> list[_Piece]:
         """In-cycle accepted credits, split where a bounded weight covers only part."""
@@ -401,7 +396,7 @@ class _Evaluation:
         method = allocation.allocate(pieces, demands, caps)
         total_counted = self.carry_in + sum((p.counted * p.factor for p in pieces), ZERO)
         results = [self._rule(rule, applies[rule.id], pieces, total_counted) for rule in rules]
-        status = self._status(results)
+        status = set_status((r.status for r in results), self.cycle, self.on)
         carry_out = self._carry_out(pieces, total_counted)
         entries = self._entries(pieces, results) if detail else []
         return SetResult(
@@ -475,9 +470,7 @@ class _Evaluation:
                 groups: dict[int | None, list[int]] = {}
                 for i, piece in enumerate(pieces):
                     if matches(rule.select, piece.credit):
-                        key = (
-                            piece.credit.completed_on.year if rule.per == "calendar-year" else None
-                        )
+                        key = cap_period(rule, piece.credit.completed_on.year)
                         groups.setdefault(key, []).append(i)
                 for key, members in sorted(groups.items(), key=lambda kv: kv[0] or 0):
                     caps.append(allocation.Cap(rule.id, key, rule.credits, members))
@@ -537,14 +530,17 @@ class _Evaluation:
             required, counted = self._scaled(rule.credits), total
         elif isinstance(rule, MinimumShare):
             total_rule = next((r for r in self.rset.rules if isinstance(r, MinimumTotal)), None)
-            basis = min(total, self._scaled(total_rule.credits)) if total_rule else total
-            required = _quarter_up(basis * rule.share)
+            required = share_required(
+                rule.share, total, self._scaled(total_rule.credits) if total_rule else None
+            )
         elif isinstance(rule, TopicDuty):
             required = rule.credits
         else:
             required = self._scaled(rule.credits)
         remaining = max(ZERO, required - counted)
-        status = self._progress_status(rule, required, counted, remaining)
+        status = minimum_status(
+            required, counted, self.cycle, self.on, paced=isinstance(rule, MinimumTotal)
+        )
         return RuleResult(
             **base,
             status=status,
@@ -571,26 +567,6 @@ class _Evaluation:
                 if not in_cycle and (credit.credit_type in self.accepted or not rule.within_total):
                     amounts[credit.id] = amounts.get(credit.id, ZERO) + credit.credits
         return [Use(entry_id, credits) for entry_id, credits in amounts.items()]
-
-    def _progress_status(
-        self, rule, required: Decimal, counted: Decimal, remaining: Decimal
-    ) -> Status:
-        if remaining == 0:
-            return Status.MET
-        if self.on > self.cycle.end:
-            return Status.NOT_MET
-        # Only the credit total is paced through the cycle; a topic or category can be
-        # done any time before the deadline, so it is "on track" until then.
-        if isinstance(rule, MinimumTotal) and counted < _quarter_down(required * self._elapsed()):
-            return Status.BEHIND
-        return Status.ON_TRACK
-
-    def _elapsed(self) -> Decimal:
-        if self.on >= self.cycle.end:
-            return Decimal(1)
-        if self.on < self.cycle.start:
-            return ZERO
-        return Decimal((self.on - self.cycle.start).days + 1) / Decimal(self.cycle.days)
 
     def _explain_minimum(
         self, rule, required: Decimal, counted: Decimal, remaining: Decimal
@@ -628,11 +604,8 @@ class _Evaluation:
             )
             done = record is not None
             how = f"{record.title or 'an activity'} on {record.completed_on}" if record else ""
-        if done:
-            status, text = Status.MET, f"Met: {how}."
-        else:
-            status = Status.NOT_MET if self.on > self.cycle.end else Status.ON_TRACK
-            text = f"Not yet on record; needed by {self.cycle.end}."
+        status = component_status(done, self.cycle, self.on)
+        text = f"Met: {how}." if done else f"Not yet on record; needed by {self.cycle.end}."
         return RuleResult(
             **base,
             status=status,
@@ -666,15 +639,9 @@ class _Evaluation:
         )
 
     def _pacing(self, rule: Pacing, base: dict, total: Decimal) -> RuleResult:
-        full = rule.credits_per_year * Decimal(self.rset.cycle.months) / 12
-        expected = _quarter_down(self._scaled(full) * self._elapsed())
+        full = self._scaled(pace_over_cycle(rule.credits_per_year, self.rset.cycle.months))
+        expected, status = pacing(full, total, self.cycle, self.on)
         remaining = max(ZERO, expected - total)
-        if total >= self._scaled(full):
-            status = Status.MET
-        elif remaining == 0:
-            status = Status.ON_TRACK
-        else:
-            status = Status.NOT_MET if self.on > self.cycle.end else Status.BEHIND
         text = (
             f"{_fmt(rule.credits_per_year)} a year on average: {_fmt(expected)} expected by "
             f"{min(self.on, self.cycle.end)}, {_fmt(total)} counted."
@@ -689,29 +656,22 @@ class _Evaluation:
             explanation=text,
         )
 
-    def _status(self, results: list[RuleResult]) -> Status:
-        live = [r for r in results if r.status != Status.NOT_APPLICABLE]
-        if all(r.status == Status.MET for r in live):
-            return Status.MET
-        if self.on > self.cycle.end:
-            return Status.NOT_MET
-        if any(r.status == Status.BEHIND for r in live):
-            return Status.BEHIND
-        return Status.ON_TRACK
-
     def _carry_out(self, pieces: list[_Piece], total: Decimal) -> Decimal:
         carry = self.rset.carry_forward
         total_rule = next((r for r in self.rset.rules if isinstance(r, MinimumTotal)), None)
         if carry is None or total_rule is None:
             return ZERO
-        excluded = [r for r in self.rset.rules if r.id in carry.exclude_rules]
+        # Only a rule that selects credits can keep them from carrying.
+        excluded = [
+            r.select
+            for r in self.rset.rules
+            if r.id in carry.exclude_rules and not isinstance(r, (MinimumTotal, Pacing, Component))
+        ]
         eligible = sum(
             (
                 p.counted * p.factor
                 for p in pieces
-                if not any(
-                    getattr(r, "select", None) and matches(r.select, p.credit) for r in excluded
-                )
+                if not any(matches(select, p.credit) for select in excluded)
             ),
             ZERO,
         )

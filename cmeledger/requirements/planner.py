@@ -111,7 +111,7 @@ def _credit_suggestions(needs: list[tuple[str, Need]]) -> list[Suggestion]:
 def _suggest(
     topic: str | None, credit_type: str | None, group: list[tuple[str, Need]]
 ) -> Suggestion:
-    credits = max(n.credits for _, n in group)
+    credits = max(n.credits or Decimal(0) for _, n in group)  # combine passes credit needs only
     before = min(n.due for _, n in group)
     sets = _joined([s for s, _ in group])
     what = (

@@ -140,14 +140,14 @@ def _report(user: User, on: date, set_id: str | None, extra: Iterable[Credit]) -
     index = Credits([*credits_of(user), *extra])
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = list(user.licenses.all())
-    enrollments = (
+    chosen = (
         Enrollment.objects.filter(clinician=user, dropped_at__isnull=True)
         .select_related("license", "certification__board")
         .order_by("set_id", "id")
     )
     if set_id:
-        enrollments = enrollments.filter(set_id=set_id)
-    enrollments = list(enrollments)
+        chosen = chosen.filter(set_id=set_id)
+    enrollments = list(chosen)
     versions: dict[str, list[RequirementSetVersion]] = {}
     for row in RequirementSetVersion.objects.filter(set_id__in={e.set_id for e in enrollments}):
         versions.setdefault(row.set_id, []).append(row)

@@ -23,7 +23,9 @@ def make_team(manager: User, name: str = "Hospitalists, St. Elsewhere") -> Team:
 
 
 def join(team: Team, clinician: User) -> Membership:
-    invitation, _ = services.invite(team, clinician.email, team.managers.first())
+    manager = team.managers.first()
+    assert manager is not None  # make_team made one
+    invitation, _ = services.invite(team, clinician.email, manager)
     return services.accept(invitation, clinician)
 
 

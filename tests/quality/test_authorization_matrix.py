@@ -450,8 +450,8 @@ def world(alice, bob, board, other_board, org_member, organization, board_staff,
     )
     w["enrollment"] = Enrollment.objects.filter(clinician=alice).first()
     w["certificate"] = store_certificate(alice, make_pdf("Alice"), "alice.pdf").certificate
-    from cmeledger.conftest import entry_fields
     from cmeledger.ledger import services as ledger
+    from cmeledger.ledger.testing import entry_fields
 
     w["entry"] = ledger.create_entry(alice, alice, entry_fields(), topics=["ethics"])
     w["entry"].certificates.add(w["certificate"])

@@ -26,6 +26,9 @@ import pytest
 
 from cmeledger.lib.testsite import Site
 
+# Concurrent writers in child processes and a private PostgreSQL restarted mid-import.
+pytestmark = pytest.mark.slow
+
 ROWS = 6_000
 BATCH = 100
 WRITERS = 6
@@ -38,7 +41,7 @@ from django.db import transaction
 from cmeledger.accounts.models import User
 from cmeledger.ledger import services
 from cmeledger.ledger.models import CreditEntry
-from cmeledger.conftest import entry_fields
+from cmeledger.ledger.testing import entry_fields
 
 me = User.objects.get(email=sys.argv[1])
 for n in range(int(sys.argv[2])):

@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 
 from cmeledger import conftest as suite_fixtures
 from cmeledger.accounts.models import Certification, ClinicianProfile, License, Organization, User
-from cmeledger.conftest import entry_fields
-from cmeledger.ledger import ledger_import, services
+from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
-from cmeledger.ledger.ledger_import import LedgerFileError, import_bytes
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision, EntryTopic
-from cmeledger.ledger.testing import make_huge_png_header, make_image, make_pdf
+from cmeledger.ledger.testing import entry_fields, make_huge_png_header, make_image, make_pdf
+from cmeledger.portable import ledger_import
+from cmeledger.portable.ledger_import import LedgerFileError, import_bytes
 from cmeledger.requirements.models import Enrollment
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,10 @@ from pydantic import Field
 
 from cmeledger.api.auth import clinicians
 from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
-from cmeledger.reports import award
-from cmeledger.reports.award import AwardError, AwardTier, Completion
 from cmeledger.reports.award_pdf import award_summary_pdf
+from cmeledger.reports.award_summary import AwardError, default_filename, summary
+from cmeledger.requirements import award
+from cmeledger.requirements.award import AwardTier, Completion
 
 router = Router(tags=["award"], auth=clinicians())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
@@ -95,10 +96,10 @@ def read_award(request: HttpRequest) -> dict:
 def summary_pdf(request: HttpRequest, query: Query[TierIn]) -> HttpResponse:
     """The application summary for one tier; 400 for a clinician who is not a physician."""
     try:
-        data = award.summary(request.auth, query.tier, timezone.localdate(), timezone.now())
+        data = summary(request.auth, query.tier, timezone.localdate(), timezone.now())
     except AwardError as error:
         return Status(400, {"error": str(error)})
     response = HttpResponse(award_summary_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{award.default_filename(data)}"'
+    response["Content-Disposition"] = f'attachment; filename="{default_filename(data)}"'
     response["Cache-Control"] = "private, no-store"
     return response

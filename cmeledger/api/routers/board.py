@@ -14,7 +14,8 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from cmeledger.api.auth import board_staff
-from cmeledger.api.schemas import MAX_OFFSET, ErrorOut, ValidationErrorOut
+from cmeledger.api.pagination import Listing, UpTo500, paginated
+from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
 from cmeledger.boards import compliance, listing
 from cmeledger.boards.models import ComplianceRun, Standing
 from cmeledger.boards.tasks import compute_compliance
@@ -32,8 +33,6 @@ class DiplomateQuery(Schema):
     status: Standing | None = None
     q: str = Field("", max_length=listing.MAX_QUERY, description="Name, email or board ID.")
     sort: str = Field("status", pattern="^(" + "|".join(listing.SORTS) + ")$")
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class RunOut(Schema):
@@ -63,10 +62,9 @@ class RowOut(Schema):
     missing: str
 
 
-class DiplomatePage(Schema):
-    run: RunOut | None
-    count: int
-    items: list[RowOut]
+class DiplomatePages(UpTo500):
+    class Output(UpTo500.Output):
+        run: RunOut | None = Field(description="The snapshot read; null before the first run.")
 
 
 class RunIn(Schema):
@@ -98,19 +96,18 @@ def _set_of(request: HttpRequest, wanted: str) -> str:
     return wanted or sets[0]
 
 
-@router.get("/board/diplomates", response={200: DiplomatePage, **ERRORS})
-def list_diplomates(request: HttpRequest, query: Query[DiplomateQuery]) -> dict:
+@router.get("/board/diplomates", response={200: list[RowOut], **ERRORS})
+@paginated(DiplomatePages)
+def list_diplomates(request: HttpRequest, query: Query[DiplomateQuery]) -> Listing:
     """Your board's diplomates with their standing in one set, from the newest run."""
     if "\x00" in query.q:
         raise HttpError(400, "The search contains a NUL character.")
     set_id = _set_of(request, query.set)
     run = compliance.latest_run(request.auth.board, set_id)
     if run is None:
-        return {"run": None, "count": 0, "items": []}
+        return Listing([], extra={"run": None})
     filters = listing.Filters(status=query.status or "", q=query.q, sort=query.sort)
-    found = listing.rows(run, filters)
-    page = found[query.offset : query.offset + query.limit]
-    return {"run": _run_out(run), "count": found.count(), "items": [_row_out(r) for r in page]}
+    return Listing(listing.rows(run, filters), _row_out, extra={"run": _run_out(run)})
 
 
 def _row_out(row) -> dict:

@@ -12,13 +12,12 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from cmeledger.api.auth import clinicians
+from cmeledger.api.pagination import LimitOffset, Listing, paginated
 from cmeledger.api.schemas import (
-    MAX_OFFSET,
     CertificateOut,
-    CertificatePage,
     DraftsOut,
     ErrorOut,
-    ReadingPage,
+    ReadingOut,
     ValidationErrorOut,
 )
 from cmeledger.capture import services as capture
@@ -37,9 +36,9 @@ router = Router(tags=["certificates"], auth=clinicians())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+class ReadingPages(LimitOffset):
+    class Output(LimitOffset.Output):
+        waiting: int = Field(description="How many are queued or being read.")
 
 
 def certificate_out(certificate: Certificate, duplicate: bool = False) -> dict:
@@ -65,11 +64,11 @@ def _own(request: HttpRequest, certificate_id: UUID) -> Certificate:
     return get_object_or_404(Certificate, pk=certificate_id, clinician=request.auth)
 
 
-@router.get("/certificates", response={200: CertificatePage, **ERRORS})
-def list_certificates(request: HttpRequest, page: Query[Page]) -> dict:
+@router.get("/certificates", response={200: list[CertificateOut], **ERRORS})
+@paginated(LimitOffset)
+def list_certificates(request: HttpRequest) -> Listing:
     certificates = Certificate.objects.owned_by(request.auth).order_by("-uploaded_at", "pk")
-    chosen = certificates.prefetch_related("entries")[page.offset : page.offset + page.limit]
-    return {"count": certificates.count(), "items": [certificate_out(c) for c in chosen]}
+    return Listing(certificates.prefetch_related("entries"), certificate_out)
 
 
 class Upload(Schema):
@@ -166,12 +165,12 @@ def reading_out(reading: Reading) -> dict:
     }
 
 
-@router.get("/certificates/readings", response={200: ReadingPage, **ERRORS})
-def list_readings(request: HttpRequest, page: Query[Page]) -> dict:
+@router.get("/certificates/readings", response={200: list[ReadingOut], **ERRORS})
+@paginated(ReadingPages)
+def list_readings(request: HttpRequest) -> Listing:
     """Certificates read (or waiting to be read) in the background, newest first: the
     queue of drafts to confirm. `entry_ids` lists the entries already saved from each."""
     readings = Reading.objects.filter(certificate__clinician=request.auth)
     chosen = readings.select_related("certificate").prefetch_related("certificate__entries")
     waiting = readings.exclude(status__in=FINISHED).count()
-    items = [reading_out(r) for r in chosen[page.offset : page.offset + page.limit]]
-    return {"count": readings.count(), "waiting": waiting, "items": items}
+    return Listing(chosen, reading_out, extra={"waiting": waiting})

@@ -14,7 +14,8 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from cmeledger.api.auth import board_staff, clinicians
-from cmeledger.api.schemas import MAX_OFFSET, ErrorOut, ValidationErrorOut
+from cmeledger.api.pagination import LimitOffset, Listing, paginated
+from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
 from cmeledger.directcredit import services
 from cmeledger.directcredit.models import Application, Kind
 from cmeledger.directcredit.models import Status as AppStatus
@@ -47,11 +48,6 @@ class ApplicationOut(Schema):
     evidence: list[UUID]
 
 
-class ApplicationPage(Schema):
-    count: int
-    items: list[ApplicationOut]
-
-
 class ApplicationIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -71,10 +67,8 @@ class DecisionIn(Schema):
     reason: str = Field("", max_length=2000, description="Needed to decline; a note to approve.")
 
 
-class PageQuery(Schema):
+class StatusQuery(Schema):
     status: AppStatus | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _out(application: Application) -> dict:
@@ -89,12 +83,11 @@ def _out(application: Application) -> dict:
     }
 
 
-def _page(found, query: PageQuery) -> dict:
+def _listing(found, query: StatusQuery) -> Listing:
     if query.status:
         found = found.filter(status=query.status)
     found = found.select_related("board").prefetch_related("evidence").order_by("-submitted_at")
-    page = found[query.offset : query.offset + query.limit]
-    return {"count": found.count(), "items": [_out(a) for a in page]}
+    return Listing(found, _out)
 
 
 def _refuse(error: services.ApplicationError) -> HttpError:
@@ -106,10 +99,11 @@ def _text_ok(*values: str | None) -> None:
         raise HttpError(400, "Text fields cannot contain NUL characters.")
 
 
-@router.get("/direct-credit", response={200: ApplicationPage, **ERRORS}, auth=clinicians())
-def list_mine(request: HttpRequest, query: Query[PageQuery]) -> dict:
+@router.get("/direct-credit", response={200: list[ApplicationOut], **ERRORS}, auth=clinicians())
+@paginated(LimitOffset)
+def list_mine(request: HttpRequest, query: Query[StatusQuery]) -> Listing:
     """Your direct-credit applications, newest first."""
-    return _page(Application.objects.filter(clinician=request.auth), query)
+    return _listing(Application.objects.filter(clinician=request.auth), query)
 
 
 @router.post("/direct-credit", response={201: ApplicationOut, **ERRORS}, auth=clinicians())
@@ -159,10 +153,13 @@ def withdraw(request: HttpRequest, application_id: UUID) -> dict:
         raise _refuse(error) from None
 
 
-@router.get("/board/direct-credit", response={200: ApplicationPage, **ERRORS}, auth=board_staff())
-def board_queue(request: HttpRequest, query: Query[PageQuery]) -> dict:
+@router.get(
+    "/board/direct-credit", response={200: list[ApplicationOut], **ERRORS}, auth=board_staff()
+)
+@paginated(LimitOffset)
+def board_queue(request: HttpRequest, query: Query[StatusQuery]) -> Listing:
     """Your board's applications, newest first."""
-    return _page(Application.objects.for_board(request.auth.board_id), query)
+    return _listing(Application.objects.for_board(request.auth.board_id), query)
 
 
 def _board_application(request: HttpRequest, application_id: UUID) -> Application:

@@ -14,7 +14,8 @@ from pydantic import ConfigDict, Field
 
 from cmeledger.accounts.models import Board
 from cmeledger.api.auth import anyone_signed_in, board_staff
-from cmeledger.api.schemas import MAX_OFFSET, ErrorOut, ValidationErrorOut
+from cmeledger.api.pagination import Listing, UpTo100, paginated
+from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
 from cmeledger.directory import services
 from cmeledger.directory.models import BoardAccreditor, Provider, ProviderReporting
 from cmeledger.directory.services import (
@@ -40,8 +41,6 @@ class ProviderQuery(Schema):
         description="Only providers that report automatically to your board (staff) or to a "
         "board you are certified by (clinicians).",
     )
-    limit: int = Field(25, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ReportingOut(Schema):
@@ -66,11 +65,6 @@ class ProviderOut(Schema):
     source: str
     reporting: list[ReportingOut]
     updated_at: datetime
-
-
-class ProviderPage(Schema):
-    count: int
-    items: list[ProviderOut]
 
 
 class ProviderIn(Schema):
@@ -177,17 +171,16 @@ def _not_found() -> Http404:
     return Http404("No such provider or row of your board.")
 
 
-@router.get("/providers", response={200: ProviderPage, **ERRORS}, auth=anyone_signed_in())
-def list_providers(request: HttpRequest, query: Query[ProviderQuery]) -> dict:
+@router.get("/providers", response={200: list[ProviderOut], **ERRORS}, auth=anyone_signed_in())
+@paginated(UpTo100)
+def list_providers(request: HttpRequest, query: Query[ProviderQuery]) -> Listing:
     """Search the CME provider directory, by name."""
     filters = Filters(query.q, query.specialty, query.accreditor or "", query.mine)
     try:
         found = services.search(request.auth, filters)
     except DirectoryRefused as refused:
         raise _refused(refused) from None
-    count = found.count()
-    page = found[query.offset : query.offset + query.limit]
-    return {"count": count, "items": [_provider_out(p) for p in page]}
+    return Listing(found, _provider_out)
 
 
 @router.get("/providers/{slug}", response={200: ProviderOut, **ERRORS}, auth=anyone_signed_in())

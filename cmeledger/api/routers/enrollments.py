@@ -8,11 +8,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cmeledger.api.auth import clinicians
+from cmeledger.api.pagination import LimitOffset, Listing, paginated
 from cmeledger.api.schemas import (
-    MAX_OFFSET,
     EnrollmentIn,
     EnrollmentOut,
-    EnrollmentPage,
     ErrorOut,
     ValidationErrorOut,
 )
@@ -24,8 +23,6 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Valid
 
 class EnrollmentQuery(Schema):
     dropped: bool = Field(False, description="List dropped enrollments instead of live ones.")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def enrollment_out(item: choices.Followed) -> dict:
@@ -51,12 +48,11 @@ def enrollment_out(item: choices.Followed) -> dict:
     }
 
 
-@router.get("/enrollments", response={200: EnrollmentPage, **ERRORS})
-def list_enrollments(request: HttpRequest, query: Query[EnrollmentQuery]) -> dict:
+@router.get("/enrollments", response={200: list[EnrollmentOut], **ERRORS})
+@paginated(LimitOffset)
+def list_enrollments(request: HttpRequest, query: Query[EnrollmentQuery]) -> Listing:
     """The sets you follow (or, with `dropped=true`, those you dropped), by set id."""
-    items = choices.followed(request.auth, dropped=query.dropped)
-    page = items[query.offset : query.offset + query.limit]
-    return {"count": len(items), "items": [enrollment_out(item) for item in page]}
+    return Listing(choices.followed(request.auth, dropped=query.dropped), enrollment_out)
 
 
 @router.post("/enrollments", response={201: EnrollmentOut, 409: ErrorOut, **ERRORS})

@@ -13,11 +13,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cmeledger.api.auth import clinicians
+from cmeledger.api.pagination import LimitOffset, Listing, paginated
 from cmeledger.api.schemas import (
-    MAX_OFFSET,
     EntryIn,
     EntryOut,
-    EntryPage,
     EntryPatch,
     ErrorOut,
     ValidationErrorOut,
@@ -29,7 +28,6 @@ from cmeledger.ledger.vocabulary import CreditType, Source, Topic
 
 router = Router(tags=["entries"], auth=clinicians())
 
-MAX_PAGE = 200
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
@@ -41,8 +39,6 @@ class EntryQuery(Schema):
     source: Source | None = None
     q: str = Field("", max_length=200, description="Words to find in title, provider, notes.")
     deleted: bool = Field(False, description="List deleted entries instead of live ones.")
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _with_certificate_ids(entries):
@@ -104,8 +100,9 @@ def _refuse_nulls(data: dict) -> None:
         raise ValidationError({name: "This field cannot be null." for name in nulls})
 
 
-@router.get("/entries", response={200: EntryPage, **ERRORS})
-def list_entries(request: HttpRequest, filters: Query[EntryQuery]) -> dict:
+@router.get("/entries", response={200: list[EntryOut], **ERRORS})
+@paginated(LimitOffset)
+def list_entries(request: HttpRequest, filters: Query[EntryQuery]) -> Listing:
     """Your entries, newest completion first, filtered, `limit` at a time from `offset`."""
     wanted = EntryFilter(
         date_from=filters.date_from,
@@ -116,9 +113,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryQuery]) -> dict:
         text=filters.q,
         deleted=filters.deleted,
     )
-    entries = entries_for_listing(request.auth, wanted)
-    page = _with_certificate_ids(entries)[filters.offset : filters.offset + filters.limit]
-    return {"count": entries.count(), "items": [entry_out(e) for e in page]}
+    return Listing(_with_certificate_ids(entries_for_listing(request.auth, wanted)), entry_out)
 
 
 @router.post("/entries", response={201: EntryOut, **ERRORS})

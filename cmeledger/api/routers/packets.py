@@ -13,8 +13,8 @@ from pydantic import Field
 
 from cmeledger.api.auth import clinicians
 from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
-from cmeledger.ledger.portable import dumps
 from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.portable.schema import dumps
 from cmeledger.reports import exports
 from cmeledger.reports.exports import ExportError
 from cmeledger.reports.packet import PacketError, missing_proof, write_packet

@@ -20,7 +20,8 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from cmeledger.api.auth import organizations
-from cmeledger.api.schemas import MAX_OFFSET, ErrorOut, ValidationErrorOut
+from cmeledger.api.pagination import LimitOffset, Listing, paginated
+from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
 from cmeledger.reporting import jobs, services
 from cmeledger.reporting.json_format import LABELS, flatten
 from cmeledger.reporting.matching import describe
@@ -30,6 +31,7 @@ from cmeledger.reporting.models import (
     CorrectionStatus,
     RecordState,
     ReportedRecord,
+    RowError,
     Submission,
     SubmissionStatus,
 )
@@ -46,11 +48,6 @@ ERRORS = {
 
 
 # --- shapes --------------------------------------------------------------------------------
-
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class Counts(Schema):
@@ -130,12 +127,7 @@ class RowErrorOut(Schema):
     message: str
 
 
-class RowErrorPage(Schema):
-    count: int
-    items: list[RowErrorOut]
-
-
-class RecordQuery(Page):
+class RecordQuery(Schema):
     q: str = Field(
         "", max_length=200, description="An exact record id, or words of learner or title."
     )
@@ -146,8 +138,8 @@ class RecordOut(Schema):
     record_id: str = Field(description="The organization's own id of the record.")
     state: RecordState
     wait_reason: str = Field(
-        description="Why the record waits (\"last name differs from the account holding its "
-        "NPI\"); empty once attached."
+        description='Why the record waits ("last name differs from the account holding its '
+        'NPI"); empty once attached.'
     )
     learner: str
     activity_title: str
@@ -155,16 +147,11 @@ class RecordOut(Schema):
     updated_at: datetime
 
 
-class RecordPage(Schema):
-    count: int
-    items: list[RecordOut]
-
-
 class RecordDetail(RecordOut):
     matched_by: str = Field(description="The identifier that matched the clinician, if any.")
     match_evidence: str = Field(
-        description="What agreed when it attached: \"matched by NPI, last name and month/day "
-        "of birth (NPI claimed at the time)\"; empty while it waits."
+        description='What agreed when it attached: "matched by NPI, last name and month/day '
+        'of birth (NPI claimed at the time)"; empty while it waits.'
     )
     submission: int | None = Field(description="The job that last stored it.")
     created_at: datetime
@@ -172,7 +159,7 @@ class RecordDetail(RecordOut):
     payload: dict[str, Any] = Field(description="The record as stored, in the JSON format.")
 
 
-class CorrectionQuery(Page):
+class CorrectionQuery(Schema):
     status: CorrectionStatus | None = None
 
 
@@ -186,11 +173,6 @@ class CorrectionOut(Schema):
     response: str = Field(description="The organization's answer, e.g. the reason declined.")
     created_at: datetime
     resolved_at: datetime | None
-
-
-class CorrectionPage(Schema):
-    count: int
-    items: list[CorrectionOut]
 
 
 class DeclineIn(Schema):
@@ -371,19 +353,22 @@ def read_job(request: HttpRequest, job_id: int) -> dict:
 
 @router.get(
     "/reports/jobs/{int:job_id}/errors",
-    response={200: RowErrorPage, **ERRORS},
+    response={200: list[RowErrorOut], **ERRORS},
     url_name="report_job_errors",
 )
-def list_job_errors(request: HttpRequest, job_id: int, page: Query[Page]) -> dict:
+@paginated(LimitOffset)
+def list_job_errors(request: HttpRequest, job_id: int) -> Listing:
     """The refused rows, by row: one item per problem."""
     errors = _job(request, job_id).errors.order_by("row", "id")
-    chosen = errors[page.offset : page.offset + page.limit]
+    return Listing(errors, _row_error_out)
+
+
+def _row_error_out(error: RowError) -> dict:
     return {
-        "count": errors.count(),
-        "items": [
-            {"row": e.row, "record_id": e.record_key, "field": e.field, "message": e.message}
-            for e in chosen
-        ],
+        "row": error.row,
+        "record_id": error.record_key,
+        "field": error.field,
+        "message": error.message,
     }
 
 
@@ -423,14 +408,14 @@ def cancel_job(request: HttpRequest, job_id: int) -> dict:
 # --- records -------------------------------------------------------------------------------
 
 
-@router.get("/reports/records", response={200: RecordPage, **ERRORS})
-def list_records(request: HttpRequest, filters: Query[RecordQuery]) -> dict:
+@router.get("/reports/records", response={200: list[RecordOut], **ERRORS})
+@paginated(LimitOffset)
+def list_records(request: HttpRequest, filters: Query[RecordQuery]) -> Listing:
     """The organization's records, most recently changed first."""
     records = services.search_records(
         request.organization, filters.q, filters.state.value if filters.state else ""
     )
-    chosen = records[filters.offset : filters.offset + filters.limit]
-    return {"count": records.count(), "items": [record_out(r) for r in chosen]}
+    return Listing(records, record_out)
 
 
 @router.get("/reports/records/{record_id}", response={200: RecordDetail, **ERRORS})
@@ -452,14 +437,14 @@ def withdraw_record(request: HttpRequest, record_id: str) -> dict:
 # --- corrections ---------------------------------------------------------------------------
 
 
-@router.get("/reports/corrections", response={200: CorrectionPage, **ERRORS})
-def list_corrections(request: HttpRequest, filters: Query[CorrectionQuery]) -> dict:
+@router.get("/reports/corrections", response={200: list[CorrectionOut], **ERRORS})
+@paginated(LimitOffset)
+def list_corrections(request: HttpRequest, filters: Query[CorrectionQuery]) -> Listing:
     """Clinicians' requests to correct reported records, newest first."""
     corrections = services.corrections_for(
         request.organization, filters.status.value if filters.status else ""
     ).order_by("-created_at", "-id")
-    chosen = corrections[filters.offset : filters.offset + filters.limit]
-    return {"count": corrections.count(), "items": [correction_out(c) for c in chosen]}
+    return Listing(corrections, correction_out)
 
 
 @router.post(

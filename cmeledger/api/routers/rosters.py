@@ -15,7 +15,8 @@ from pydantic import Field
 
 from cmeledger.accounts.models import Certification, IdentifierState
 from cmeledger.api.auth import board_staff
-from cmeledger.api.schemas import MAX_OFFSET, ErrorOut, ValidationErrorOut
+from cmeledger.api.pagination import Listing, UpTo500, paginated
+from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
 from cmeledger.boards import listing, rosters
 from cmeledger.boards.models import RosterEntry, RosterStatus
 from cmeledger.boards.roster_files import MAX_KEY, RosterRejected, check_size
@@ -74,15 +75,8 @@ class RosterEntryOut(Schema):
     updated_at: datetime
 
 
-class RosterEntryPage(Schema):
-    count: int
-    items: list[RosterEntryOut]
-
-
 class RosterEntryQuery(Schema):
     q: str = Field("", max_length=listing.MAX_QUERY, description="A board ID or a last name.")
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class RosterClaimOut(Schema):
@@ -99,15 +93,8 @@ class RosterEntryDetail(RosterEntryOut):
     claims: list[RosterClaimOut]
 
 
-class RosterClaimPage(Schema):
-    count: int
-    items: list[RosterClaimOut]
-
-
 class RosterClaimQuery(Schema):
     state: Literal["claimed", "disputed"] | None = None
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _entry_out(entry: RosterEntry) -> dict:
@@ -185,14 +172,13 @@ def roster_summary(request: HttpRequest) -> dict:
     }
 
 
-@router.get("/board/roster/entries", response={200: RosterEntryPage, **ERRORS})
-def roster_entries(request: HttpRequest, query: Query[RosterEntryQuery]) -> dict:
+@router.get("/board/roster/entries", response={200: list[RosterEntryOut], **ERRORS})
+@paginated(UpTo500)
+def roster_entries(request: HttpRequest, query: Query[RosterEntryQuery]) -> Listing:
     """Your roster's rows by board ID, optionally searched."""
     if "\x00" in query.q:
         raise HttpError(400, "The search contains a NUL character.")
-    found = rosters.search_entries(request.auth.board, query.q)
-    page = found[query.offset : query.offset + query.limit]
-    return {"count": found.count(), "items": [_entry_out(e) for e in page]}
+    return Listing(rosters.search_entries(request.auth.board, query.q), _entry_out)
 
 
 @router.get("/board/roster/entries/{board_id}", response={200: RosterEntryDetail, **ERRORS})
@@ -207,12 +193,12 @@ def roster_entry(request: HttpRequest, board_id: str) -> dict:
     return _entry_out(entry) | {"claims": [_claim_out(c) for c in claims]}
 
 
-@router.get("/board/roster/claims", response={200: RosterClaimPage, **ERRORS})
-def roster_claims(request: HttpRequest, query: Query[RosterClaimQuery]) -> dict:
+@router.get("/board/roster/claims", response={200: list[RosterClaimOut], **ERRORS})
+@paginated(UpTo500)
+def roster_claims(request: HttpRequest, query: Query[RosterClaimQuery]) -> Listing:
     """The claims your roster keeps off the diplomate list (claimed and not on it, or
     disputed); empty without a roster. Names and IDs only, never records."""
     found = listing.unlisted(request.auth.board)
     if query.state:
         found = found.filter(board_id_state=query.state)
-    page = found[query.offset : query.offset + query.limit]
-    return {"count": found.count(), "items": [_claim_out(c) for c in page]}
+    return Listing(found, _claim_out)

@@ -6,13 +6,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
 from cmeledger.api.auth import clinicians
-from cmeledger.api.schemas import MAX_OFFSET, ErrorOut, ValidationErrorOut
+from cmeledger.api.pagination import LimitOffset, Listing, paginated
+from cmeledger.api.schemas import ErrorOut, ValidationErrorOut
 from cmeledger.reports import sharing
 from cmeledger.reports.models import IssuedTranscript, ShareAccessKind, ShareLink
 from cmeledger.reports.sharing import MAX_DAYS, ShareError
@@ -83,11 +85,6 @@ class ShareLinkDetail(ShareLinkOut):
     accesses: list[AccessOut]
 
 
-class ShareLinkPage(Schema):
-    count: int
-    items: list[ShareLinkOut]
-
-
 class IssuedOut(Schema):
     code: str
     set_id: str
@@ -100,16 +97,6 @@ class IssuedOut(Schema):
     sha256: str
     generated_at: datetime
     share_link_id: int | None
-
-
-class IssuedPage(Schema):
-    count: int
-    items: list[IssuedOut]
-
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("/transcript.pdf", response={200: None, **ERRORS}, openapi_extra=PDF)
@@ -126,11 +113,11 @@ def transcript_pdf(request: HttpRequest, period: Query[Period]) -> HttpResponse:
     return response
 
 
-@router.get("/transcripts", response={200: IssuedPage, **ERRORS})
-def list_issued(request: HttpRequest, page: Query[Page]) -> dict:
+@router.get("/transcripts", response={200: list[IssuedOut], **ERRORS})
+@paginated(LimitOffset)
+def list_issued(request: HttpRequest) -> QuerySet[IssuedTranscript]:
     """Every transcript issued, newest first, with its code and the PDF's SHA-256."""
-    rows = IssuedTranscript.objects.filter(clinician=request.auth)
-    return {"count": rows.count(), "items": list(rows[page.offset : page.offset + page.limit])}
+    return IssuedTranscript.objects.filter(clinician=request.auth)
 
 
 def link_out(link: ShareLink) -> dict:
@@ -145,11 +132,11 @@ def _own(request: HttpRequest, link_id: int) -> ShareLink:
     return get_object_or_404(ShareLink.objects.owned_by(request.auth), pk=link_id)
 
 
-@router.get("/share-links", response={200: ShareLinkPage, **ERRORS})
-def list_links(request: HttpRequest, page: Query[Page]) -> dict:
+@router.get("/share-links", response={200: list[ShareLinkOut], **ERRORS})
+@paginated(LimitOffset)
+def list_links(request: HttpRequest) -> Listing:
     rows = ShareLink.objects.owned_by(request.auth).prefetch_related("accesses")
-    items = rows[page.offset : page.offset + page.limit]
-    return {"count": rows.count(), "items": [link_out(link) for link in items]}
+    return Listing(rows, link_out)
 
 
 @router.post("/share-links", response={201: ShareLinkCreated, **ERRORS})

@@ -11,8 +11,8 @@ from django.test import Client
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile
 from cmeledger.api.tests.conftest import token_client
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.reports.testing import pdf_text
 from cmeledger.requirements.sync import sync

@@ -7,11 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import CreditEntry, EntryRevision
-from cmeledger.ledger.testing import make_pdf
+from cmeledger.ledger.testing import entry_fields, make_pdf
 from cmeledger.ledger.vocabulary import Source
 
 pytestmark = pytest.mark.django_db

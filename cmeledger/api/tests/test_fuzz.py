@@ -18,6 +18,9 @@ from cmeledger.accounts.models import ApiToken
 from cmeledger.reporting.services import issue_token
 from cmeledger.wsgi import application
 
+# Generated requests to every API operation as every role.
+pytestmark = pytest.mark.slow
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cmeledger.audits import services
+from cmeledger.audits.access import entries_under_open_audit, staff_may_see_certificate
 from cmeledger.audits.models import Event, Item, ItemState, Reminder
 from cmeledger.audits.services import AuditError, Plan
-from cmeledger.boards.access import entries_under_open_audit, staff_may_see_certificate
 from cmeledger.front.tests.test_board import diplomate
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import CreditEntry
@@ -180,13 +180,12 @@ def test_staff_open_a_certificate_only_while_its_entry_is_under_their_open_audit
     assert client.get(url).status_code == 404
 
 
-def test_serve_queues_the_audit_reminders_with_the_deadline_ones(board_staff, people):
-    import io
-
-    from cmeledger.front.management.commands.serve import enqueue_reminders
+def test_the_periodic_run_queues_the_audit_reminders_with_the_deadline_ones(board_staff, people):
+    from cmeledger.periodic.services import run_due
 
     services.start(board_staff, plan(sample_size=1, due=timezone.localdate() + timedelta(days=1)))
-    assert enqueue_reminders(io.StringIO()) is True
+    queued = [outcome.job for outcome in run_due() if not outcome.error]
+    assert {"audits.send_audit_reminders", "reports.send_reminders"} <= set(queued)
     assert Reminder.objects.filter(days=1).count() == 1
 
 

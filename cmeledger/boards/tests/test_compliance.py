@@ -5,22 +5,36 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import time_machine
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cmeledger.accounts.models import Certification, License
 from cmeledger.boards import compliance
-from cmeledger.boards.compliance import Bucket, ComplianceError, judge, plan_for
+from cmeledger.boards.compliance import Bucket, ComplianceError, NeedsCalculator, judge, plan_for
 from cmeledger.boards.models import ComplianceRow, ComplianceRun
 from cmeledger.conftest import make_clinician
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.requirements import progress
 from cmeledger.requirements.catalog import load_catalog, parse
-from cmeledger.requirements.cycles import Anchors, Window
+from cmeledger.requirements.cycles import Anchors, Window, add_months
 from cmeledger.requirements.engine import Credit, Facts, evaluate, matches
 from cmeledger.requirements.models import RequirementSetVersion
+from cmeledger.requirements.schema import (
+    Component,
+    MaximumSubset,
+    MinimumShare,
+    MinimumSubset,
+    MinimumTotal,
+    Pacing,
+    RequirementSet,
+    RuleBase,
+    Selector,
+)
+from cmeledger.requirements.schema import Cycle as SetCycle
 from cmeledger.requirements.sync import sync, version_row
 from cmeledger.requirements.testing import board_set_toml
 
@@ -213,8 +227,6 @@ def test_an_ended_cycle_is_judged_by_the_version_in_force_on_its_last_day(catalo
     definition["rules"] = [
         {**r, "credits": "10"} if r["id"] == "total" else r for r in definition["rules"]
     ]
-    from cmeledger.requirements.schema import RequirementSet
-
     version_row(RequirementSet.model_validate(definition), board=board).save()
     for user in (old, current):
         CreditEntry.objects.create(
@@ -258,23 +270,22 @@ credit = st.builds(
 
 def buckets_of(plan, credits: list[Credit], cycle: Window) -> list[Bucket]:
     """What the aggregate query returns, worked out in Python from the same credits."""
-    from cmeledger.requirements.schema import Component, MaximumSubset
-
-    selectors = []
+    tests: dict[int, object] = {}
     for rule in plan.rset.rules:
-        if rule.id in plan.rule_flags and plan.rule_flags[rule.id] >= len(selectors):
-            selectors.append(rule)
-    sums: dict[tuple, Decimal] = {}
+        if rule.id in plan.rule_flags:
+            tests.setdefault(plan.rule_flags[rule.id], rule)
     yearly = [
         r for r in plan.rset.rules if isinstance(r, MaximumSubset) and r.per == "calendar-year"
     ]
+    sums: dict[tuple, Decimal] = {}
     for c in credits:
         if c.completed_on not in cycle:
             continue
-
         flags = tuple(
-            c.activity_kind == r.component if isinstance(r, Component) else matches(r.select, c)
-            for r in selectors
+            c.activity_kind == rule.component
+            if isinstance(rule, Component)
+            else matches(rule.select, c)
+            for rule in (tests[i] for i in range(len(plan.flags)))
         )
         year = c.completed_on.year if any(matches(r.select, c) for r in yearly) else None
         key = (year, c.credit_type in plan.rset.accepted_credit_types, flags)
@@ -305,29 +316,220 @@ def test_the_plan_refuses_what_buckets_cannot_express():
         assert plan_for(load_catalog().get(set_id)) is None, set_id
 
 
-def test_serve_queues_one_compliance_run_per_board_and_set_a_day(catalog, board, monkeypatch):
-    import io
-
-    from cmeledger.front.management.commands.serve import enqueue_compliance
+def test_the_periodic_run_queues_one_compliance_run_per_board_and_set_a_day(catalog, board):
+    from cmeledger.periodic.services import run_due
 
     diplomate(1, board, date(2022, 1, 1), date(2026, 12, 31))
-    day = enqueue_compliance(io.StringIO(), None)
-    runs = ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count()
-    assert runs == 1
-    assert enqueue_compliance(io.StringIO(), day) == day
-    assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 1
+    with time_machine.travel(datetime(2026, 12, 4, 9, tzinfo=UTC), tick=False) as clock:
+        run_due()
+        assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 1
+        clock.move_to(datetime(2026, 12, 4, 23, 59, tzinfo=UTC))
+        run_due()
+        assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 1
+        clock.move_to(datetime(2026, 12, 5, 0, 1, tzinfo=UTC))
+        run_due()
+    assert ComplianceRun.objects.filter(board=board, set_id="abpmr-cc").count() == 2
 
 
 def test_a_failing_queue_is_reported_and_retried_later(catalog, monkeypatch):
-    import io
-
     from cmeledger.boards import tasks
-    from cmeledger.front.management.commands.serve import enqueue_compliance
+    from cmeledger.periodic.services import Outcome, run_due
 
     def broken(*args, **kwargs):
         raise RuntimeError("queue down")
 
     monkeypatch.setattr(tasks, "compute_all_boards", broken)
-    err = io.StringIO()
-    assert enqueue_compliance(err, None) is None
-    assert "queue down" in err.getvalue()
+    assert Outcome("boards.compute_compliance", "RuntimeError: queue down") in run_due()
+    monkeypatch.undo()
+    assert Outcome("boards.compute_compliance") in run_due()
+
+
+# Every rule kind of the catalog: the fast path or the calculator, never two answers -------
+
+CATALOG_RULES = [rule for rset in load_catalog().sets for rule in rset.rules]
+ALL_TYPES = ["ama-pra-1", "ama-pra-2", "aoa-1a", "sa-cme", "aafp-prescribed", "aapa-1"]
+ALL_KINDS = ["live", "enduring", "longitudinal-assessment", "improvement-project", "journal"]
+SOME_TOPICS = ["ethics", "pain-management", "human-trafficking"]
+quarters = st.integers(0, 160).map(lambda q: Decimal(q) / 4)
+selector = st.builds(
+    Selector,
+    credit_types=st.lists(st.sampled_from(ALL_TYPES), max_size=3, unique=True),
+    activity_kinds=st.lists(st.sampled_from(ALL_KINDS), max_size=2, unique=True),
+    specialty_related=st.sampled_from([None, True, False]),
+    topics=st.lists(st.sampled_from(SOME_TOPICS), max_size=1),
+)
+common = {"id": st.just("r"), "name": st.just("Generated rule"), "source": st.just("made up")}
+generated_rule = st.one_of(
+    st.builds(MinimumTotal, kind=st.just("minimum-total"), credits=quarters, **common),
+    st.builds(
+        MinimumSubset,
+        kind=st.just("minimum-subset"),
+        credits=quarters,
+        select=selector,
+        within_total=st.booleans(),
+        **common,
+    ),
+    st.builds(
+        MaximumSubset,
+        kind=st.just("maximum-subset"),
+        credits=quarters,
+        select=selector,
+        per=st.sampled_from(["cycle", "calendar-year"]),
+        **common,
+    ),
+    st.builds(
+        MinimumShare,
+        kind=st.just("minimum-share"),
+        share=st.integers(1, 4).map(lambda q: Decimal(q) / 4),
+        select=selector,
+        **common,
+    ),
+    st.builds(Pacing, kind=st.just("pacing"), credits_per_year=quarters, **common),
+    st.builds(
+        Component,
+        kind=st.just("component"),
+        component=st.sampled_from(
+            ["longitudinal-assessment", "improvement-project", "valid-license"]
+        ),
+        **common,
+    ),
+)
+any_credit = st.builds(
+    Credit,
+    id=st.uuids().map(str),
+    completed_on=st.dates(date(2021, 6, 1), date(2027, 6, 1)),
+    credits=st.integers(1, 80).map(lambda q: Decimal(q) / 4),
+    credit_type=st.sampled_from(ALL_TYPES),
+    activity_kind=st.sampled_from(ALL_KINDS),
+    specialty_related=st.booleans(),
+    topics=st.frozensets(st.sampled_from(SOME_TOPICS), max_size=1),
+)
+
+
+@st.composite
+def rule_sets(draw) -> RequirementSet:
+    rules = draw(
+        st.lists(st.one_of(generated_rule, st.sampled_from(CATALOG_RULES)), min_size=1, max_size=5)
+    )
+    return RequirementSet(
+        id="generated",
+        name="Generated set",
+        authority="Tests",
+        kind="board",
+        version=1,
+        effective_from=date(2020, 1, 1),
+        sources=["made up"],
+        cycle=SetCycle(months=draw(st.sampled_from([24, 60])), anchor="certification"),
+        accepted_credit_types=draw(
+            st.lists(st.sampled_from(ALL_TYPES), min_size=1, max_size=4, unique=True)
+        ),
+        rules=[rule.model_copy(update={"id": f"r{i}"}) for i, rule in enumerate(rules)],
+    )
+
+
+def test_generated_sets_cover_every_rule_kind_of_the_catalog():
+    kinds = {rule.kind for rule in CATALOG_RULES}
+    assert kinds == {"minimum-total", "minimum-subset", "maximum-subset", "minimum-share"} | {
+        "pacing",
+        "topic-duty",
+        "component",
+    }
+    assert kinds - {"topic-duty"} == set(compliance.FAST_RULES)  # the rest: the calculator
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rset=rule_sets(),
+    credits=st.lists(any_credit, max_size=30),
+    on=st.dates(date(2022, 1, 1), date(2027, 6, 1)),
+    valid=st.booleans(),
+)
+def test_the_fast_path_gives_the_calculators_answer_for_every_rule_kind(rset, credits, on, valid):
+    cycle = Window(date(2022, 1, 1), add_months(date(2022, 1, 1), rset.cycle.months) - timedelta(1))
+    facts = Facts(
+        anchors=Anchors(certification=cycle),
+        components=frozenset({"valid-license"} if valid else ()),
+    )
+    expected = compliance.from_result(evaluate(rset, credits, facts, on, cycle=cycle))
+    plan = plan_for(rset)
+    if plan is None:
+        # The run sends the set to the calculator, which gives `expected` by definition.
+        assert compliance.fast_path_refuses(rset)
+        event("the set goes to the calculator")
+        return
+    try:
+        got = judge(plan, buckets_of(plan, credits, cycle), cycle, on, valid)
+    except NeedsCalculator:
+        event("the cycle goes to the calculator")
+        return
+    event("judged from buckets")
+    assert got == expected
+
+
+class MinimumHours(RuleBase):
+    """A rule kind added after the fast path was written."""
+
+    kind: Literal["minimum-hours"]
+    credits: Decimal
+
+
+HOURS = MinimumHours(
+    id="hours", kind="minimum-hours", name="Ten hours", source="made up", credits=Decimal(10)
+)
+
+
+def test_the_fast_path_refuses_a_rule_kind_it_does_not_know():
+    with_hours = ABPMR.model_copy(update={"rules": [*ABPMR.rules, HOURS]})
+    assert compliance.fast_path_refuses(with_hours) == "rule hours: kind minimum-hours"
+    assert plan_for(with_hours) is None
+    # Even handed a plan, judging refuses rather than guess.
+    plan = plan_for(ABPMR)
+    forced = compliance.Plan(with_hours, plan.flags, plan.rule_flags, plan.yearly)
+    with pytest.raises(NeedsCalculator, match="kind minimum-hours"):
+        judge(forced, [], CYCLE, ON, True)
+
+
+def test_the_fast_path_refuses_a_known_kind_using_a_field_it_does_not_read():
+    every_five = Component(
+        id="ip",
+        kind="component",
+        name="IP",
+        source="made up",
+        component="improvement-project",
+        every_years=5,
+    )
+    rset = ABPMR.model_copy(update={"rules": [*ABPMR.rules, every_five]})
+    assert compliance.fast_path_refuses(rset) == "rule ip: every_years"
+
+
+def test_a_set_with_a_rule_kind_the_fast_path_does_not_know_is_judged_by_the_calculator(
+    catalog, board, monkeypatch
+):
+    original = RequirementSetVersion.requirement_set
+
+    def with_hours(version):
+        rset = original(version)
+        return rset.model_copy(update={"rules": [*rset.rules, HOURS]})
+
+    monkeypatch.setattr(RequirementSetVersion, "requirement_set", with_hours)
+    rnd = random.Random(3)
+    for n in range(3):
+        user = diplomate(n, board, date(2022, 1, 1), date(2026, 12, 31))
+        random_ledger(user, rnd, date(2022, 1, 1), 30)
+    run = compliance.compute(board, "abpmr-cc", on=ON)
+    assert (run.cycles, run.by_calculator) == (3, 3)
+    assert all("Ten hours: 10 more" in row.missing for row in run.rows.all())
+    assert assert_same_as_calculator(run, "abpmr-cc") == 3
+
+
+def test_a_rule_kind_dropped_from_the_fast_paths_table_goes_to_the_calculator(
+    catalog, board, monkeypatch
+):
+    monkeypatch.setattr(
+        compliance, "FAST_RULES", {k: v for k, v in compliance.FAST_RULES.items() if k != "pacing"}
+    )
+    user = diplomate(1, board, date(2022, 1, 1), date(2026, 12, 31))
+    random_ledger(user, random.Random(5), date(2022, 1, 1), 40)
+    run = compliance.compute(board, "abpmr-cc", on=ON)
+    assert run.by_calculator == 1
+    assert assert_same_as_calculator(run, "abpmr-cc") == 1

@@ -11,8 +11,8 @@ import pytest
 from cmeledger.accounts.models import Certification
 from cmeledger.boards import program
 from cmeledger.boards.program import NotYourSet, ProgramInput, ProgramRefused, RuleInput
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.requirements import progress
 from cmeledger.requirements.catalog import load_catalog, parse
 from cmeledger.requirements.custom import add_set_version

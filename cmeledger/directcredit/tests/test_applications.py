@@ -19,7 +19,7 @@ from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision
 from cmeledger.ledger.testing import make_pdf
 from cmeledger.ledger.vocabulary import CreditType, Source
-from cmeledger.reports import award
+from cmeledger.requirements import award
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.reports.testing import pdf_text
 from cmeledger.requirements.sync import sync
 

@@ -159,8 +159,8 @@ def test_the_owner_can_preview_and_download(alice, alice_client):
 def test_one_certificate_attaches_to_several_entries_and_several_to_one(
     alice, alice_client, alice_entry
 ):
-    from cmeledger.conftest import entry_fields
     from cmeledger.ledger import services
+    from cmeledger.ledger.testing import entry_fields
 
     second = services.create_entry(alice, alice, entry_fields(title="Second session"))
     upload(alice_client, pdf_file("one.pdf", "one"), pdf_file("two.pdf", "two"))

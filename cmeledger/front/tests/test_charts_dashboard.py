@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.reports.testing import follow_texas
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cmeledger.accounts.models import Certification, License
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.dashboard import cycles_for, timeline
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.ledger.vocabulary import Source
 
 pytestmark = pytest.mark.django_db

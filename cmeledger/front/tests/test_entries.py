@@ -121,7 +121,7 @@ def test_only_own_certificates_can_be_chosen_on_the_form(alice, alice_client, bo
 
 
 def _fields(**overrides) -> dict:
-    from cmeledger.conftest import entry_fields
+    from cmeledger.ledger.testing import entry_fields
 
     return entry_fields(**overrides)
 

@@ -15,12 +15,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
-from cmeledger.ledger.portable import json_schema
-from cmeledger.ledger.testing import make_pdf
+from cmeledger.ledger.testing import entry_fields, make_pdf
 from cmeledger.ledger.vocabulary import Source
+from cmeledger.portable.schema import json_schema
 from cmeledger.reports.models import IssuedTranscript
 from cmeledger.reports.testing import follow_texas
 

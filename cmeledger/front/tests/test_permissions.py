@@ -117,14 +117,37 @@ def test_the_api_names_the_role_an_endpoint_is_for(alice, board_staff):
     )
 
 
+def _is_decorator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Takes a view, or wraps something in a function of its own: `share_required(share,
+    total, ...)` is arithmetic, not a decorator."""
+    takes_view = bool(node.args.args) and node.args.args[0].arg in ("view", "view_func", "func")
+    wraps = any(
+        isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef)
+        for inner in ast.walk(node)
+        if inner is not node
+    )
+    return takes_view or wraps
+
+
 def _role_decorators(path: Path) -> list[str]:
+    """Functions named *_required that are decorators, and module-level names *_required
+    bound to anything (`staff_required = make_decorator(...)`)."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    return [
-        f"{path.name}:{node.lineno} {node.name}"
+    defined = [
+        (node.lineno, node.name)
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         and node.name.endswith("_required")
+        and _is_decorator(node)
     ]
+    bound = [
+        (node.lineno, target.id)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id.endswith("_required")
+    ]
+    return [f"{path.name}:{line} {name}" for line, name in sorted(defined + bound)]
 
 
 def test_no_module_but_permissions_defines_a_role_decorator():
@@ -137,11 +160,27 @@ def test_no_module_but_permissions_defines_a_role_decorator():
     assert found == []
 
 
-def test_the_role_decorator_scan_finds_a_nested_one(tmp_path):
-    # The scan above must be able to fail, also for a decorator defined inside a function.
+def test_the_role_decorator_scan_finds_each_way_of_writing_one(tmp_path):
+    # The scan above must be able to fail: a decorator defined inside a function, one
+    # wrapping a view, one made by a factory; arithmetic named *_required is not one.
     module = tmp_path / "views.py"
-    module.write_text("def make():\n    def staff_required(view):\n        return view\n")
-    assert _role_decorators(module) == ["views.py:2 staff_required"]
+    module.write_text(
+        "def make():\n"
+        "    def staff_required(view):\n"
+        "        return view\n"
+        "def owner_required(check):\n"
+        "    def wrapper(request):\n"
+        "        return check(request)\n"
+        "    return wrapper\n"
+        "manager_required = make()\n"
+        "def share_required(share, total):\n"
+        "    return share * total\n"
+    )
+    assert _role_decorators(module) == [
+        "views.py:2 staff_required",
+        "views.py:4 owner_required",
+        "views.py:8 manager_required",
+    ]
 
 
 def test_the_accounts_app_does_not_import_the_permissions_module():

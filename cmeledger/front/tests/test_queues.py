@@ -25,6 +25,8 @@ from cmeledger.front.management.commands import serve
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.tasks import make_preview
 from cmeledger.ledger.testing import make_pdf
+from cmeledger.periodic.models import LastRun
+from cmeledger.periodic.registry import jobs as periodic_jobs
 from cmeledger.reporting import jobs, sample
 from cmeledger.reporting.models import SubmissionStatus
 from cmeledger.reporting.tasks import import_submission
@@ -103,7 +105,8 @@ def test_the_app_enqueues_each_job_on_its_queue(
         )
         capture.queue([store_certificate(alice, make_pdf("Two"), "two.pdf").certificate])
         jobs.submit_file(partner, one_row_file(partner), user=None)
-    assert serve.enqueue_reminders(io.StringIO()) is True
+    send_reminders.enqueue()
+    send_audit_reminders.enqueue()
     compute_compliance.enqueue(board.pk, "abpmr-cc")
 
     assert queued() == [
@@ -198,6 +201,38 @@ def test_serve_starts_gunicorn_and_one_worker_per_queue(db, monkeypatch):
     assert "Background workers: one per queue (ocr; imports; email,default)" in out.getvalue()
 
 
+def test_serve_queues_the_periodic_jobs_of_every_app_on_start(db, monkeypatch):
+    monkeypatch.setattr(serve.subprocess, "Popen", ExitedAtOnce)
+    monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
+    with pytest.raises(CommandError):
+        call_command("serve", stdout=io.StringIO(), stderr=io.StringIO())
+    queued = LastRun.objects.filter(queued_at__isnull=False).values_list("name", flat=True)
+    assert sorted(queued) == [job.name for job in periodic_jobs()] != []
+
+
+def test_serve_keeps_serving_when_the_periodic_jobs_cannot_be_queued(db, monkeypatch):
+    def broken():
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(serve, "run_due", broken)
+    err = io.StringIO()
+    assert serve.queue_periodic(err) is False
+    assert "Could not queue the periodic jobs: database is locked" in err.getvalue()
+
+
+class ExitedAtOnce:
+    returncode = 0
+
+    def __init__(self, args):
+        pass
+
+    def poll(self):
+        return 0
+
+    def wait(self, timeout=None):
+        return 0
+
+
 def test_serve_without_workers_starts_only_gunicorn(db, monkeypatch):
     started = []
 
@@ -218,3 +253,4 @@ def test_serve_without_workers_starts_only_gunicorn(db, monkeypatch):
     with pytest.raises(CommandError):
         call_command("serve", "--no-worker", stdout=io.StringIO(), stderr=io.StringIO())
     assert [args[2] for args in started] == ["gunicorn"]
+    assert not LastRun.objects.exists()  # no workers to run them: nothing queued

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cmeledger.accounts.models import License
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.sync import sync
 

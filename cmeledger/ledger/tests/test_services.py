@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.models import CreditEntry, EntryRevision, RevisionAction
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.ledger.vocabulary import Source
 
 

@@ -49,23 +49,52 @@ def test_database_url_selects_postgresql():
     assert "django.db.backends.postgresql" in result.stdout
 
 
-def test_s3_storage_url_selects_django_storages():
-    code = "import cmeledger.settings as s; print(s.STORAGES['default'])"
-    env = {k: v for k, v in os.environ.items() if k != "STORAGE_URL"}
-    env.update(SECRET_KEY="k", STORAGE_URL="s3+http://key:secret@127.0.0.1:9000/certs?region=eu-1")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert "storages.backends.s3.S3Storage" in result.stdout
-    assert "'bucket_name': 'certs'" in result.stdout
-    assert "'endpoint_url': 'http://127.0.0.1:9000'" in result.stdout
+S3_ENV = {
+    "AWS_STORAGE_BUCKET_NAME": "certs",
+    "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+    "AWS_S3_REGION_NAME": "eu-1",
+    "AWS_ACCESS_KEY_ID": "key",
+    "AWS_SECRET_ACCESS_KEY": "secret",
+}
 
 
-def test_a_bad_storage_url_is_named():
-    env = {**os.environ, "SECRET_KEY": "k", "STORAGE_URL": "ftp://nowhere/bucket"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import cmeledger.settings"], env=env, capture_output=True, text=True
+def _storage_in_subprocess(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "STORAGE_URL"))}
+    clean.update(SECRET_KEY="k", **env)
+    code = (
+        "import django; django.setup(); "
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "names = 'bucket_name endpoint_url region_name access_key secret_key default_acl "
+        "querystring_auth file_overwrite'.split(); "
+        "print(type(s).__name__, *[getattr(s, name, '-') for name in names])"
     )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "cmeledger.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_django_storages_settings_from_the_environment_select_the_bucket():
+    result = _storage_in_subprocess(**S3_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage", "certs", "http://127.0.0.1:9000", "eu-1", "key", "secret", "None", "True",
+        "False",
+    ]  # fmt: skip
+
+
+def test_without_a_bucket_certificates_stay_on_local_disk():
+    result = _storage_in_subprocess()
+    assert result.stdout.split()[0] == "FileSystemStorage", result.stderr
+
+
+def test_a_leftover_storage_url_is_refused_with_the_variables_to_set_instead():
+    result = _storage_in_subprocess(STORAGE_URL="s3://key:secret@127.0.0.1:9000/certs")
     assert result.returncode != 0
-    assert "STORAGE_URL must start with s3://" in result.stderr
+    assert "STORAGE_URL is no longer read. Set AWS_STORAGE_BUCKET_NAME" in result.stderr
 
 
 def test_envbool_names_the_variable_with_a_bad_value(monkeypatch):

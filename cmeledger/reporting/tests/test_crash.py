@@ -19,6 +19,9 @@ import pytest
 
 from cmeledger.lib.testsite import Site, postgres_server
 
+# Each test SIGKILLs child processes ten times over a 12,000-row import (about a minute).
+pytestmark = pytest.mark.slow
+
 ROWS = 12_000
 CLINICIANS = 400
 BATCH = 150

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from cmeledger.accounts.models import Certification, License
-from cmeledger.conftest import entry_fields, make_clinician
+from cmeledger.conftest import make_clinician
 from cmeledger.ledger import services as ledger
 from cmeledger.ledger.models import CreditEntry, EntryRevision
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.lib.npi import make_npi
 from cmeledger.reporting.intake import Context, NoAgreement, Status, write_batch
 from cmeledger.reporting.models import Agreement, CredentialKind, Member, RecordState

@@ -311,3 +311,10 @@ def test_planner_statistics_are_refreshed_each_time_the_written_rows_double(db):
             ran.append(written)
     # Only PostgreSQL plans by ANALYZE's statistics; SQLite is left alone.
     assert ran == ([100, 200, 400] if connection.vendor == "postgresql" else [])
+
+
+def test_an_import_leaves_the_process_wide_csv_field_limit_as_it_found_it(org, partner_file):
+    before = csv.field_size_limit()
+    submission = jobs.import_path(org, partner_file)
+    assert submission.status == SubmissionStatus.DONE
+    assert csv.field_size_limit() == before

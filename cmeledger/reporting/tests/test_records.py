@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -148,6 +149,28 @@ def test_a_row_with_the_wrong_number_of_fields_is_reported_alone():
     assert [(row.number, row.key) for row in bad] == [(4, "R-3")]
     assert "2 fields" in bad[0].problems[0].message
     assert rows[-1].key == "R-4"
+
+
+def test_a_field_too_long_for_cme_data_refuses_its_row_alone():
+    data = CSV + f'R-3,"{"x" * 10_001}",2026-05-04,{NPI},ama-pra-1,1,\r\n'
+    data += f"R-4,Later,2026-05-04,{NPI},ama-pra-1,1,\r\n"
+    rows = rows_of(data.encode())
+    (bad,) = [row for row in rows if isinstance(row, BadRow)]
+    assert bad.number == 4
+    assert bad.problems[0].message == "cannot be read: field larger than field limit (10000)"
+    assert rows[-1].key == "R-4"
+
+
+def test_reading_a_file_leaves_the_process_wide_csv_field_limit_alone():
+    before = csv.field_size_limit()
+    rows = open_reader(io.BytesIO(CSV.encode())).rows
+    next(rows)  # mid-file, the reader paused between rows
+    assert csv.field_size_limit() == before
+    list(rows)
+    assert csv.field_size_limit() == before
+    # Another reader in the process keeps csv's default limit, far above ours.
+    long = "y" * 20_000
+    assert next(csv.reader(io.StringIO(f'"{long}"\n'))) == [long]
 
 
 PARS = (

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from cmeledger.accounts.models import User
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.requirements.models import Enrollment
 from cmeledger.requirements.sync import sync
 

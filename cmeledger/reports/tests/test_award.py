@@ -12,13 +12,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License
-from cmeledger.conftest import entry_fields, make_clinician
+from cmeledger.conftest import make_clinician
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.ledger.vocabulary import Source
-from cmeledger.reports import award
-from cmeledger.reports.award import AwardError, AwardTier, Completion
+from cmeledger.reports import award_summary
 from cmeledger.reports.award_pdf import award_summary_pdf
+from cmeledger.reports.award_summary import AwardError
 from cmeledger.reports.testing import pdf_text
+from cmeledger.requirements import award
+from cmeledger.requirements.award import AwardTier, Completion
 from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +166,7 @@ def test_without_the_catalog_each_tier_names_the_missing_set(alice):
     assert not two.qualified
     assert tier(data, "1y").problem is None
     with pytest.raises(AwardError, match="ama-pra-2y is not in the catalog"):
-        award.summary(alice, AwardTier.TWO_YEARS, TODAY, GENERATED)
+        award_summary.summary(alice, AwardTier.TWO_YEARS, TODAY, GENERATED)
 
 
 def test_it_keeps_the_query_count_fixed_whatever_the_ledger_size(alice):
@@ -200,7 +203,7 @@ def test_a_non_physician_is_told_plainly_why_not_and_what_counts_instead(db, deg
     assert "certificate of participation" in data.alternatives[-1]
     assert data.tiers == [] and data.best_tier is None
     with pytest.raises(AwardError, match="physicians \\(MD or DO\\) only"):
-        award.summary(user, AwardTier.ONE_YEAR, TODAY, GENERATED)
+        award_summary.summary(user, AwardTier.ONE_YEAR, TODAY, GENERATED)
 
 
 def test_a_physician_without_a_current_license_is_eligible_with_a_caution(alice, bob):
@@ -324,12 +327,12 @@ def test_the_other_direct_credit_kinds_are_listed_with_the_unconfirmed_one_marke
 )
 def test_an_unknown_tier_is_named_in_the_error(value, message):
     with pytest.raises(AwardError) as caught:
-        award.parse_tier(value)
+        award_summary.parse_tier(value)
     assert str(caught.value) == message
 
 
 def test_known_tiers_parse_to_their_sets():
-    assert [award.parse_tier(v).set_id for v in ("1y", "2y", "3y")] == [
+    assert [award_summary.parse_tier(v).set_id for v in ("1y", "2y", "3y")] == [
         "ama-pra-1y",
         "ama-pra-2y",
         "ama-pra-3y",
@@ -353,7 +356,7 @@ def applicant(alice):
 
 
 def test_the_summary_gathers_identity_totals_and_counted_entries(applicant):
-    data = award.summary(applicant, AwardTier.ONE_YEAR, TODAY, GENERATED)
+    data = award_summary.summary(applicant, AwardTier.ONE_YEAR, TODAY, GENERATED)
     assert (data.clinician_name, data.degree, data.npi) == ("Alice Abbot", "MD", "1234567893")
     assert data.licenses == ["TX MD license Q12345, expires 2027-02-28"]
     assert [(c.counted, c.required) for c in data.categories] == [
@@ -365,11 +368,11 @@ def test_the_summary_gathers_identity_totals_and_counted_entries(applicant):
         ("Spasticity <update> & review", "Acme CME"),
         ("Reading", ""),
     ]
-    assert award.default_filename(data) == "ama-pra-1y-summary-2026-11-30.pdf"
+    assert award_summary.default_filename(data) == "ama-pra-1y-summary-2026-11-30.pdf"
 
 
 def test_the_summary_pdf_reads_back_with_names_totals_entries_and_the_claim(applicant):
-    data = award.summary(applicant, AwardTier.ONE_YEAR, TODAY, GENERATED)
+    data = award_summary.summary(applicant, AwardTier.ONE_YEAR, TODAY, GENERATED)
     pdf = award_summary_pdf(data)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf, squeeze=True)
@@ -395,7 +398,7 @@ def test_the_summary_pdf_reads_back_with_names_totals_entries_and_the_claim(appl
 
 
 def test_a_tier_not_yet_met_prints_what_is_missing(applicant):
-    data = award.summary(applicant, AwardTier.TWO_YEARS, TODAY, GENERATED)
+    data = award_summary.summary(applicant, AwardTier.TWO_YEARS, TODAY, GENERATED)
     text = pdf_text(award_summary_pdf(data), squeeze=True)
     assert (
         "Not yet qualified: 45 more for “100 credits in two years”; "
@@ -407,7 +410,7 @@ def test_a_tier_not_yet_met_prints_what_is_missing(applicant):
 def test_a_long_ledger_runs_to_numbered_pages(alice):
     for n in range(260):
         add(alice, "0.25", date(2026, 1, 1 + n % 28), title=f"Module {n:03d}")
-    data = award.summary(alice, AwardTier.ONE_YEAR, TODAY, GENERATED)
+    data = award_summary.summary(alice, AwardTier.ONE_YEAR, TODAY, GENERATED)
     pdf = award_summary_pdf(data)
     pages = len(pypdfium2.PdfDocument(io.BytesIO(pdf)))
     assert pages > 3

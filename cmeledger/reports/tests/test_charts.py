@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.reports import charts
 from cmeledger.reports.charts import (
     BASELINE,

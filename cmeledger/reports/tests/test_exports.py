@@ -12,14 +12,13 @@ import jsonschema
 import pytest
 import time_machine
 
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import CreditEntry
-from cmeledger.ledger.portable import LedgerDoc, dumps, json_schema
-from cmeledger.ledger.testing import make_pdf
+from cmeledger.ledger.testing import entry_fields, make_pdf
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.lib.csvsafe import safe_cell
+from cmeledger.portable.schema import LedgerDoc, dumps, json_schema
 from cmeledger.reports.exports import (
     CSV_COLUMNS,
     ExportError,
@@ -141,7 +140,7 @@ def test_a_filtered_json_export_keeps_only_the_certificates_its_entries_cite(led
 
 def test_the_full_ledger_export_still_includes_deleted_entries(ledger):
     # The portable export (ledger_export.build) is untouched by the filtered variant.
-    from cmeledger.ledger.ledger_export import build
+    from cmeledger.portable.ledger_export import build
 
     assert "Deleted one" in [entry.title for entry in build(ledger).entries]
 

@@ -15,11 +15,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import Certificate, CreditEntry
-from cmeledger.ledger.testing import make_image, make_pdf
+from cmeledger.ledger.testing import entry_fields, make_image, make_pdf
 from cmeledger.ledger.vocabulary import Source
 from cmeledger.reports.models import IssuedTranscript
 from cmeledger.reports.packet import (

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cmeledger.accounts.models import User
-from cmeledger.front.management.commands.serve import enqueue_reminders
+from cmeledger.periodic.services import Outcome, run_due
 from cmeledger.reports import deadlines, reminders
 from cmeledger.reports.models import DeadlinePreferences, SentReminder
 from cmeledger.reports.reminders import SendResult, due_step, send_due
@@ -240,12 +240,13 @@ def test_the_send_command_fails_loudly_when_an_email_fails(alice, settings):
         call_command("reminders", "send", "--on", "2026-12-01", stdout=StringIO())
 
 
-def test_schedule_once_enqueues_the_job_that_sends(alice):
+def test_schedule_once_runs_the_periodic_jobs_the_reminders_among_them(alice):
     follow_one_year(alice)
     out = StringIO()
     with time_machine.travel(date(2026, 12, 1), tick=False):
         call_command("reminders", "schedule", "--once", stdout=out)
-    assert "enqueued the reminder job" in out.getvalue()
+    assert "reports.send_reminders: queued" in out.getvalue()
+    assert "audits.send_audit_reminders: queued" in out.getvalue()
     assert steps_sent(alice) == [30]  # the test settings run tasks inline
 
 
@@ -254,11 +255,10 @@ def test_schedule_refuses_an_interval_under_a_minute():
         call_command("reminders", "schedule", "--every", "5")
 
 
-def test_serve_enqueues_the_job_and_survives_a_broken_queue(alice, monkeypatch):
+def test_the_periodic_run_enqueues_the_job_and_survives_a_broken_queue(alice, monkeypatch):
     follow_one_year(alice)
-    err = StringIO()
     with time_machine.travel(date(2026, 12, 1), tick=False):
-        assert enqueue_reminders(err) is True
+        assert Outcome("reports.send_reminders") in run_due()
     assert steps_sent(alice) == [30]
 
     class BrokenQueue:
@@ -266,5 +266,7 @@ def test_serve_enqueues_the_job_and_survives_a_broken_queue(alice, monkeypatch):
             raise RuntimeError("database is locked")
 
     monkeypatch.setattr("cmeledger.reports.tasks.send_reminders", BrokenQueue())
-    assert enqueue_reminders(err) is False
-    assert "Could not enqueue the reminder job: database is locked" in err.getvalue()
+    with time_machine.travel(date(2026, 12, 2), tick=False):
+        outcomes = run_due()
+    assert Outcome("reports.send_reminders", "RuntimeError: database is locked") in outcomes
+    assert Outcome("audits.send_audit_reminders") in outcomes

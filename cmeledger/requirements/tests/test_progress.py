@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cmeledger.accounts.models import License
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger.models import CreditEntry, EntryTopic
+from cmeledger.ledger.testing import entry_fields
 from cmeledger.requirements import progress
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.sync import sync

@@ -1,10 +1,10 @@
 """`cmeledger serve`: the web app under gunicorn plus the background workers, together.
 
 One command for a single machine: one worker process per queue (cmeledger/lib/queues.py),
-so a long certificate reading never holds up an import. Larger installs run gunicorn and
-`cmeledger worker --queue-name ...` as separate services instead (docs/operations.md),
-with `cmeledger reminders schedule` taking over the hourly reminder job this command
-enqueues (docs/deadlines.md).
+so a long certificate reading never holds up an import, and the periodic jobs of every app
+(cmeledger/periodic/) queued as they fall due. Larger installs run gunicorn,
+`cmeledger worker --queue-name ...` and `cmeledger runperiodic` from cron or a timer as
+separate services instead (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -13,48 +13,29 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cmeledger.lib.queues import WORKERS
+from cmeledger.periodic.services import run_due
 
-# The reminder job is idempotent and per day; hourly catches a day's turn soon after
-# midnight without a cron entry.
-REMINDERS_EVERY = 3600.0
+# A job is due once an hour or a day (cmeledger/periodic/services.py); looking every
+# minute queues it soon after its turn starts and costs one small query when nothing is due.
+PERIODIC_EVERY = 60.0
 
 
-def enqueue_reminders(stderr) -> bool:
-    """Queue the reminder jobs (deadlines, audits) for the worker; a failure is reported, never fatal."""
-    from cmeledger.audits.tasks import send_audit_reminders
-    from cmeledger.reports.tasks import send_reminders
-
+def queue_periodic(stderr) -> bool:
+    """Queue the periodic jobs that are due; a failure is reported, never fatal."""
     try:
-        send_reminders.enqueue()
-        send_audit_reminders.enqueue()
-    except Exception as error:  # the web app must keep serving if the queue hiccups
-        stderr.write(f"Could not enqueue the reminder job: {error}")
+        outcomes = run_due()
+    except Exception as error:  # the web app must keep serving if the database hiccups
+        stderr.write(f"Could not queue the periodic jobs: {error}")
         return False
-    return True
-
-
-def enqueue_compliance(stderr, last_day: date | None) -> date | None:
-    """Once a day, queue a compliance run for every board and set, so the board lists
-    are never more than a day old; returns the day it last queued them."""
-    from django.utils import timezone
-
-    from cmeledger.boards.tasks import compute_all_boards
-
-    today = timezone.localdate()
-    if last_day == today:
-        return last_day
-    try:
-        compute_all_boards()
-    except Exception as error:  # as above: never take the web app down
-        stderr.write(f"Could not enqueue the compliance runs: {error}")
-        return last_day
-    return today
+    for outcome in outcomes:
+        if outcome.error:
+            stderr.write(f"Could not queue the periodic job {outcome.job}: {outcome.error}")
+    return not any(outcome.error for outcome in outcomes)
 
 
 def worker_commands() -> dict[str, list[str]]:
@@ -106,7 +87,9 @@ class Command(BaseCommand):
             "Background workers: " + ("off" if no_worker else f"one per queue ({queues})")
         )
         if not no_worker:
-            self.stdout.write("Deadline reminders: checked on start and every hour.")
+            self.stdout.write(
+                "Periodic jobs (reminders, compliance runs): queued as they fall due."
+            )
         self.stdout.write("Press Ctrl-C to stop.")
         stopping = False
 
@@ -117,16 +100,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
-        reminders_at = time.monotonic()
-        compliance_day = None
+        checked_at = time.monotonic()
         if not no_worker:
-            enqueue_reminders(self.stderr)
-            compliance_day = enqueue_compliance(self.stderr, compliance_day)
+            queue_periodic(self.stderr)
         while not stopping:
-            if not no_worker and time.monotonic() - reminders_at >= REMINDERS_EVERY:
-                reminders_at = time.monotonic()
-                enqueue_reminders(self.stderr)
-                compliance_day = enqueue_compliance(self.stderr, compliance_day)
+            if not no_worker and time.monotonic() - checked_at >= PERIODIC_EVERY:
+                checked_at = time.monotonic()
+                queue_periodic(self.stderr)
             for name, process in processes.items():
                 if process.poll() is not None:
                     exit_code = process.returncode or 1

@@ -1,8 +1,10 @@
 """`cmeledger reminders send|schedule`: send the reminder emails due, now or on a timer.
 
-`send` runs in this process and prints the counts (cron-friendly). `schedule` only
-enqueues the job for the `email` worker, every `--every` seconds, for installs that run
-the worker apart from `cmeledger serve` (which enqueues it hourly by itself).
+`send` runs in this process and prints the counts (cron-friendly). `schedule` is the
+older name of `cmeledger runperiodic` on a timer: every `--every` seconds it queues every
+periodic job that is due (these reminders among them), so an install set up with it
+before `runperiodic` existed gets the audit reminders, compliance runs and import
+resumption too.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cmeledger.periodic.services import run_due
 from cmeledger.reports.reminders import send_due
-from cmeledger.reports.tasks import send_reminders
 
-MIN_EVERY = 60  # a reminder is per day; polling faster than a minute only loads the queue
+MIN_EVERY = 60  # a job is due once an hour at most; polling faster only loads the database
 
 
 def _day(value: str) -> date:
@@ -27,17 +29,19 @@ def _day(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Send the deadline reminder emails due today, or enqueue that job on a timer."
+    help = "Send the deadline reminder emails due today, or queue the periodic jobs on a timer."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         send = actions.add_parser("send", help="send the reminders due now and print counts")
         send.add_argument("--on", help="act as if today were this day (YYYY-MM-DD)")
         schedule = actions.add_parser(
-            "schedule", help="enqueue the job for the email worker on a timer"
+            "schedule", help="`cmeledger runperiodic` on a timer (reminders, compliance, imports)"
         )
-        schedule.add_argument("--every", type=int, default=3600, help="seconds between runs")
-        schedule.add_argument("--once", action="store_true", help="enqueue once and exit")
+        # Each job is due once per calendar hour or day: looking every few minutes queues it
+        # soon after its turn starts (an hourly look drifting past the hour would skip one).
+        schedule.add_argument("--every", type=int, default=300, help="seconds between looks")
+        schedule.add_argument("--once", action="store_true", help="look once and exit")
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "send":
@@ -51,8 +55,9 @@ class Command(BaseCommand):
         if every < MIN_EVERY:
             raise CommandError(f"--every must be at least {MIN_EVERY} seconds; got {every}.")
         while True:
-            send_reminders.enqueue()
-            self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} enqueued the reminder job.")
+            lines = [str(outcome) for outcome in run_due()] or ["nothing due"]
+            for line in lines:
+                self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {line}")
             if options["once"]:
                 return
             time.sleep(every)

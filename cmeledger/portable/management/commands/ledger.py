@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cmeledger.accounts.models import Role, User
-from cmeledger.ledger import ledger_export
-from cmeledger.ledger.ledger_import import LedgerFileError, import_ledger
-from cmeledger.ledger.portable import dumps, schema_text
+from cmeledger.portable import ledger_export
+from cmeledger.portable.ledger_import import LedgerFileError, import_ledger
+from cmeledger.portable.schema import dumps, schema_text
 
 
 class Command(BaseCommand):

@@ -1,10 +1,11 @@
-"""Writing a clinician's ledger in the portable format (see portable.py)."""
+"""Writing a clinician's ledger in the portable format (see schema.py)."""
 
 from __future__ import annotations
 
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 from uuid import UUID
 
@@ -16,7 +17,8 @@ from cmeledger.ledger.models import (
     EntryRevision,
     EntryTopic,
 )
-from cmeledger.ledger.portable import (
+from cmeledger.ledger.services import EDITABLE_FIELDS
+from cmeledger.portable.schema import (
     FORMAT,
     LEDGER_MEMBER,
     VERSION,
@@ -34,7 +36,6 @@ from cmeledger.ledger.portable import (
     dumps,
     now,
 )
-from cmeledger.ledger.services import EDITABLE_FIELDS
 from cmeledger.requirements.models import Enrollment
 
 
@@ -184,6 +185,6 @@ def write_zip(user: User, target: BinaryIO) -> LedgerDoc:
                 certificate.file.open("rb") as source,
                 archive.open(certificate_member(certificate), "w") as member,
             ):
-                for chunk in iter(lambda source=source: source.read(1 << 20), b""):
+                for chunk in iter(partial(source.read, 1 << 20), b""):
                     member.write(chunk)
     return document

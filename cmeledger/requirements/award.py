@@ -1,6 +1,6 @@
 """The AMA Physician's Recognition Award: which certificate a clinician qualifies for
-today, the direct credit a completed board certification cycle earns, and the
-application summary PDF (docs/award.md).
+today and the direct credit a completed board certification cycle earns (docs/award.md).
+The application summary and its PDF are outbound documents, in reports.award_summary.
 
 Each tier is the catalog set `ama-pra-1y`/`-2y`/`-3y` judged over the window an
 application would use: the 12, 24 or 36 months ending today, whether or not the
@@ -10,7 +10,7 @@ clinician follows the set. A fixed handful of queries, whatever the ledger's siz
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -18,7 +18,7 @@ from django.db import models
 from cmeledger.accounts.models import ClinicianProfile, Degree, User
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import CreditType, Source
-from cmeledger.reports.pdf import credits as credit_text
+from cmeledger.lib.credits import credit_text
 from cmeledger.requirements.cycles import Window, add_months
 from cmeledger.requirements.engine import Credits, Facts, SetResult, Status, evaluate
 from cmeledger.requirements.models import RequirementSetVersion
@@ -61,10 +61,6 @@ class Completion(models.TextChoices):
 
     CYCLE_ENDED = "cycle-ended", "The certification cycle ended"
     RECERTIFIED = "recertified", "A newer cycle with the same board started"
-
-
-class AwardError(ValueError):
-    """A summary cannot be made; the message says why, for the clinician."""
 
 
 # Results ----------------------------------------------------------------------------------
@@ -142,7 +138,7 @@ class AwardStanding:
 
 # Eligibility ------------------------------------------------------------------------------
 
-ALTERNATIVES = {
+ALTERNATIVES: dict[str, list[str]] = {
     Degree.PA: [
         "Activities designated for AMA PRA Category 1 Credit™ count as AAPA Category 1 CME "
         "for physician assistants.",
@@ -361,14 +357,16 @@ def _claim_words(claim: DirectCreditClaim, claimed_on: date | None) -> str:
 
 
 @dataclass
-class _Gathered:
+class Gathered:
+    """The standing with what it was worked out from, for the application summary."""
+
     standing: AwardStanding
     results: dict[AwardTier, SetResult | None]
     profile: ClinicianProfile | None
     licenses: list
 
 
-def _gather(user: User, today: date) -> _Gathered:
+def gather(user: User, today: date) -> Gathered:
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = list(user.licenses.order_by("state", "number"))
     degree = _degree(profile, licenses)
@@ -398,109 +396,9 @@ def _gather(user: User, today: date) -> _Gathered:
         direct_credit=claims,
         other_direct_credit=list(OTHER_DIRECT_CREDIT),
     )
-    return _Gathered(standing, results, profile, licenses)
+    return Gathered(standing, results, profile, licenses)
 
 
 def standing(user: User, today: date) -> AwardStanding:
     """Where `user` stands for the AMA PRA certificate on `today`."""
-    return _gather(user, today).standing
-
-
-# Application summary ----------------------------------------------------------------------
-
-
-@dataclass
-class CategoryLine:
-    label: str
-    counted: Decimal
-    required: Decimal | None
-
-
-@dataclass
-class SummaryEntry:
-    completed_on: date
-    title: str
-    provider: str
-    credit_type: str
-    credits: Decimal
-
-
-@dataclass
-class AwardSummary:
-    clinician_name: str
-    degree: str
-    npi: str
-    licenses: list[str]
-    tier: TierStanding
-    categories: list[CategoryLine]
-    entries: list[SummaryEntry]
-    direct_credit: list[DirectCreditClaim]
-    unconfirmed_note: str
-    generated_at: datetime
-
-
-def parse_tier(value: str | None) -> AwardTier:
-    if value in AwardTier.values:
-        return AwardTier(value)
-    shown = "nothing" if not value else f"“{value[:20]}”"
-    raise AwardError(f"Unknown tier {shown}: choose 1y, 2y or 3y.")
-
-
-def summary(user: User, tier: AwardTier, today: date, generated_at: datetime) -> AwardSummary:
-    """What the application summary PDF prints, for one tier."""
-    gathered = _gather(user, today)
-    award = gathered.standing
-    if not award.eligible:
-        raise AwardError(award.eligibility)
-    result = gathered.results.get(tier)
-    chosen = next(t for t in award.tiers if t.tier == tier.value)
-    if result is None:
-        raise AwardError(chosen.problem or f"No result for {tier.set_id}.")
-    profile = gathered.profile
-    return AwardSummary(
-        clinician_name=award.clinician_name,
-        degree=award.degree,
-        npi=profile.npi if profile else "",
-        licenses=[_license_words(lic) for lic in gathered.licenses],
-        tier=chosen,
-        categories=_categories(result, chosen),
-        entries=_counted_entries(user, result),
-        direct_credit=award.direct_credit,
-        unconfirmed_note=award.unconfirmed_note,
-        generated_at=generated_at,
-    )
-
-
-def _license_words(lic) -> str:
-    text = f"{lic.state} {lic.get_profession_display()} license {lic.number}"
-    return text + (f", expires {lic.expires_on:%Y-%m-%d}" if lic.expires_on else "")
-
-
-def _categories(result: SetResult, tier: TierStanding) -> list[CategoryLine]:
-    sums = {CreditType.AMA_PRA_1: ZERO, CreditType.AMA_PRA_2: ZERO}
-    for entry in result.entries:
-        if entry.credit_type in sums:
-            sums[entry.credit_type] += entry.counted
-    return [
-        CategoryLine(PHRASE, sums[CreditType.AMA_PRA_1], tier.category_1_required),
-        CategoryLine("AMA PRA Category 2 Credit™", sums[CreditType.AMA_PRA_2], None),
-        CategoryLine("Total", tier.total_counted, tier.total_required),
-    ]
-
-
-def _counted_entries(user: User, result: SetResult) -> list[SummaryEntry]:
-    counted = [e for e in result.entries if e.counted > 0]
-    providers = dict(
-        (str(pk), provider or organization or "")
-        for pk, provider, organization in CreditEntry.objects.owned_by(user)
-        .filter(pk__in=[e.id for e in counted])
-        .values_list("id", "provider", "reported_by__name")
-    )
-    return [
-        SummaryEntry(e.completed_on, e.title, providers.get(e.id, ""), e.credit_type, e.counted)
-        for e in sorted(counted, key=lambda e: (e.completed_on, e.id))
-    ]
-
-
-def default_filename(data: AwardSummary) -> str:
-    return f"ama-pra-{data.tier.tier}-summary-{data.tier.end:%Y-%m-%d}.pdf"
+    return gather(user, today).standing

@@ -35,8 +35,8 @@ from cmeledger.accounts.models import (
 )
 from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision, EntryTopic
-from cmeledger.ledger.portable import LEDGER_MEMBER, EntryDoc, LedgerDoc
 from cmeledger.ledger.services import EDITABLE_FIELDS, plain
+from cmeledger.portable.schema import LEDGER_MEMBER, EntryDoc, LedgerDoc
 from cmeledger.requirements.models import Enrollment
 
 MAX_JSON_BYTES = 200 * 1_048_576
@@ -151,7 +151,7 @@ def _parse_json(raw: bytes) -> Any:
 def _nul_problems(data: Any) -> list[str]:
     """Where a text holds a NUL ("\\u0000"): no ledger needs one and PostgreSQL cannot
     store one. A loop, not recursion: the document may be as deep as json allowed."""
-    problems = []
+    problems: list[str] = []
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack and len(problems) < 20:
         location, node = stack.pop()
@@ -340,7 +340,11 @@ def _clinician(document: LedgerDoc, result: ImportResult) -> User:
     if doc.profile is not None:
         ClinicianProfile.objects.update_or_create(user=user, defaults=doc.profile.model_dump())
     for lic in doc.licenses:
-        key = {"state": lic.state, "profession": lic.profession, "number": lic.number}
+        key: dict[str, Any] = {
+            "state": lic.state,
+            "profession": lic.profession,
+            "number": lic.number,
+        }
         License.objects.update_or_create(clinician=user, **key, defaults=lic.model_dump())
     boards = {b.code: b for b in Board.objects.all()}
     for cert in doc.certifications:

@@ -13,14 +13,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cmeledger.accounts.models import Certification, License, User
-from cmeledger.conftest import entry_fields
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
-from cmeledger.ledger.ledger_import import LedgerFileError, import_bytes
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision
-from cmeledger.ledger.portable import schema_text
-from cmeledger.ledger.testing import make_image, make_pdf
+from cmeledger.ledger.testing import entry_fields, make_image, make_pdf
 from cmeledger.ledger.vocabulary import Source
+from cmeledger.portable.ledger_import import LedgerFileError, import_bytes
+from cmeledger.portable.schema import schema_text
 
 pytestmark = pytest.mark.django_db
 

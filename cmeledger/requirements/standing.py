@@ -1,0 +1,103 @@
+"""The arithmetic of standing: a rule's status from what it requires, what counted and
+the dates, and a set's status from its rules. Pure.
+
+The calculator (engine.py) and the board-wide run (boards/compliance.py) both judge with
+these functions, so a status cannot be worked out two ways.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from enum import StrEnum
+
+from cmeledger.requirements.cycles import Window
+from cmeledger.requirements.schema import MaximumSubset
+
+QUARTER = Decimal("0.25")
+ZERO = Decimal(0)
+
+
+class Status(StrEnum):
+    MET = "met"
+    ON_TRACK = "on-track"
+    BEHIND = "behind"
+    NOT_MET = "not-met"
+    NOT_APPLICABLE = "not-applicable"
+
+
+def quarter_up(value: Decimal) -> Decimal:
+    return (value / QUARTER).to_integral_value(ROUND_CEILING) * QUARTER
+
+
+def quarter_down(value: Decimal) -> Decimal:
+    return (value / QUARTER).to_integral_value(ROUND_FLOOR) * QUARTER
+
+
+def elapsed(cycle: Window, on: date) -> Decimal:
+    """The share of the cycle gone by on `on`, counting `on` itself."""
+    if on >= cycle.end:
+        return Decimal(1)
+    if on < cycle.start:
+        return ZERO
+    return Decimal((on - cycle.start).days + 1) / Decimal(cycle.days)
+
+
+def minimum_status(
+    required: Decimal, counted: Decimal, cycle: Window, on: date, paced: bool
+) -> Status:
+    """A minimum's status. Only the credit total is `paced` through the cycle; a topic or
+    category can be done any time before the deadline, so it is on track until then."""
+    if counted >= required:
+        return Status.MET
+    if on > cycle.end:
+        return Status.NOT_MET
+    if paced and counted < quarter_down(required * elapsed(cycle, on)):
+        return Status.BEHIND
+    return Status.ON_TRACK
+
+
+def share_required(share: Decimal, total: Decimal, total_required: Decimal | None) -> Decimal:
+    """What a minimum share needs: its share of the counted total, no more than of the
+    required total when the set has one."""
+    basis = min(total, total_required) if total_required is not None else total
+    return quarter_up(basis * share)
+
+
+def pacing(full: Decimal, total: Decimal, cycle: Window, on: date) -> tuple[Decimal, Status]:
+    """The credits expected by `on` for a pace of `full` over the cycle, and its status."""
+    expected = quarter_down(full * elapsed(cycle, on))
+    if total >= full:
+        return expected, Status.MET
+    if expected - total <= 0:
+        return expected, Status.ON_TRACK
+    return expected, Status.NOT_MET if on > cycle.end else Status.BEHIND
+
+
+def pace_over_cycle(credits_per_year: Decimal, months: int) -> Decimal:
+    return credits_per_year * Decimal(months) / 12
+
+
+def component_status(done: bool, cycle: Window, on: date) -> Status:
+    if done:
+        return Status.MET
+    return Status.NOT_MET if on > cycle.end else Status.ON_TRACK
+
+
+def cap_period(rule: MaximumSubset, year: int | None) -> int | None:
+    """Which of a cap's periods a credit completed in `year` falls in: that calendar year,
+    or (None) the whole cycle."""
+    return year if rule.per == "calendar-year" else None
+
+
+def set_status(statuses: Iterable[Status], cycle: Window, on: date) -> Status:
+    """The set's status from its rules' (rules that do not apply are left out)."""
+    live = [s for s in statuses if s != Status.NOT_APPLICABLE]
+    if all(s == Status.MET for s in live):
+        return Status.MET
+    if on > cycle.end:
+        return Status.NOT_MET
+    if any(s == Status.BEHIND for s in live):
+        return Status.BEHIND
+    return Status.ON_TRACK
