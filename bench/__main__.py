@@ -50,6 +50,7 @@ def main() -> int:
         from bench import (
             bench_capture,
             bench_compliance,
+            bench_dashboard,
             bench_ledger,
             bench_packet,
             bench_progress,
@@ -67,6 +68,7 @@ def main() -> int:
             ("transcript", bench_transcript),
             ("packet", bench_packet),
             ("compliance", bench_compliance),
+            ("dashboard", bench_dashboard),
         ):
             if not chosen or name in chosen:
                 bench.run()

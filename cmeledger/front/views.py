@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmeledger.accounts import identity
 from cmeledger.accounts.models import Role
 from cmeledger.front.correction_views import entry_corrections
-from cmeledger.front.forms import CARRIED_FIELDS, AttachForm, EntryFilterForm, EntryForm
+from cmeledger.front.forms import (
+    CARRIED_FIELDS,
+    AttachForm,
+    EntryFilterForm,
+    EntryForm,
+    filter_fields_html,
+)
 from cmeledger.ledger import services
 from cmeledger.ledger.dashboard import cycles_for, timeline
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision
@@ -71,7 +77,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
     listing = _entries_page(request)
     today = timezone.localdate()
-    standing = progress.report(request.user, today)
+    # The dashboard shows each entry's sets and rules, never the words of why.
+    standing = progress.report(request.user, today, explain=False)
     uses = progress.counted_toward(standing)
     listing["page"].object_list = list(listing["page"].object_list)
     for entry in listing["page"].object_list:
@@ -87,6 +94,7 @@ def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
         "standing": standing.sets,
         "charts": charts.for_dashboard(request.user, standing, today),
         "disputed": [i for i in identity.identifiers_of(request.user) if i.in_dispute],
+        "filter_fields": filter_fields_html(listing["filters"]),
     }
     return render(request, "front/dashboard.html", context)
 

@@ -546,16 +546,20 @@ def pace_chart(result: SetResult, key: str = "") -> PaceChart | None:
     progress: list[Point] = []
     if on >= start:
         running = result.carry_in
-        progress.append(Point(LEFT, _y(running, axis_max)))
+        y = _y(running, axis_max)
+        progress.append(Point(LEFT, y))
         by_day: dict[date, Decimal] = {}
         for day, credits in credited:
             by_day[day] = by_day.get(day, ZERO) + credits
         # A future-dated entry already counts in the calculator, so the line shows it too.
+        # Each day's step: across at the old height, then up (one x and one y per day).
         for day, credits in sorted(by_day.items()):
-            progress.append(Point(x_at(day), _y(running, axis_max)))
+            x = x_at(day)
+            progress.append(Point(x, y))
             running += credits
-            progress.append(Point(x_at(day), _y(running, axis_max)))
-        progress.append(Point(max(x_at(min(on, end)), progress[-1].x), _y(running, axis_max)))
+            y = _y(running, axis_max)
+            progress.append(Point(x, y))
+        progress.append(Point(max(x_at(min(on, end)), progress[-1].x), y))
     expected = pace_on(required, start, end, on)
     standing, summary = _standing(on, start, end, counted, required, expected)
     pace_end = Point(LEFT + PLOT_W, _y(required, axis_max))

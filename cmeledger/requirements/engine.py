@@ -241,15 +241,17 @@ def evaluate(
     facts: Facts,
     on: date,
     cycle: Window | None = None,
+    explain: bool = True,
 ) -> SetResult:
-    """Where the clinician stands on `on` in the cycle holding it (or the given one)."""
+    """Where the clinician stands on `on` in the cycle holding it (or the given one).
+    `explain=False` leaves each entry's explanation empty (pages that never show it)."""
     index = credits if isinstance(credits, Credits) else Credits(credits)
     current = cycle or window(rset.cycle, facts.anchors, on)
     carry_in = ZERO
     if rset.carry_forward is not None:
         previous = Window(add_months(current.start, -rset.cycle.months), current.start - _DAY)
         carry_in = _Evaluation(rset, index, facts, on, previous, ZERO).run(detail=False).carry_out
-    return _Evaluation(rset, index, facts, on, current, carry_in).run()
+    return _Evaluation(rset, index, facts, on, current, carry_in, explain).run()
 
 
 _DAY = timedelta(days=1)
@@ -323,9 +325,11 @@ class _Evaluation:
         on: date,
         cycle: Window,
         carry_in: Decimal,
+        explain: bool = True,
     ) -> None:
         self.rset, self.index, self.facts, self.on, self.cycle = rset, index, facts, on, cycle
         self.carry_in = carry_in
+        self.explain = explain
         self.accepted = frozenset(rset.accepted_credit_types)
         started = facts.started_on
         self.first_renewal = started is not None and started >= cycle.start
@@ -709,31 +713,12 @@ class _Evaluation:
             else:
                 counted = sum((p.counted for p in own), ZERO)
                 weighted = sum((p.counted * p.factor for p in own), ZERO)
-            words: list[str] = []
             rules_used = shares.get(credit.id, [])
-            if rules_used:
-                why = self.index.describe(credit) + (
-                    inside if credit.completed_on >= self.cycle.start else before
-                )
-                by_amount: dict[Decimal, list[str]] = {}
-                for share in rules_used:
-                    by_amount.setdefault(share.credits, []).append(share.rule_name)
-                for amount, names in by_amount.items():
-                    words.append(f"{_fmt(amount)} counted toward {'; '.join(names)} — {why}")
-            elif credit.credit_type not in self.accepted:
-                words.append(
-                    f"Not counted: {_type_label(credit.credit_type)} is not accepted by {self.rset.name}."
-                )
-            if counted < credit.credits and own:
-                words.append(
-                    f"{_fmt(credit.credits - counted)} not counted: {self._cap_reached(credit, caps)}."
-                )
-            if own and (own[0].factor != 1 or len(own) > 1):
-                factors = {p.factor for p in own if p.factor != 1 and p.counted}
-                if factors:
-                    words.append(
-                        f"Counts {' and '.join(_fmt(f) for f in sorted(factors))} times for {self.rset.name}."
-                    )
+            words = (
+                self._words(credit, own, counted, rules_used, caps, (inside, before))
+                if self.explain
+                else []
+            )
             out.append(
                 EntryResult(
                     id=credit.id,
@@ -748,6 +733,43 @@ class _Evaluation:
                 )
             )
         return out
+
+    def _words(
+        self,
+        credit: Credit,
+        own: Sequence[_Piece],
+        counted: Decimal,
+        rules_used: list[RuleShare],
+        caps: dict[str, MaximumSubset],
+        cycle_words: tuple[str, str],
+    ) -> list[str]:
+        """Why one entry counted, or did not, in words (the entry page shows them)."""
+        inside, before = cycle_words
+        words: list[str] = []
+        if rules_used:
+            why = self.index.describe(credit) + (
+                inside if credit.completed_on >= self.cycle.start else before
+            )
+            by_amount: dict[Decimal, list[str]] = {}
+            for share in rules_used:
+                by_amount.setdefault(share.credits, []).append(share.rule_name)
+            for amount, names in by_amount.items():
+                words.append(f"{_fmt(amount)} counted toward {'; '.join(names)} — {why}")
+        elif credit.credit_type not in self.accepted:
+            words.append(
+                f"Not counted: {_type_label(credit.credit_type)} is not accepted by {self.rset.name}."
+            )
+        if counted < credit.credits and own:
+            words.append(
+                f"{_fmt(credit.credits - counted)} not counted: {self._cap_reached(credit, caps)}."
+            )
+        if own and (own[0].factor != 1 or len(own) > 1):
+            factors = {p.factor for p in own if p.factor != 1 and p.counted}
+            if factors:
+                words.append(
+                    f"Counts {' and '.join(_fmt(f) for f in sorted(factors))} times for {self.rset.name}."
+                )
+        return words
 
     def _cap_reached(self, credit: Credit, caps: dict[str, MaximumSubset]) -> str:
         for rule in caps.values():

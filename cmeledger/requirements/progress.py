@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -115,28 +116,44 @@ def _judged_by(
     return rset, cycle
 
 
+# One pause shared by overlapping reports (threads of one process): the collector's state
+# is process-wide, so the last report to leave restores what was there before the first.
+_pause_lock = threading.Lock()
+_pauses = 0
+_resume = True
+
+
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
     """The calculator allocates tens of thousands of small acyclic objects for a large
     ledger; Python's cycle collector then ran repeatedly over everything alive and took
-    half the time (make bench). Reference counting still frees them all."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    half the time (make bench). Reference counting still frees them all. Only the
+    calculator runs inside it: no query, no template, nothing that waits."""
+    global _pauses, _resume
+    with _pause_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
-def report(user: User, on: date, set_id: str | None = None, extra: Iterable[Credit] = ()) -> Report:
+def report(
+    user: User,
+    on: date,
+    set_id: str | None = None,
+    extra: Iterable[Credit] = (),
+    explain: bool = True,
+) -> Report:
     """Where `user` stands on `on` in every set they follow (or one); `extra` adds planned
-    credits that are not in the ledger (the planner's what-if)."""
-    with _without_cycle_collection():
-        return _report(user, on, set_id, extra)
-
-
-def _report(user: User, on: date, set_id: str | None, extra: Iterable[Credit]) -> Report:
+    credits that are not in the ledger (the planner's what-if). `explain=False` leaves out
+    each entry's explanation, which only the entry page and the JSON report show."""
     index = Credits([*credits_of(user), *extra])
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = list(user.licenses.all())
@@ -152,26 +169,41 @@ def _report(user: User, on: date, set_id: str | None, extra: Iterable[Credit]) -
     for row in RequirementSetVersion.objects.filter(set_id__in={e.set_id for e in enrollments}):
         versions.setdefault(row.set_id, []).append(row)
     out = Report(FORMAT, FORMAT_VERSION, user.email, on)
-    for enrollment in enrollments:
-        facts = facts_for(enrollment, profile, licenses, on)
-        progress = EnrollmentProgress(
-            enrollment.id,
-            enrollment.set_id,
-            enrollment.automatic,
-            choices.because(enrollment),
-            None,
-            None,
-        )
-        if enrollment.set_id not in versions:
-            progress.problem = f"The set {enrollment.set_id} is not in the catalog."
-        else:
-            try:
-                rset, cycle = _judged_by(versions[enrollment.set_id], facts.anchors, on)
-                progress.result = evaluate(rset, index, facts, on, cycle=cycle)
-            except MissingAnchor as missing:
-                progress.problem = f"No cycle can be worked out: {missing}."
-        out.sets.append(progress)
+    with _without_cycle_collection():
+        for enrollment in enrollments:
+            out.sets.append(
+                _progress(enrollment, versions, index, profile, licenses, on, explain)
+            )
     return out
+
+
+def _progress(
+    enrollment: Enrollment,
+    versions: dict[str, list[RequirementSetVersion]],
+    index: Credits,
+    profile: ClinicianProfile | None,
+    licenses: list,
+    on: date,
+    explain: bool,
+) -> EnrollmentProgress:
+    facts = facts_for(enrollment, profile, licenses, on)
+    progress = EnrollmentProgress(
+        enrollment.id,
+        enrollment.set_id,
+        enrollment.automatic,
+        choices.because(enrollment),
+        None,
+        None,
+    )
+    if enrollment.set_id not in versions:
+        progress.problem = f"The set {enrollment.set_id} is not in the catalog."
+        return progress
+    try:
+        rset, cycle = _judged_by(versions[enrollment.set_id], facts.anchors, on)
+        progress.result = evaluate(rset, index, facts, on, cycle=cycle, explain=explain)
+    except MissingAnchor as missing:
+        progress.problem = f"No cycle can be worked out: {missing}."
+    return progress
 
 
 def facts_for(enrollment: Enrollment, profile, licenses: list, on: date) -> Facts:

@@ -180,3 +180,42 @@ def test_another_clinicians_entries_never_appear(alice_client, bob):
     response = alice_client.get(reverse("dashboard"), {"q": "private"})
     assert "Bob's private course" not in response.content.decode()
     assert response.context["page"].paginator.count == 0
+
+
+def test_a_search_shows_in_its_askers_form_only_and_the_plain_form_is_unchanged(
+    alice_client, bob, client
+):
+    plain = alice_client.get(reverse("dashboard")).content.decode()
+    searched = alice_client.get(reverse("dashboard"), {"q": "alices words"}).content.decode()
+    assert 'value="alices words"' in searched
+    client.force_login(bob)
+    bobs = client.get(reverse("dashboard")).content.decode()
+    assert "alices words" not in bobs
+    again = alice_client.get(reverse("dashboard")).content.decode()
+    assert "alices words" not in again
+    form = plain[plain.index('<form class="filters"') : plain.index("</form>")]
+    assert form in bobs and form in again
+
+
+def test_a_filtered_dashboard_shows_the_chosen_filters_selected(alice_client):
+    page = alice_client.get(reverse("dashboard"), {"credit_type": "ama-pra-2", "topic": "ethics"})
+    html = page.content.decode()
+    assert '<option value="ama-pra-2" selected>' in html
+    assert '<option value="ethics" selected>' in html
+    assert alice_client.get(reverse("dashboard")).content.decode().count(" selected>") == 3
+
+
+def test_the_list_counts_each_entrys_certificates(alice, alice_client):
+    from cmeledger.ledger.certificates import store_certificate
+    from cmeledger.ledger.testing import make_pdf
+
+    two = add(alice, "Two certificates", date(2025, 3, 1))
+    add(alice, "No certificate", date(2025, 2, 1))
+    for name in ("a.pdf", "b.pdf"):
+        stored = store_certificate(alice, make_pdf(name), name).certificate
+        services.attach_certificate(two, stored, alice)
+    response = alice_client.get(reverse("dashboard"))
+    rows = {entry.title: entry.certificate_count for entry in response.context["page"]}
+    assert rows == {"Two certificates": 2, "No certificate": 0}
+    assert response.context["page"].paginator.count == 2
+    assert '<span class="badge">2 certificates</span>' in response.content.decode()

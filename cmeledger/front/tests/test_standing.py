@@ -196,3 +196,35 @@ def test_the_planner_and_standing_are_for_clinicians_only(client, board_staff, o
         assert client.get(reverse("planner")).status_code == 403
     client.logout()
     assert client.get(reverse("planner")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Decimal("12"),
+        Decimal("12.00"),
+        Decimal("12.5"),
+        Decimal("0.25"),
+        Decimal("0.375"),
+        Decimal("0.125"),
+        Decimal("-0.001"),
+        Decimal("-3.25"),
+        Decimal("1E+1"),
+        Decimal("12.001"),
+        Decimal("0"),
+        Decimal("NaN"),
+        7,
+        1.5,
+        None,
+        "",
+        "abc",
+        True,
+    ],
+)
+def test_the_credits_filter_writes_what_floatformat_writes(value):
+    from django.template.defaultfilters import floatformat
+
+    from cmeledger.front.templatetags.standing import credits
+
+    assert credits(value) == floatformat(value, "-2")
+    assert credits(value) == floatformat(value, "-2")  # the remembered answer too

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from datetime import date
@@ -174,3 +175,69 @@ def test_the_api_is_for_clinicians_only(client, board_staff, org_member):
 def test_dropped_enrollments_are_not_reported(texan):
     Enrollment.objects.filter(clinician=texan).update(dropped_at="2026-01-01T00:00:00Z")
     assert progress.report(texan, ON).sets == []
+
+
+def test_a_report_leaves_the_cycle_collector_as_it_found_it(texan):
+    add_entry(texan, "2", date(2025, 6, 1))
+    assert gc.isenabled()
+    progress.report(texan, ON)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        progress.report(texan, ON)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_runs_during_the_queries_and_pauses_only_for_the_calculator(
+    texan, monkeypatch
+):
+    seen = {}
+    credits_of, evaluate = progress.credits_of, progress.evaluate
+
+    def gathering(user):
+        seen["gathering"] = gc.isenabled()
+        return credits_of(user)
+
+    def calculating(*args, **kwargs):
+        seen["calculating"] = gc.isenabled()
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(progress, "credits_of", gathering)
+    monkeypatch.setattr(progress, "evaluate", calculating)
+    progress.report(texan, ON)
+    assert seen == {"gathering": True, "calculating": False}
+
+
+def test_the_collector_is_restored_when_the_calculator_fails(texan, monkeypatch):
+    def failing(*args, **kwargs):
+        raise RuntimeError("calculator failed")
+
+    monkeypatch.setattr(progress, "evaluate", failing)
+    with pytest.raises(RuntimeError, match="calculator failed"):
+        progress.report(texan, ON)
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_restore_the_collector_when_the_last_one_ends():
+    first, second = progress._without_cycle_collection(), progress._without_cycle_collection()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second report is still calculating
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+def test_a_report_without_explanations_differs_only_by_the_entries_words(texan):
+    add_entry(texan, "2", date(2025, 6, 1), topics=["ethics"])
+    add_entry(texan, "3", date(2024, 6, 1))
+    full, short = progress.report(texan, ON), progress.report(texan, ON, explain=False)
+    full_entries = [e for item in full.sets if item.result for e in item.result.entries]
+    short_entries = [e for item in short.sets if item.result for e in item.result.entries]
+    assert full_entries and all(e.explanation for e in full_entries)
+    assert short_entries and not any(e.explanation for e in short_entries)
+    for entry in full_entries:
+        entry.explanation = []
+    assert progress.to_json(full) == progress.to_json(short)
