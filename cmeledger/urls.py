@@ -9,6 +9,9 @@ from cmeledger.lib.health import healthz
 # step apply there too; the admin's own password form is never shown.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+# A PermissionDenied from a page shows the same refusal as the role decorators.
+handler403 = "cmeledger.permissions.forbidden"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

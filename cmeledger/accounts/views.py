@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+import rules
 from allauth.account import app_settings as allauth_settings
 from allauth.account import views as allauth_views
 from allauth.account.internal import flows as allauth_flows
@@ -10,7 +11,8 @@ from allauth.account.internal.flows.email_verification import (
 )
 from allauth.account.models import EmailAddress, Login
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import BaseModelForm
 from django.http import HttpRequest, HttpResponse
@@ -29,9 +31,23 @@ from cmeledger.accounts.models import (
     IdentifierState,
     License,
 )
-from cmeledger.front.decorators import clinician_required
 
 Record = TypeVar("Record", License, Certification, ApiToken)
+
+# The rule lives in cmeledger.permissions, above this app, so it is read here by name
+# from django-rules' registry. rules.has_perm, not user.has_perm: Django passes an active
+# superuser on every has_perm, and a superuser keeps no licenses.
+KEEP_OWN_RECORDS = "accounts.keep_own_records"
+
+
+def _keeps_own_records(user) -> bool:
+    if rules.has_perm(KEEP_OWN_RECORDS, user):
+        return True
+    # Rendered as the pages' own refusal by the site's 403 handler (cmeledger.permissions).
+    raise PermissionDenied
+
+
+clinicians_only = user_passes_test(_keeps_own_records)
 
 # The field naming each record's owner. Every view fetches records through
 # _get_for_user, so no view can forget the ownership check.
@@ -101,7 +117,8 @@ def resend_confirmation(request: SignedInRequest) -> HttpResponse:
     return redirect("dashboard")
 
 
-@clinician_required
+@login_required
+@clinicians_only
 def profile(request: SignedInRequest) -> HttpResponse:
     # Accounts made in the admin may not have a profile row yet; saving creates it.
     record = ClinicianProfile.objects.filter(user=request.user).first()
@@ -147,37 +164,43 @@ def _delete_record(request: HttpRequest, record: models.Model) -> HttpResponse:
     return redirect("profile")
 
 
-@clinician_required
+@login_required
+@clinicians_only
 def license_add(request: SignedInRequest) -> HttpResponse:
     record = License(clinician=request.user)
     return _record_form(request, LicenseForm, record, "Add a license")
 
 
-@clinician_required
+@login_required
+@clinicians_only
 def license_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_for_user(request, License, pk)
     return _record_form(request, LicenseForm, record, f"Edit {record}")
 
 
-@clinician_required
+@login_required
+@clinicians_only
 @require_POST
 def license_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _delete_record(request, _get_for_user(request, License, pk))
 
 
-@clinician_required
+@login_required
+@clinicians_only
 def certification_add(request: SignedInRequest) -> HttpResponse:
     record = Certification(clinician=request.user)
     return _record_form(request, CertificationForm, record, "Add a board certification")
 
 
-@clinician_required
+@login_required
+@clinicians_only
 def certification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_for_user(request, Certification, pk)
     return _record_form(request, CertificationForm, record, "Edit board certification")
 
 
-@clinician_required
+@login_required
+@clinicians_only
 @require_POST
 def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _delete_record(request, _get_for_user(request, Certification, pk))

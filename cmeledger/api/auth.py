@@ -3,11 +3,13 @@ for reporting, an organization's token or an organization member's session."""
 
 from __future__ import annotations
 
+import rules
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from cmeledger.accounts.models import ApiToken, Role, User
+from cmeledger import permissions
+from cmeledger.accounts.models import ApiToken, User
 
 CSRF_FAILED = (
     "CSRF check failed: a signed-in browser must send the X-CSRFToken header with the "
@@ -23,43 +25,47 @@ class NotAnOrganizationMember(Exception):
     """The caller is signed in, but reporting belongs to organizations."""
 
 
-def _checked(user: User, clinicians_only: bool, role: str | None = None) -> User:
-    if clinicians_only and user.role != Role.CLINICIAN:
-        raise NotAClinician(
-            "This endpoint is for clinicians; this account's role is "
-            f"{user.get_role_display().lower()}."
-        )
-    if role is not None and user.role != role:
-        raise NotAClinician(
-            f"This endpoint is for {Role(role).label.lower()}; this account's role is "
-            f"{user.get_role_display().lower()}."
-        )
-    return user
+class Audience:
+    """Who an endpoint is for: a predicate of cmeledger.permissions, and its name in words."""
+
+    def __init__(self, predicate: rules.Predicate, wanted: str) -> None:
+        self.predicate = predicate
+        self.wanted = wanted
+
+    def checked(self, user: User) -> User:
+        reason = permissions.refusal(user, self.predicate, self.wanted)
+        if reason is not None:
+            raise NotAClinician(reason)
+        return user
+
+
+CLINICIANS = Audience(permissions.is_clinician, "clinicians")
+BOARD_STAFF = Audience(permissions.is_board_staff, "board staff")
+TEAM_MANAGERS = Audience(permissions.is_team_manager, "team manager")
+ANYONE = Audience(rules.always_true, "anyone signed in")
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cme_...`: a personal token from the API tokens page."""
 
-    def __init__(self, *, clinicians_only: bool = True, role: str | None = None) -> None:
+    def __init__(self, audience: Audience = CLINICIANS) -> None:
         super().__init__()
-        self.clinicians_only = clinicians_only and role is None
-        self.role = role
+        self.audience = audience
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = ApiToken.authenticate(token)
         if user is None:
             return None
         request.user = user
-        return _checked(user, self.clinicians_only, self.role)
+        return self.audience.checked(user)
 
 
 class BrowserSessionAuth(SessionAuth):
     """The web app's own session; unsafe methods need the CSRF token, as in forms."""
 
-    def __init__(self, *, clinicians_only: bool = True, role: str | None = None) -> None:
+    def __init__(self, audience: Audience = CLINICIANS) -> None:
         super().__init__()
-        self.clinicians_only = clinicians_only and role is None
-        self.role = role
+        self.audience = audience
 
     def _get_key(self, request: HttpRequest) -> str | None:
         # Without a session cookie there is nothing for CSRF to protect: a script with a
@@ -75,7 +81,7 @@ class BrowserSessionAuth(SessionAuth):
         if key is None:
             return None
         user = super().authenticate(request, key)
-        return None if user is None else _checked(user, self.clinicians_only, self.role)
+        return None if user is None else self.audience.checked(user)
 
 
 def clinicians() -> list:
@@ -84,15 +90,15 @@ def clinicians() -> list:
 
 def board_staff() -> list:
     """Staff of a certifying board; what they see is narrowed to their board."""
-    return [TokenAuth(role=Role.BOARD_STAFF), BrowserSessionAuth(role=Role.BOARD_STAFF)]
+    return [TokenAuth(BOARD_STAFF), BrowserSessionAuth(BOARD_STAFF)]
 
 
 def team_managers() -> list:
-    return [TokenAuth(role=Role.TEAM_MANAGER), BrowserSessionAuth(role=Role.TEAM_MANAGER)]
+    return [TokenAuth(TEAM_MANAGERS), BrowserSessionAuth(TEAM_MANAGERS)]
 
 
 def anyone_signed_in() -> list:
-    return [TokenAuth(clinicians_only=False), BrowserSessionAuth(clinicians_only=False)]
+    return [TokenAuth(ANYONE), BrowserSessionAuth(ANYONE)]
 
 
 class OrganizationTokenAuth(HttpBearer):
@@ -112,13 +118,13 @@ class OrganizationSessionAuth(BrowserSessionAuth):
     """A signed-in member of a reporting organization, as in the organization portal."""
 
     def __init__(self) -> None:
-        super().__init__(clinicians_only=False)
+        super().__init__(ANYONE)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
         if user is None:
             return None
-        if user.role != Role.ORGANIZATION or user.organization_id is None:
+        if not permissions.is_organization_member(user):
             raise NotAnOrganizationMember(
                 "This endpoint is for reporting organizations; this account's role is "
                 f"{user.get_role_display().lower()}."

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmeledger.audits import services
 from cmeledger.audits.models import Audit, Item
 from cmeledger.audits.services import AuditError, Plan
-from cmeledger.front.decorators import board_staff_required, clinician_required
 from cmeledger.ledger.certificates import CertificateRejected, read_upload, store_certificate
 from cmeledger.ledger.models import Certificate
 from cmeledger.lib import csvsafe
+from cmeledger.permissions import board_staff_required, clinician_required
 
 
 class AuditForm(forms.Form):

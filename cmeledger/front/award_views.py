@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cmeledger.front.decorators import clinician_required
+from cmeledger.permissions import clinician_required
 from cmeledger.reports.award_pdf import award_summary_pdf
 from cmeledger.reports.award_summary import AwardError, default_filename, parse_tier, summary
 from cmeledger.requirements import award

@@ -19,9 +19,9 @@ from cmeledger.audits import access
 from cmeledger.boards import compliance, listing
 from cmeledger.boards.models import ComplianceRun, Standing
 from cmeledger.boards.tasks import compute_compliance
-from cmeledger.front.decorators import board_staff_required
 from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.lib.downloads import attachment
+from cmeledger.permissions import board_staff_required
 from cmeledger.requirements import progress
 
 PER_PAGE = 50

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cmeledger.capture import services as services_capture
 from cmeledger.capture.extract import Confidence, Draft
 from cmeledger.capture.models import Reading
-from cmeledger.front.decorators import clinician_required
 from cmeledger.front.forms import EntryForm
 from cmeledger.front.views import own_certificate
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import CertificateRejected
 from cmeledger.ledger.vocabulary import Source
+from cmeledger.permissions import clinician_required
 
 # The draft's fields the entry form has under the same names; the location goes to the
 # notes.

@@ -14,7 +14,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmeledger.capture import services as capture_services
-from cmeledger.front.decorators import clinician_required
 from cmeledger.front.forms import AttachToEntryForm, CertificateUploadForm
 from cmeledger.front.views import own_certificate, own_entry
 from cmeledger.ledger import services
@@ -28,6 +27,7 @@ from cmeledger.ledger.certificates import (
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.tasks import make_preview
 from cmeledger.lib.downloads import attachment
+from cmeledger.permissions import clinician_required
 
 
 def _store_one(request: HttpRequest, upload) -> StoreResult:

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from cmeledger.accounts.models import User
-from cmeledger.front.decorators import clinician_required
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.permissions import clinician_required
 from cmeledger.reporting import services
 from cmeledger.reporting.matching import describe
 from cmeledger.reporting.models import CorrectionRequest, CorrectionStatus

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cmeledger.accounts.models import Role
-from cmeledger.front.decorators import clinician_required
+from cmeledger.permissions import clinician_required
 from cmeledger.reports import calendar, deadlines
 from cmeledger.reports.deadlines import MAX_DAYS_BEFORE, MAX_STEPS
 from cmeledger.reports.models import DeadlinePreferences, SentReminder

@@ -3,13 +3,10 @@ approve or decline (logic in cmeledger.directcredit.services)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -17,30 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmeledger.accounts.models import Role
 from cmeledger.directcredit import services
 from cmeledger.directcredit.models import Application, Kind, Status
 from cmeledger.directcredit.rules import RULES, UNCONFIRMED_TEACHING
-from cmeledger.front.decorators import clinician_required, not_for_role
 from cmeledger.front.forms import MultipleFileField, MultipleFileInput
 from cmeledger.ledger.certificates import CertificateRejected, read_upload
 from cmeledger.ledger.models import Certificate
 from cmeledger.lib.downloads import attachment
+from cmeledger.permissions import clinician_required, direct_credit_staff_required
 
 PER_PAGE = 50
-
-
-def board_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Logged in, and staff of a certifying board: they decide their board's applications."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != Role.BOARD_STAFF or request.user.board_id is None:
-            return not_for_role(request, "Deciding direct-credit applications is for board staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def own_application(request: HttpRequest, pk: UUID) -> Application:
@@ -251,7 +234,7 @@ FILTERS += [("withdrawn", "Withdrawn"), ("all", "All")]
 
 
 @require_GET
-@board_staff_required
+@direct_credit_staff_required
 def board_direct_credit(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("status") or Status.PENDING
     if wanted not in dict(FILTERS):
@@ -277,7 +260,7 @@ def _board_page(request: HttpRequest, application: Application, status: int = 20
 
 
 @require_GET
-@board_staff_required
+@direct_credit_staff_required
 def board_direct_credit_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _board_page(request, board_application(request, pk))
 
@@ -311,19 +294,19 @@ def _decide(request: HttpRequest, pk: UUID, approve: bool) -> HttpResponse:
 
 
 @require_POST
-@board_staff_required
+@direct_credit_staff_required
 def board_direct_credit_approve(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _decide(request, pk, approve=True)
 
 
 @require_POST
-@board_staff_required
+@direct_credit_staff_required
 def board_direct_credit_decline(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _decide(request, pk, approve=False)
 
 
 @require_GET
-@board_staff_required
+@direct_credit_staff_required
 def board_direct_credit_evidence(request: HttpRequest, pk: UUID, certificate_pk: UUID):
     application = board_application(request, pk)
     certificate = get_object_or_404(application.evidence.all(), pk=certificate_pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
@@ -23,21 +21,10 @@ from cmeledger.directory.services import (
     ProviderFields,
     ReportingFields,
 )
-from cmeledger.front.decorators import not_for_role
 from cmeledger.ledger.vocabulary import Accreditor, ActivityKind, CreditType
+from cmeledger.permissions import directory_staff_required, is_board_staff
 
 PER_PAGE = 25
-
-
-def directory_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not services.may_maintain(request.user):
-            return not_for_role(request, "Keeping the provider directory is for board staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _provider_or_404(slug: str) -> Provider:
@@ -90,7 +77,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "query": query,
         "specialties": services.specialties(),
         "accepted": [(b, list(services.accepted(b))) for b in boards],
-        "may_maintain": services.may_maintain(request.user),
+        "may_maintain": is_board_staff(request.user),
         "my_board_ids": {b.pk for b in boards},
     }
     return render(request, "front/directory/index.html", context, status=status)
@@ -102,7 +89,7 @@ def directory_provider(request: HttpRequest, slug: str) -> HttpResponse:
     provider = _provider_or_404(slug)
     context = {
         "provider": provider,
-        "may_maintain": services.may_maintain(request.user),
+        "may_maintain": is_board_staff(request.user),
         "changes": services.changes(provider, limit=10),
     }
     return render(request, "front/directory/provider.html", context)

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cmeledger.accounts import identity
-from cmeledger.front.decorators import not_for_role
+from cmeledger.permissions import site_staff_required
 from cmeledger.reporting.models import WAITING_STATES, ReportedRecord
-
-
-def site_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Logged in, and running the site: disputes concern several people's accounts."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_site_admin:
-            return not_for_role(request, "Identity disputes are decided by the site's staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET

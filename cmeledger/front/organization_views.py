@@ -8,15 +8,9 @@ within that organization: another organization's object is a 404, like a missing
 from __future__ import annotations
 
 import codecs
-import csv
-import io
-from collections.abc import Callable
-from functools import wraps
-from typing import BinaryIO
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
@@ -26,11 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmeledger.accounts.forms import TokenForm
-from cmeledger.accounts.models import Board, Organization
-from cmeledger.front.decorators import not_for_role
+from cmeledger.accounts.models import Organization
 from cmeledger.ledger.vocabulary import ActivityKind
-from cmeledger.lib.npi import is_valid_npi
+from cmeledger.permissions import organization_member_required, organization_object_required
 from cmeledger.reporting import jobs, services
+from cmeledger.reporting import members as member_list
 from cmeledger.reporting.formats import FORMATS
 from cmeledger.reporting.intake import NoAgreement
 from cmeledger.reporting.matching import describe
@@ -52,43 +46,11 @@ RECORDS_PER_PAGE = 50
 CORRECTIONS_PER_PAGE = 50
 MEMBERS_PER_PAGE = 100
 RECENT_SUBMISSIONS = 5
-NOT_A_MEMBER = "The organization portal is for members of a reporting organization."
-NO_AGREEMENT = (
-    "Your organization has no data-sharing agreement in force, so it cannot report "
-    "completions; ask the site's administrators for one."
-)
 
 # How a record found its clinician (reporting.matching), in words.
 
-OrganizationView = Callable[..., HttpResponse]
 
-
-# --- access --------------------------------------------------------------------------
-
-
-def _portal(*, objects: bool) -> Callable[[OrganizationView], OrganizationView]:
-    """Signed in, and a member of an organization; the view gets that organization.
-    Anyone else is told the page is not for them, or gets a 404 for an object URL."""
-
-    def decorate(view: OrganizationView) -> OrganizationView:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                organization = services.organization_of(request.user)
-            except services.NotYours:
-                if objects:
-                    raise Http404("No such object.") from None
-                return not_for_role(request, NOT_A_MEMBER)
-            return view(request, organization, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-portal_page = _portal(objects=False)
-portal_object = _portal(objects=True)
+# --- access: the decorators (cmeledger.permissions) pass the member's organization ----
 
 
 def _submission(organization: Organization, pk: int) -> Submission:
@@ -161,7 +123,7 @@ def _state_counts(organization: Organization) -> list[tuple[str, str, int]]:
 
 
 @require_GET
-@portal_page
+@organization_member_required
 def overview(request: HttpRequest, organization: Organization) -> HttpResponse:
     agreement = _agreement(organization)
     context = {
@@ -213,7 +175,7 @@ class UploadForm(forms.Form):
 
 
 @require_GET
-@portal_page
+@organization_member_required
 def submissions(request: HttpRequest, organization: Organization) -> HttpResponse:
     page = _page(
         request,
@@ -224,37 +186,35 @@ def submissions(request: HttpRequest, organization: Organization) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-@portal_page
+@organization_member_required
 def submission_new(request: HttpRequest, organization: Organization) -> HttpResponse:
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        agreement = _agreement(organization)
-        if agreement is None or not agreement.in_force():
-            form.add_error(None, NO_AGREEMENT)
+        try:
+            # The job starts when this commits, so it never reads a half-stored file.
+            with transaction.atomic():
+                submission = jobs.submit_file(
+                    organization,
+                    data["file"],
+                    user=request.user,
+                    format=data["format"],
+                    encoding=data["encoding"],
+                )
+        except NoAgreement as error:
+            form.add_error(None, str(error))
+        except jobs.SubmissionTooLarge as error:
+            form.add_error("file", str(error))
         else:
-            try:
-                # The job starts when this commits, so it never reads a half-stored file.
-                with transaction.atomic():
-                    submission = jobs.submit_file(
-                        organization,
-                        data["file"],
-                        user=request.user,
-                        format=data["format"],
-                        encoding=data["encoding"],
-                    )
-            except jobs.SubmissionTooLarge as error:
-                form.add_error("file", str(error))
-            else:
-                messages.success(request, f"Received {submission.original_name}.")
-                return redirect("organization-submission", pk=submission.pk)
+            messages.success(request, f"Received {submission.original_name}.")
+            return redirect("organization-submission", pk=submission.pk)
     status = 400 if form.is_bound else 200
     return render(request, "front/organization/submission_new.html", {"form": form}, status=status)
 
 
 @require_GET
-@portal_object
+@organization_object_required
 def submission_detail(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     submission = _submission(organization, pk)
     context = {
@@ -265,7 +225,7 @@ def submission_detail(request: HttpRequest, organization: Organization, pk: int)
 
 
 @require_GET
-@portal_object
+@organization_object_required
 def submission_progress(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     submission = _submission(organization, pk)
     response = render(request, "front/organization/_progress.html", {"submission": submission})
@@ -276,7 +236,7 @@ def submission_progress(request: HttpRequest, organization: Organization, pk: in
 
 
 @require_GET
-@portal_object
+@organization_object_required
 def submission_errors(
     request: HttpRequest, organization: Organization, pk: int
 ) -> StreamingHttpResponse:
@@ -293,7 +253,7 @@ def submission_errors(
 
 
 @require_POST
-@portal_object
+@organization_object_required
 def submission_cancel(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     submission = _submission(organization, pk)
     if submission.is_finished:
@@ -322,7 +282,7 @@ class RecordSearchForm(forms.Form):
 
 
 @require_GET
-@portal_page
+@organization_member_required
 def records(request: HttpRequest, organization: Organization) -> HttpResponse:
     form = RecordSearchForm(request.GET)
     form.is_valid()
@@ -391,7 +351,7 @@ def _record_context(
 
 
 @require_GET
-@portal_object
+@organization_object_required
 def record_detail(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     record = _record(request, pk)
     correction = _answering(request, record, request.GET.get("request"))
@@ -412,7 +372,7 @@ def _add_problems(form: CorrectForm, problems) -> None:
 
 
 @require_POST
-@portal_object
+@organization_object_required
 def record_correct(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     record = _record(request, pk)
     correction = _answering(request, record, request.POST.get("request"))
@@ -445,7 +405,7 @@ def record_correct(request: HttpRequest, organization: Organization, pk: int) ->
 
 
 @require_POST
-@portal_object
+@organization_object_required
 def record_withdraw(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     record = _record(request, pk)
     try:
@@ -463,7 +423,7 @@ def record_withdraw(request: HttpRequest, organization: Organization, pk: int) -
 
 
 @require_GET
-@portal_page
+@organization_member_required
 def corrections(request: HttpRequest, organization: Organization) -> HttpResponse:
     requests = services.corrections_for(organization).order_by(
         Case(
@@ -479,7 +439,7 @@ def corrections(request: HttpRequest, organization: Organization) -> HttpRespons
 
 
 @require_POST
-@portal_object
+@organization_object_required
 def correction_decline(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     correction = _correction(request, pk)
     try:
@@ -498,7 +458,7 @@ def correction_decline(request: HttpRequest, organization: Organization, pk: int
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@portal_page
+@organization_member_required
 def tokens(request: HttpRequest, organization: Organization) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -516,7 +476,7 @@ def tokens(request: HttpRequest, organization: Organization) -> HttpResponse:
 
 
 @require_POST
-@portal_object
+@organization_object_required
 def token_revoke(request: HttpRequest, organization: Organization, pk: int) -> HttpResponse:
     try:
         services.revoke_token(request.user, pk)
@@ -527,95 +487,6 @@ def token_revoke(request: HttpRequest, organization: Organization, pk: int) -> H
 
 
 # --- member list -----------------------------------------------------------------------
-
-MEMBER_COLUMNS = ("email", "npi", "board", "board_id")
-MAX_MEMBERS = 100_000
-MAX_SHOWN_PROBLEMS = 20
-
-
-class MemberListRejected(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-def _member_problems(number: int, values: dict[str, str], boards: set[str]) -> list[str]:
-    email, npi, board, board_id = (values[name] for name in MEMBER_COLUMNS)
-    problems = []
-    if not (email or npi or board_id):
-        problems.append(f"row {number}: give an email, an NPI, or a board and board ID")
-    if email and ("@" not in email or len(email) > 254):
-        problems.append(f"row {number}, email: '{email[:60]}' is not an email address")
-    if npi and not is_valid_npi(npi):
-        problems.append(f"row {number}, npi: '{npi[:20]}' is not a valid 10-digit NPI")
-    if bool(board) != bool(board_id):
-        problems.append(f"row {number}, board_id: give the board and the board ID together")
-    elif board and board not in boards:
-        problems.append(f"row {number}, board: unknown board '{board[:32]}'")
-    if len(board_id) > 40:
-        problems.append(f"row {number}, board_id: longer than 40 characters")
-    return problems
-
-
-def read_member_list(stream: BinaryIO) -> list[Member]:
-    """The members of a CSV with the columns email,npi,board,board_id (any order), all
-    checked; raises MemberListRejected naming the rows when anything is wrong."""
-    boards = set(Board.objects.values_list("code", flat=True))
-    rows = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
-    number = 1  # the header; members count from row 2, as in a spreadsheet
-    members: list[Member] = []
-    problems: list[str] = []
-    try:
-        header = next(rows, None)
-        if header is None:
-            raise MemberListRejected(["The file is empty."])
-        names = [name.strip().lower() for name in header]
-        if sorted(names) != sorted(MEMBER_COLUMNS):
-            shown = ",".join(name[:40] for name in names)
-            raise MemberListRejected(
-                [
-                    f"row 1: the columns must be exactly {','.join(MEMBER_COLUMNS)}; "
-                    f"this file has {shown}"
-                ]
-            )
-        for cells in rows:
-            number += 1
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) != len(names):
-                problems.append(f"row {number}: has {len(cells)} fields; the header has 4")
-            else:
-                values = {name: cell.strip() for name, cell in zip(names, cells, strict=True)}
-                values["email"] = values["email"].lower()
-                values["board"] = values["board"].lower()
-                found = _member_problems(number, values, boards)
-                problems.extend(found)
-                if not found:
-                    members.append(Member(**values))
-            if len(members) > MAX_MEMBERS:
-                raise MemberListRejected(
-                    [f"row {number}: a member list may have at most {MAX_MEMBERS:,} members"]
-                )
-            if len(problems) >= MAX_SHOWN_PROBLEMS:
-                problems.append(f"checking stopped after {MAX_SHOWN_PROBLEMS} problems")
-                break
-    except UnicodeDecodeError:
-        raise MemberListRejected(
-            [f"row {number + 1}: the file is not UTF-8 text; save it as “CSV UTF-8”"]
-        ) from None
-    except csv.Error as error:
-        raise MemberListRejected([f"row {number}: cannot be read: {error}"]) from None
-    if problems:
-        raise MemberListRejected(problems)
-    return members
-
-
-@transaction.atomic
-def replace_member_list(organization: Organization, members: list[Member]) -> None:
-    Member.objects.filter(organization=organization).delete()
-    for member in members:
-        member.organization = organization
-    Member.objects.bulk_create(members, batch_size=2000)
 
 
 class MemberUploadForm(forms.Form):
@@ -628,18 +499,18 @@ class MemberUploadForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@portal_page
+@organization_member_required
 def members(request: HttpRequest, organization: Organization) -> HttpResponse:
     posted = request.method == "POST"
     form = MemberUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if form.is_bound and form.is_valid():
         try:
-            uploaded = read_member_list(form.cleaned_data["file"].file)
-        except MemberListRejected as rejected:
+            uploaded = member_list.read(form.cleaned_data["file"].file)
+        except member_list.MemberListRejected as rejected:
             for problem in rejected.problems:
                 form.add_error("file", problem)
         else:
-            replace_member_list(organization, uploaded)
+            member_list.replace(organization, uploaded)
             messages.success(request, f"The member list now has {len(uploaded):,} members.")
             return redirect("organization-members")
     listed = Member.objects.filter(organization=organization).order_by("id")

@@ -14,8 +14,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cmeledger.front.decorators import clinician_required
 from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.permissions import clinician_required
 from cmeledger.portable.schema import dumps
 from cmeledger.reports import exports
 from cmeledger.reports.exports import ExportError, parse_day

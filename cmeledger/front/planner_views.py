@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cmeledger.accounts.forms import DateInput
-from cmeledger.front.decorators import clinician_required
 from cmeledger.ledger.vocabulary import (
     CREDIT_STEP,
     MAX_CREDITS_PER_ENTRY,
@@ -19,6 +18,7 @@ from cmeledger.ledger.vocabulary import (
     CreditType,
     Topic,
 )
+from cmeledger.permissions import clinician_required
 from cmeledger.requirements import planner, progress
 from cmeledger.requirements.engine import Credit
 

@@ -7,13 +7,10 @@ puts the validator's messages back on the field they name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,19 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cmeledger.accounts.forms import DateInput
 from cmeledger.boards import program
 from cmeledger.boards.program import BoardSet, NotYourSet, ProgramInput, RuleInput
-from cmeledger.front.decorators import not_for_role
 from cmeledger.ledger.vocabulary import ActivityKind, CreditType, Topic
-
-
-def board_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not program.may_define_program(request.user):
-            return not_for_role(request, "Defining a board's program is for its board staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from cmeledger.permissions import program_staff_required
 
 
 def _set_or_404(request: HttpRequest, set_id: str) -> BoardSet:
@@ -248,7 +234,7 @@ def _kept_forms(rules: forms.BaseFormSet) -> list[RuleForm]:
 
 
 @require_GET
-@board_staff_required
+@program_staff_required
 def board_program(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     sets = [
@@ -259,7 +245,7 @@ def board_program(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@board_staff_required
+@program_staff_required
 def program_set(request: HttpRequest, set_id: str) -> HttpResponse:
     board_set = _set_or_404(request, set_id)
     today = timezone.localdate()
@@ -277,7 +263,7 @@ def program_set(request: HttpRequest, set_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@board_staff_required
+@program_staff_required
 def program_edit(request: HttpRequest, set_id: str) -> HttpResponse:
     board_set = _set_or_404(request, set_id)
     latest = board_set.latest
@@ -352,7 +338,7 @@ def _save(
 
 
 @require_GET
-@board_staff_required
+@program_staff_required
 def program_version_toml(request: HttpRequest, set_id: str, version: int) -> HttpResponse:
     board_set = _set_or_404(request, set_id)
     try:

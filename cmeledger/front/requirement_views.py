@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmeledger.accounts.forms import DateInput
-from cmeledger.front.decorators import clinician_required, set_editor_required
+from cmeledger.permissions import clinician_required, may_add_sets, set_editor_required
 from cmeledger.requirements import choices, custom
 from cmeledger.requirements.models import RequirementSetVersion
 
@@ -77,7 +77,7 @@ def requirement_drop(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sets_page(request: HttpRequest) -> HttpResponse:
     versions = RequirementSetVersion.objects.select_related("board").order_by("set_id", "version")
-    context = {"versions": versions, "may_add": custom.may_add_sets(request.user)}
+    context = {"versions": versions, "may_add": may_add_sets(request.user)}
     return render(request, "front/sets.html", context)
 
 

@@ -15,7 +15,7 @@ from cmeledger.accounts.models import Board, Certification, IdentifierState
 from cmeledger.boards import listing, rosters
 from cmeledger.boards.models import RosterEntry, RosterStatus
 from cmeledger.boards.roster_files import ENCODINGS, MAX_KEY, RosterRejected, check_size
-from cmeledger.front.decorators import board_staff_required
+from cmeledger.permissions import board_staff_required
 
 PER_PAGE = 50
 # A file of bad rows must not make a page of a hundred thousand lines.

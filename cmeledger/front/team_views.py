@@ -3,9 +3,6 @@ member's "My teams". What a team sees is built in teams/services.py, never here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cmeledger.accounts.models import Role, User
-from cmeledger.front.decorators import clinician_required, not_for_role
+from cmeledger.accounts.models import User
+from cmeledger.permissions import (
+    clinician_required,
+    is_clinician,
+    not_for_role,
+    team_manager_required,
+)
 from cmeledger.reports import sharing
 from cmeledger.reports.models import ShareAccessKind, ShareLink
 from cmeledger.reports.transcript import TranscriptError, default_filename, issue
@@ -41,17 +43,6 @@ def _pdf(pdf: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def team_manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not services.may_manage_teams(request.user):
-            return not_for_role(request, "Teams are managed by team-manager accounts.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _team_or_404(request: HttpRequest, pk: int) -> Team:
@@ -277,7 +268,7 @@ def team_member_transcript_pdf(request: HttpRequest, pk: int, member_pk: int) ->
 
 
 def _invitation_or_refusal(request: HttpRequest, secret: str) -> Invitation | HttpResponse:
-    if request.user.role != Role.CLINICIAN:
+    if not is_clinician(request.user):
         return not_for_role(
             request,
             "Team invitations are for clinicians: sign out and sign in with the clinician "

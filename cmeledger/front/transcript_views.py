@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmeledger.accounts.middleware import accepts_anonymous_files
-from cmeledger.front.decorators import clinician_required
 from cmeledger.front.report_forms import ShareLinkForm, TranscriptForm, VerifyForm
+from cmeledger.permissions import clinician_required
 from cmeledger.reports import sharing
 from cmeledger.reports.models import IssuedTranscript, ShareAccessKind, ShareLink
 from cmeledger.reports.sharing import ShareError

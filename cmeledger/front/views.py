@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmeledger.accounts import identity
 from cmeledger.accounts.models import Role
 from cmeledger.front.correction_views import entry_corrections
-from cmeledger.front.decorators import clinician_required
 from cmeledger.front.forms import (
     CARRIED_FIELDS,
     AttachForm,
@@ -28,6 +27,7 @@ from cmeledger.ledger import services
 from cmeledger.ledger.dashboard import cycles_for, timeline
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision
 from cmeledger.ledger.queries import entries_for_listing
+from cmeledger.permissions import clinician_required
 from cmeledger.reports import charts
 from cmeledger.requirements import progress
 

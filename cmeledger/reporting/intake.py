@@ -103,6 +103,18 @@ class NoAgreement(Exception):
     """The organization has no data-sharing agreement in force."""
 
 
+def agreement_in_force(organization: Organization, today: date | None = None) -> Agreement:
+    """The organization's agreement, or NoAgreement saying why it may not report: every
+    way in (the portal, the API, a running job) asks here."""
+    agreement = Agreement.objects.filter(organization=organization).first()
+    if agreement is None or not agreement.in_force(today or timezone.localdate()):
+        raise NoAgreement(
+            f"{organization.name} has no data-sharing agreement in force, so it cannot "
+            "report completions; ask the site's administrators for one."
+        )
+    return agreement
+
+
 @dataclass
 class Context:
     """Everything a batch needs that does not change between batches of one submission."""
@@ -124,13 +136,8 @@ class Context:
         submission: Submission | None = None,
         actor: User | None = None,
     ) -> Context:
-        agreement = Agreement.objects.filter(organization=organization).first()
         today = timezone.localdate()
-        if agreement is None or not agreement.in_force(today):
-            raise NoAgreement(
-                f"{organization.name} has no data-sharing agreement in force, so it cannot "
-                "report completions; ask the site's administrators for one."
-            )
+        agreement = agreement_in_force(organization, today)
         return cls(
             organization=organization,
             agreement=agreement,

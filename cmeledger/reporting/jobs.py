@@ -29,7 +29,14 @@ from cmeledger.lib import csvsafe
 from cmeledger.lib.bulk import FreshStatistics
 from cmeledger.lib.dbretry import connection_lost, wait_for_database
 from cmeledger.reporting.formats import FileRejected, Reader, open_reader
-from cmeledger.reporting.intake import Context, NoAgreement, Outcome, Status, write_batch
+from cmeledger.reporting.intake import (
+    Context,
+    NoAgreement,
+    Outcome,
+    Status,
+    agreement_in_force,
+    write_batch,
+)
 from cmeledger.reporting.models import (
     Channel,
     RecordState,
@@ -70,7 +77,10 @@ def submit_file(
     encoding: str = "",
     enqueue: bool = True,
 ) -> Submission:
-    """Store an uploaded file as a queued submission and start its job after commit."""
+    """Store an uploaded file as a queued submission and start its job after commit.
+    Refused up front, with nothing stored, when the organization may not report today or
+    the file is too large, so a caller never gets a job that can only fail."""
+    agreement_in_force(organization)
     check_size(upload.size)
     submission = Submission.objects.create(
         organization=organization,

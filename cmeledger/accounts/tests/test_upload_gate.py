@@ -15,6 +15,7 @@ from cmeledger.conftest import PASSWORD
 from cmeledger.ledger.models import Certificate
 from cmeledger.ledger.testing import make_pdf
 from cmeledger.reporting.models import Submission
+from cmeledger.reporting.sample import ensure_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,7 @@ def test_a_clinician_with_a_token_still_uploads_a_certificate(alice):
 
 
 def test_an_organization_token_still_uploads_a_file(org_member, organization):
+    ensure_organization(organization.slug)  # with an agreement, without which it may not report
     _, key = ApiToken.issue(org_member, "tests", organization=organization)
     client = Client(headers={"Authorization": f"Bearer {key}"})
     data = SimpleUploadedFile("r.csv", b"record_id\n", "text/csv")

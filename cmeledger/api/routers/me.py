@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from cmeledger.accounts.models import ClinicianProfile, Role
+from cmeledger.accounts.models import ClinicianProfile
 from cmeledger.api.auth import anyone_signed_in
 from cmeledger.api.schemas import ErrorOut, MeOut
+from cmeledger.permissions import is_clinician
 
 router = Router(tags=["me"], auth=anyone_signed_in())
 
@@ -20,7 +21,7 @@ def me(request: HttpRequest) -> dict:
         "last_name": user.last_name,
         "role": user.role,
     }
-    if user.role != Role.CLINICIAN:
+    if not is_clinician(user):
         return data
     profile = ClinicianProfile.objects.filter(user=user).first()
     certifications = user.certifications.select_related("board")

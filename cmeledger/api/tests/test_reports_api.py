@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 
 import hypothesis
 import pytest
@@ -404,6 +405,28 @@ def test_the_format_and_encoding_are_checked_at_the_door(reports):
     }
     missing = reports.post(FILES, {})
     assert missing.status_code == 422 and missing.json()["errors"] == {"file": ["Field required"]}
+    assert not Submission.objects.exists()
+
+
+def test_without_an_agreement_a_file_is_refused_up_front_as_the_portal_does(reports, reporter):
+    reporter.organization.agreement.delete()
+    response = upload(reports, "north.csv", CSV)
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": "North Cme has no data-sharing agreement in force, so it cannot report "
+        "completions; ask the site's administrators for one."
+    }
+    assert not Submission.objects.exists()
+
+
+def test_an_agreement_that_has_ended_refuses_a_file_too(reports, reporter):
+    agreement = reporter.organization.agreement
+    agreement.starts_on = date(2020, 1, 1)
+    agreement.ends_on = date(2020, 12, 31)
+    agreement.save(update_fields=["starts_on", "ends_on"])
+    response = upload(reports, "north.csv", CSV)
+    assert response.status_code == 403
+    assert "no data-sharing agreement in force" in response.json()["error"]
     assert not Submission.objects.exists()
 
 

@@ -14,6 +14,7 @@ from cmeledger.conftest import PASSWORD
 from cmeledger.front import organization_views
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.lib.npi import make_npi
+from cmeledger.reporting import members as member_list
 from cmeledger.reporting import services
 from cmeledger.reporting.models import (
     Agreement,
@@ -510,12 +511,20 @@ def test_a_bad_member_list_leaves_the_list_unchanged(org_client, acme, listing, 
 
 
 def test_a_member_list_over_the_row_limit_is_refused(org_client, acme, monkeypatch):
-    monkeypatch.setattr(organization_views, "MAX_MEMBERS", 2)
+    monkeypatch.setattr(member_list, "MAX_MEMBERS", 2)
     listing = member_csv("a@example.org,,,", "b@example.org,,,", "c@example.org,,,")
     response = org_client.post(reverse("organization-members"), {"file": listing})
     assert response.status_code == 400
     assert "row 4: a member list may have at most 2 members" in response.content.decode()
     assert members_of(acme) == []
+
+
+def test_someone_outside_the_organization_cannot_replace_its_member_list(client, alice, acme):
+    Member.objects.create(organization=acme, email="old@example.org")
+    client.force_login(alice)
+    response = client.post(reverse("organization-members"), {"file": member_csv(",,,")})
+    assert response.status_code == 403
+    assert members_of(acme) == [("old@example.org", "", "", "")]
 
 
 def test_the_corrections_list_puts_open_requests_first(org_client, record, alice):

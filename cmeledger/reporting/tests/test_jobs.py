@@ -174,6 +174,13 @@ def test_an_oversized_file_is_refused_before_it_is_stored(org, settings):
     assert Submission.objects.count() == 0
 
 
+def test_a_file_from_an_organization_without_an_agreement_is_refused_before_it_is_stored(org):
+    org.agreement.delete()
+    with pytest.raises(intake.NoAgreement, match="Acme CME Institute has no data-sharing"):
+        jobs.submit_file(org, SimpleUploadedFile("x.csv", b"npi\n"), user=None)
+    assert Submission.objects.count() == 0
+
+
 def test_an_uploaded_file_runs_as_a_background_job(
     org, partner_file, django_capture_on_commit_callbacks
 ):
