@@ -63,11 +63,12 @@ def _final_rows(table: str, where: str = "") -> tuple[list[str], list[tuple]]:
 
 def _ceiling() -> float:
     """Seconds to executemany the final rows of the import back into the same tables."""
-    from cmeledger.ledger.models import CreditEntry, EntryTopic
+    from cmeledger.ledger.models import CreditEntry, EntryRevision, EntryTopic
     from cmeledger.lib.bulk import insert_rows
     from cmeledger.reporting.models import ReportedRecord
 
     reported = "WHERE reported_record_id IS NOT NULL"
+    # Topics and history rows (each reported entry starts with a "created" one) of them.
     topics_where = (
         "WHERE entry_id IN (SELECT id FROM ledger_creditentry WHERE reported_record_id IS NOT NULL)"
     )
@@ -75,9 +76,11 @@ def _ceiling() -> float:
         (ReportedRecord, *_final_rows("reporting_reportedrecord")),
         (CreditEntry, *_final_rows("ledger_creditentry", reported)),
         (EntryTopic, *_final_rows("ledger_entrytopic", topics_where)),
+        (EntryRevision, *_final_rows("ledger_entryrevision", topics_where)),
     ]
     with transaction.atomic():
         with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM ledger_entryrevision {topics_where}")
             cursor.execute(f"DELETE FROM ledger_entrytopic {topics_where}")
             cursor.execute(f"DELETE FROM ledger_creditentry {reported}")
             cursor.execute("DELETE FROM reporting_reportedrecord")
