@@ -191,9 +191,15 @@ class RequirementSet(Strict):
     effective_from: date
     effective_to: date | None = None
     sources: list[str] = Field(min_length=1)
+    sources_checked: date | None = Field(
+        None, description="The day the sources were last read against this file."
+    )
+    requires_cme: bool = Field(
+        True, description="False: the authority requires no CME for this license (no rules)."
+    )
     applies: Applies = Applies()
     cycle: Cycle
-    accepted_credit_types: list[CreditType] = Field(min_length=1)
+    accepted_credit_types: list[CreditType] = []
     rules: list[Rule] = []
     carry_forward: CarryForward | None = None
     weights: list[Weight] = []
@@ -205,6 +211,10 @@ class RequirementSet(Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"rule ids repeat: {', '.join(duplicates)}")
+        if self.requires_cme and not self.accepted_credit_types:
+            raise ValueError("accepted_credit_types: name at least one credit type")
+        if not self.requires_cme and (self.rules or self.carry_forward or self.weights):
+            raise ValueError("requires_cme = false: a set that requires no CME has no rules")
         if self.effective_to and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
         if self.carry_forward:

@@ -122,3 +122,33 @@ def test_catalog_check_accepts_good_files_and_reports_bad_ones(tmp_path):
         call_command("catalog", "check", str(bad), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No such file"):
         call_command("catalog", "check", str(Path(tmp_path) / "missing.toml"), stdout=io.StringIO())
+
+
+NO_CME = MINIMAL.split("[[rules]]")[0].replace(
+    'accepted_credit_types = ["ama-pra-1"]', "requires_cme = false\nsources_checked = 2026-12-04"
+)
+
+
+def test_a_license_that_requires_no_cme_is_a_set_without_rules_and_is_met():
+    from datetime import date
+
+    from cmeledger.requirements.cycles import Anchors
+    from cmeledger.requirements.engine import Facts, Status, evaluate
+
+    parsed = parse(NO_CME, "test.toml")
+    assert parsed.requires_cme is False
+    assert parsed.sources_checked == date(2026, 12, 4)
+    result = evaluate(
+        parsed, [], Facts(anchors=Anchors(license_expiry=date(2027, 6, 30))), date(2026, 1, 1)
+    )
+    assert result.status == Status.MET
+
+
+def test_a_set_that_requires_no_cme_may_not_have_rules():
+    with pytest.raises(CatalogError, match="requires no CME has no rules"):
+        parse(MINIMAL.replace('kind = "license"', 'kind = "license"\nrequires_cme = false'), "test.toml")
+
+
+def test_a_set_that_requires_cme_names_its_credit_types():
+    with pytest.raises(CatalogError, match="accepted_credit_types"):
+        parse(MINIMAL.replace('accepted_credit_types = ["ama-pra-1"]', ""), "test.toml")

@@ -3,7 +3,8 @@ carry-forward and proration, each with a fixed day."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 from datetime import date
 from decimal import Decimal
 
@@ -12,27 +13,10 @@ import pytest
 from cmeledger.requirements.catalog import load_catalog
 from cmeledger.requirements.cycles import Anchors, Window
 from cmeledger.requirements.engine import Credit, Facts, Status, evaluate
+from cmeledger.requirements.tests import catalog_cases
+from cmeledger.requirements.tests.catalog_cases import Case, c
 
 CATALOG = load_catalog()
-
-
-def c(amount: str, on: str, kind: str = "ama-pra-1", *topics: str, **extra) -> Credit:
-    """A credit; ids come from position so tables stay short."""
-    return Credit("", date.fromisoformat(on), Decimal(amount), kind, frozenset(topics), **extra)
-
-
-@dataclass
-class Case:
-    name: str
-    set_id: str
-    on: str
-    credits: list[Credit]
-    status: str
-    rules: dict[str, str | tuple[str, str]] = field(
-        default_factory=dict
-    )  # status or (status, counted)
-    facts: dict = field(default_factory=dict)
-    carry_in: str | None = None
 
 
 TX = {"license_expiry": date(2027, 2, 28)}  # cycle 2025-03-01 .. 2027-02-28
@@ -445,6 +429,14 @@ ANCHORS = {
     "us-mi-md": {"license_expiry": date(2027, 12, 31)},
     "abpmr-moc-10y": {"certification": Window(date(2018, 1, 1), date(2027, 12, 31))},
 }
+
+
+# More cases live in the modules of catalog_cases/ (one per group of sets), each with
+# its own CASES and ANCHORS, so that adding a set's cases touches one small file.
+for _module in pkgutil.iter_modules(catalog_cases.__path__):
+    _cases = importlib.import_module(f"{catalog_cases.__name__}.{_module.name}")
+    CASES += _cases.CASES
+    ANCHORS.update(_cases.ANCHORS)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
