@@ -185,19 +185,21 @@ CASES = [
         {"total": ("on-track", "0")},
     ),
     Case(
-        "il first renewal needs only the opioid hour and the reporter training",
+        "il first renewal needs only the opioid hour, the reporter training and dementia",
         "us-il-md",
         "2026-06-01",
         [
             c("1", "2024-06-01", "ama-pra-1", "opioid-prescribing"),
             c("1", "2024-07-01", "attendance", "child-abuse"),
+            c("1", "2025-01-01", "ama-pra-1", "dementia"),
         ],
         "met",
         {
             "total": "not-applicable",
             "formal": "not-applicable",
             "sexual-harassment": "not-applicable",
-            "dementia": "not-applicable",
+            "cultural-competency": "not-applicable",
+            "dementia": ("met", "1"),
             "opioids": ("met", "1"),
         },
         {"dea_registrant": True, "started_on": date(2024, 1, 1)},
