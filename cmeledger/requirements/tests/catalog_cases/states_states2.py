@@ -17,7 +17,7 @@ ANCHORS = {
     "us-id-md": {"license_expiry": date(2027, 6, 30)},  # 2025-07-01 .. 2027-06-30
     "us-in-md": {"license_expiry": date(2027, 6, 30)},  # 2025-07-01 .. 2027-06-30
     "us-ia-md": {"license_expiry": date(2027, 3, 1)},  # 2025-03-02 .. 2027-03-01
-    "us-ks-md": {"license_expiry": date(2027, 6, 30)},  # 2026-07-01 .. 2027-06-30
+    "us-ks-md": {"license_expiry": date(2027, 6, 30)},  # 2025-12-31 .. 2027-06-30 (18 months)
     "us-la-md": {"birth_month": 3},  # the twelve months ending 31 March
     "us-me-md": {"license_expiry": date(2026, 8, 31)},  # 2024-09-01 .. 2026-08-31
     "us-me-do": {"license_expiry": date(2026, 12, 31)},  # 2025-01-01 .. 2026-12-31
@@ -206,11 +206,11 @@ CASES = [
     ),
     # Kansas --------------------------------------------------------------------------
     Case(
-        "ks 50 hours with 21 category 1 and the opioid hour are met",
+        "ks 50 hours with 21 category 1 and the opioid hour are met, 18 months back",
         "us-ks-md",
         "2027-06-30",
         [
-            c("29", "2026-08-01", "ama-pra-2"),
+            c("29", "2026-01-01", "ama-pra-2"),
             c("20", "2026-09-01"),
             c("1", "2026-10-01", "ama-pra-1", "opioid-prescribing"),
         ],
@@ -226,12 +226,12 @@ CASES = [
         {"total": ("met", "50"), "category-1": ("not-met", "0"), "opioids": "not-met"},
     ),
     Case(
-        "ks a DO's year ends on 30 September: the day before it starts is outside",
+        "ks a DO's 18 months end on 30 September: the day before they start is outside",
         "us-ks-md",
         "2027-09-30",
         [
-            c("50", "2026-09-30", "aoa-1a", "pain-management"),
-            c("50", "2026-10-01", "aoa-1a", "pain-management"),
+            c("50", "2026-03-30", "aoa-1a", "pain-management"),
+            c("50", "2026-03-31", "aoa-1a", "pain-management"),
         ],
         "met",
         {"total": ("met", "50"), "category-1": ("met", "50")},
