@@ -228,6 +228,33 @@ CASES = [
         "on-track",
         {"ethics-pain-addiction": ("on-track", "0")},
     ),
+    Case(
+        "nv do hiv stigma training switched on by a primary-care specialty",
+        "us-nv-do",
+        "2026-06-01",
+        [c("20", "2026-02-01", "aoa-1a"), c("2", "2019-05-01", "attendance", "hiv-aids")],
+        "on-track",
+        {"hiv-stigma": ("on-track", "0"), "total": ("on-track", "20")},
+        {"specialties": frozenset({"family medicine"})},
+    ),
+    Case(
+        "nv do hiv stigma training met once, years before, by an implicit-bias credit",
+        "us-nv-do",
+        "2026-06-01",
+        [c("20", "2026-02-01", "aoa-1a"), c("2", "2024-05-01", "ama-pra-1", "implicit-bias")],
+        "on-track",
+        {"hiv-stigma": ("met", "2")},
+        {"specialties": frozenset({"Emergency Medicine"})},
+    ),
+    Case(
+        "nv do hiv stigma training does not apply to a dermatologist",
+        "us-nv-do",
+        "2026-06-01",
+        [c("20", "2026-02-01", "aoa-1a")],
+        "on-track",
+        {"hiv-stigma": "not-applicable"},
+        {"specialties": frozenset({"Dermatology"})},
+    ),
     # New Hampshire (license expiry 2027-06-30: 2025-07-01 .. 2027-06-30) ---------------
     Case(
         "nh met with 40 category 1 including the opioid hours",
