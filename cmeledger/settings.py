@@ -1,7 +1,7 @@
 """Settings for CME Ledger, read only from the environment.
 
 Every default works on a fresh clone: SQLite under ``data/``, local file storage,
-console email. See docs/operations.md for the production variables.
+e-mails saved under ``data/mail/``. See docs/operations.md for the production variables.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# The address links in e-mails, share links and the calendar point at; on one machine it
+# follows the port `make run` serves on (PORT), so `PORT=9000 make run` links to :9000.
+SITE_URL = envstr("SITE_URL") or f"http://127.0.0.1:{envint('PORT', 8000)}"
 SITE_NAME = "CME Ledger"
 
 INSTALLED_APPS = [
@@ -89,6 +91,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cmeledger.urls"
+# A refused form (expired page, missing cookie) explains itself in the site's layout.
+CSRF_FAILURE_VIEW = "cmeledger.front.errors.csrf_failure"
 WSGI_APPLICATION = "cmeledger.wsgi.application"
 
 TEMPLATES = [
@@ -296,8 +300,11 @@ EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    else "cmeledger.lib.mail.DevelopmentBackend",
 )
+# Without an SMTP server each e-mail is saved whole under this folder and announced in
+# one log line, so starting the app does not fill the terminal with reminder e-mails.
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_PORT = envint("EMAIL_PORT", 587)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")

@@ -11,6 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 # A PermissionDenied from a page shows the same refusal as the role decorators.
 handler403 = "cmeledger.permissions.forbidden"
+# Rendered without the request or the database, either of which may be what failed.
+handler500 = "cmeledger.front.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -175,7 +175,7 @@ def test_serve_starts_gunicorn_and_one_worker_per_queue(db, monkeypatch):
 
         returncode = 0
 
-        def __init__(self, args):
+        def __init__(self, args, env=None):
             started.append(args)
 
         def poll(self):
@@ -210,6 +210,20 @@ def test_serve_queues_the_periodic_jobs_of_every_app_on_start(db, monkeypatch):
     assert sorted(queued) == [job.name for job in periodic_jobs()] != []
 
 
+def test_serve_hands_its_port_to_the_processes_so_their_links_point_at_it(db, monkeypatch):
+    environments = []
+
+    class Exited(ExitedAtOnce):
+        def __init__(self, args, env=None):
+            environments.append(env)
+
+    monkeypatch.setattr(serve.subprocess, "Popen", Exited)
+    monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
+    with pytest.raises(CommandError):
+        call_command("serve", "--port", "9000", stdout=io.StringIO(), stderr=io.StringIO())
+    assert [env["PORT"] for env in environments] == ["9000"] * 4
+
+
 def test_serve_keeps_serving_when_the_periodic_jobs_cannot_be_queued(db, monkeypatch):
     def broken():
         raise RuntimeError("database is locked")
@@ -223,7 +237,7 @@ def test_serve_keeps_serving_when_the_periodic_jobs_cannot_be_queued(db, monkeyp
 class ExitedAtOnce:
     returncode = 0
 
-    def __init__(self, args):
+    def __init__(self, args, env=None):
         pass
 
     def poll(self):
@@ -239,7 +253,7 @@ def test_serve_without_workers_starts_only_gunicorn(db, monkeypatch):
     class Exited:
         returncode = 0
 
-        def __init__(self, args):
+        def __init__(self, args, env=None):
             started.append(args)
 
         def poll(self):

@@ -114,3 +114,46 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
     env = {**os.environ, "SECRET_KEY": "k"}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def _setting_in_subprocess(name: str, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "EMAIL_HOST"}}
+    clean.update({"SECRET_KEY": "k"} | env)
+    code = f"import cmeledger.settings as s; print(s.{name})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_site_url_follows_the_port_when_it_is_not_set():
+    assert _setting_in_subprocess("SITE_URL", PORT="9000") == "http://127.0.0.1:9000"
+
+
+def test_site_url_defaults_to_port_8000():
+    assert _setting_in_subprocess("SITE_URL") == "http://127.0.0.1:8000"
+
+
+def test_a_site_url_that_is_set_wins_over_the_port():
+    site = _setting_in_subprocess("SITE_URL", PORT="9000", SITE_URL="https://cme.example")
+    assert site == "https://cme.example"
+
+
+def test_a_port_that_is_not_a_number_is_refused():
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL"}}
+    clean.update({"SECRET_KEY": "k", "PORT": "eighty"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import cmeledger.settings"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "PORT must be a whole number; got 'eighty'" in result.stderr
+
+
+def test_without_an_smtp_server_e_mails_are_saved_to_files_not_printed():
+    backend = _setting_in_subprocess("EMAIL_BACKEND")
+    assert backend == "cmeledger.lib.mail.DevelopmentBackend"

@@ -9,6 +9,7 @@ separate services instead (docs/operations.md).
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -78,7 +79,12 @@ class Command(BaseCommand):
             resumed = resume_stalled()
             if resumed:
                 self.stdout.write(f"Resuming {len(resumed)} unfinished import job(s).")
-        processes = {name: subprocess.Popen(command) for name, command in commands.items()}
+        # The web app and the workers build links from SITE_URL, which follows PORT when it
+        # is not set (cmeledger/settings.py): they must see the port this command serves on.
+        environment = os.environ | {"PORT": str(port)}
+        processes = {
+            name: subprocess.Popen(command, env=environment) for name, command in commands.items()
+        }
         url = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"CME Ledger is running at {url}"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
