@@ -23,6 +23,14 @@ def _fail(client, times: int, email: str = "alice@example.org", **extra) -> None
         assertContains(r, INCORRECT)
 
 
+def test_it_names_the_product_not_the_host(client, db, settings):
+    settings.SITE_URL = "http://127.0.0.1:9000"
+    r = client.get(URL)
+    assertContains(r, "<h1>Log in to CME Ledger</h1>")
+    assertContains(r, "<title>Log in · CME Ledger</title>")
+    assert "127.0.0.1" not in r.content.decode() and "testserver" not in r.content.decode()
+
+
 def test_it_shows_the_form_with_links(client, db):
     r = client.get(URL)
     assertContains(r, '<label for="id_login">Email address</label>')
