@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -106,6 +107,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cmeledger.front.context.site",
+            ],
+            # Every template writes numbers, dates and plurals the same way without loading
+            # them: `|credits`, humanize's `|intcomma`, and i18n's `{% blocktranslate count %}`.
+            "builtins": [
+                "django.templatetags.i18n",
+                "django.contrib.humanize.templatetags.humanize",
+                "cmeledger.front.templatetags.numbers",
             ],
         },
     },
@@ -226,6 +234,8 @@ CACHES = {
 }
 
 LANGUAGE_CODE = "en-us"
+# The site's date style ("Feb 28, 2027") for English; cmeledger/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["cmeledger.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

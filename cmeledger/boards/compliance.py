@@ -53,6 +53,7 @@ from cmeledger.boards import listing
 from cmeledger.boards.models import ComplianceRow, ComplianceRun
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.lib.bulk import insert_rows
+from cmeledger.lib.credits import credit_text
 from cmeledger.requirements import allocation
 from cmeledger.requirements.cycles import Window
 from cmeledger.requirements.engine import Credits, SetResult, evaluate
@@ -353,9 +354,7 @@ def _with_sums(
 # Judging one cycle from its buckets ----------------------------------------------------------
 
 
-def _fmt(value: Decimal) -> str:
-    text = f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+_fmt = credit_text  # one style for credit amounts everywhere (cmeledger/lib/credits.py)
 
 
 @dataclass

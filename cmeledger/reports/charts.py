@@ -20,6 +20,7 @@ from django.db.models.functions import ExtractYear
 from cmeledger.accounts.models import User
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import CreditType
+from cmeledger.lib.credits import credit_text
 from cmeledger.requirements.engine import SetResult
 from cmeledger.requirements.progress import Report
 
@@ -69,10 +70,8 @@ class PaceStanding(models.TextChoices):
 
 
 def fmt(value: Decimal) -> str:
-    """Credits as the rest of the dashboard writes them (floatformat "-2"): 12, 12.50."""
-    if value == value.to_integral_value():
-        return f"{value.to_integral_value():f}"
-    return f"{value.quantize(Decimal('0.01')):f}"
+    """Credits as the rest of the dashboard writes them: 12, 12.5, 1,250."""
+    return credit_text(value)
 
 
 def _r(value: float) -> float:

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from cmeledger.accounts.models import User
 from cmeledger.ledger.vocabulary import CreditType, Topic
+from cmeledger.lib.credits import credit_text
 from cmeledger.reports.models import DEFAULT_REMINDER_DAYS, DeadlinePreferences
 from cmeledger.requirements import progress
 from cmeledger.requirements.engine import Need, SetResult, Status
@@ -124,8 +125,7 @@ def _narrower(need: Need, of_them: bool) -> str:
 
 
 def fmt(value: Decimal | None) -> str:
-    # normalize() would print 10 as 1E+1; the fixed-point format keeps it plain.
-    return format((value or Decimal(0)).normalize(), "f")
+    return credit_text(value or Decimal(0))
 
 
 def _unit(credit_types: list[str], amount: Decimal | None) -> str:

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
+from cmeledger.lib.credits import credit_text, day_text
 from cmeledger.requirements import allocation
 from cmeledger.requirements.cycles import Anchors, Window, add_months, proration, window
 from cmeledger.requirements.schema import (
@@ -257,9 +258,7 @@ def evaluate(
 _DAY = timedelta(days=1)
 
 
-def _fmt(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text if "." in text else f"{text}.0"
+_fmt = credit_text  # one style for credit amounts everywhere (cmeledger/lib/credits.py)
 
 
 _TYPE_LABELS = {str(c.value): str(c.label) for c in CreditType}
@@ -590,7 +589,7 @@ class _Evaluation:
         if self.scale is not None and not isinstance(rule, TopicDuty):
             text += f"; prorated to {self.scale.months_inside} of {self.scale.months_total} months"
         if remaining:
-            text += f"; {_fmt(remaining)} still needed by {self.cycle.end}"
+            text += f"; {_fmt(remaining)} still needed by {day_text(self.cycle.end)}"
         return text + "."
 
     def _component(self, rule: Component, base: dict) -> RuleResult:

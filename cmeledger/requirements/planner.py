@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
+from cmeledger.lib.credits import credit_text, credits_phrase
 from cmeledger.requirements.engine import Need, SetResult, Status
 
 PREFERRED = [CreditType.AMA_PRA_1, CreditType.AOA_1A, CreditType.AAPA_1, CreditType.AMA_PRA_2]
@@ -115,9 +116,9 @@ def _suggest(
     before = min(n.due for _, n in group)
     sets = _joined([s for s, _ in group])
     what = (
-        f"{credits.normalize():f} h {_label(Topic, topic).lower()}"
+        f"{credit_text(credits)} h {_label(Topic, topic).lower()}"
         if topic
-        else f"{credits.normalize():f} credits"
+        else credits_phrase(credits)
     )
     kind = f", {_label(CreditType, credit_type)}" if credit_type else ""
     reach = (

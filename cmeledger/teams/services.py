@@ -30,6 +30,7 @@ from django.utils import timezone
 from cmeledger.accounts.adapter import AccountAdapter
 from cmeledger.accounts.models import Role, User
 from cmeledger.lib import csvsafe
+from cmeledger.lib.credits import credit_text
 from cmeledger.reports.models import ShareLink
 from cmeledger.requirements.engine import SetResult, Status
 from cmeledger.requirements.progress import report
@@ -368,8 +369,7 @@ class TeamStatus:
 
 
 def _fmt(value: Decimal) -> str:
-    text = f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return credit_text(value, grouping=False)  # also written into CSV files
 
 
 def _missing(result: SetResult) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils import translation
+
+from cmeledger.front.templatetags import numbers
 
 register = template.Library()
 
@@ -33,16 +32,5 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(str(status), str(status))
 
 
-@lru_cache(maxsize=4096)
-def _credits(language: str | None, value: Decimal | int) -> str:
-    return floatformat(value, "-2")
-
-
-@register.filter(is_safe=True)
-def credits(value) -> str:
-    """`floatformat:"-2"` (12, 12.50), remembered per value and language: the dashboard
-    writes a few hundred credit figures, most of them the same handful of numbers."""
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        if not isinstance(value, Decimal) or value.is_finite():
-            return _credits(translation.get_language(), value)
-    return floatformat(value, "-2")
+# The same filter as the builtin `numbers` library's, for the templates that load this one.
+register.filter("credits", numbers.credits, is_safe=True)
