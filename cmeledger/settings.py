@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.templatetags.i18n",
                 "django.contrib.humanize.templatetags.humanize",
                 "cmeledger.front.templatetags.numbers",
+                "cmeledger.front.templatetags.names",
             ],
         },
     },

@@ -35,7 +35,7 @@ from cmeledger.ledger.vocabulary import (
     CreditType,
     Source,
 )
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import credit_text, day_text
 from cmeledger.requirements import award
 from cmeledger.requirements.award import DirectCreditClaim
 
@@ -217,10 +217,10 @@ def _duplicate(user: User, key: str, kind: str) -> Duplicate | None:
     if found.status == Status.APPROVED:
         return Duplicate(
             f"This {what} was already approved for direct credit on "
-            f"{found.decided_at:%Y-%m-%d}; it cannot be claimed twice."
+            f"{day_text(found.decided_at)}; it cannot be claimed twice."
         )
     return Duplicate(
-        f"You already applied for this {what} on {found.submitted_at:%Y-%m-%d} and the board "
+        f"You already applied for this {what} on {day_text(found.submitted_at)} and the board "
         "has not decided yet; withdraw that application first to apply again."
     )
 
@@ -369,7 +369,7 @@ def entry_fields(application: Application, credits: Decimal, part: int, parts: i
         "credits": credits,
         "notes": (
             f"{application.get_kind_display()}. Approved by {application.board.name} "
-            f"on {timezone.localdate():%Y-%m-%d} (direct-credit application {application.pk})."
+            f"on {day_text(timezone.localdate())} (direct-credit application {application.pk})."
         ),
     }
 
@@ -440,9 +440,7 @@ def decision_email(application: Application) -> EmailMultiAlternatives:
         "detail_url": site + reverse("direct-credit-detail", args=[application.pk]),
         "site_name": settings.SITE_NAME,
     }
-    subject = " ".join(
-        render_to_string("directcredit/email/decision_subject.txt", context).split()
-    )
+    subject = " ".join(render_to_string("directcredit/email/decision_subject.txt", context).split())
     text = render_to_string("directcredit/email/decision.txt", context)
     html = render_to_string("directcredit/email/decision.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])

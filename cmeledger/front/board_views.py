@@ -22,7 +22,7 @@ from cmeledger.boards.tasks import compute_compliance
 from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.lib.downloads import attachment
 from cmeledger.permissions import board_staff_required
-from cmeledger.requirements import progress
+from cmeledger.requirements import choices, progress
 
 PER_PAGE = 50
 
@@ -124,7 +124,9 @@ def recompute(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose one of your board's requirement sets to recompute.")
         return redirect("board-diplomates")
     compute_compliance.enqueue(board.pk, set_id, None, request.user.pk)
-    messages.success(request, f"Recomputing {set_id}: the list updates when the run finishes.")
+    messages.success(
+        request, f"Recomputing {choices.set_name(set_id)}: the list updates when the run finishes."
+    )
     return redirect(f"{_list_url()}?set={set_id}")
 
 

@@ -13,7 +13,7 @@ def set_choices(user) -> list[tuple[str, str]]:
     choices = [("", "A date range (below)")]
     for item in followed(user):
         name = item.version.name if item.version else item.enrollment.set_id
-        choices.append((item.enrollment.set_id, f"{name} ({item.enrollment.set_id})"))
+        choices.append((item.enrollment.set_id, name))
     return choices
 
 

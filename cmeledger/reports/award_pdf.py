@@ -8,7 +8,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cmeledger.ledger.vocabulary import CreditType
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import credit_text, day_text
 from cmeledger.reports.award_summary import AwardSummary
 from cmeledger.reports.pdf import (
     BLOCK_ROWS,
@@ -58,8 +58,8 @@ def _pdf_header(data: AwardSummary) -> list:
     ]
     lines += [
         Spacer(1, 6),
-        Paragraph(f"<b>Applying for:</b> the {text(tier.label)} ({tier.set_id})", BODY),
-        Paragraph(f"<b>Period:</b> {tier.start:%Y-%m-%d} to {tier.end:%Y-%m-%d}", BODY),
+        Paragraph(f"<b>Applying for:</b> the {text(tier.label)}", BODY),
+        Paragraph(f"<b>Period:</b> {day_text(tier.start)} to {day_text(tier.end)}", BODY),
         Paragraph(f"<b>Standing:</b> {text(state)}", BODY),
     ]
     return lines
@@ -68,7 +68,8 @@ def _pdf_header(data: AwardSummary) -> list:
 def _pdf_categories(data: AwardSummary) -> list:
     rows = [["Credit", "Required", "Counted"]]
     rows += [
-        [line.label, credit_text(line.required), credit_text(line.counted)] for line in data.categories
+        [line.label, credit_text(line.required), credit_text(line.counted)]
+        for line in data.categories
     ]
     table = Table(rows, colWidths=[4.4 * inch, 1.2 * inch, 1.2 * inch])
     table.setStyle(GRID)
@@ -90,7 +91,7 @@ def _pdf_entries(data: AwardSummary) -> list:
         block = data.entries[offset : offset + BLOCK_ROWS]
         rows = [head] + [
             [
-                f"{e.completed_on:%Y-%m-%d}",
+                f"{day_text(e.completed_on)}",
                 wrapped(e.title, widths[1], 8.5),
                 wrapped(e.provider, widths[2], 8.5),
                 "Category 1" if e.credit_type == CreditType.AMA_PRA_1 else "Category 2",

@@ -16,7 +16,7 @@ from cmeledger.accounts.models import User
 from cmeledger.ledger.vocabulary import CreditType, Topic
 from cmeledger.lib.credits import credit_text
 from cmeledger.reports.models import DEFAULT_REMINDER_DAYS, DeadlinePreferences
-from cmeledger.requirements import progress
+from cmeledger.requirements import choices, progress
 from cmeledger.requirements.engine import Need, SetResult, Status
 
 MAX_STEPS = 8
@@ -71,7 +71,7 @@ def of(user: User, today: date) -> Deadlines:
     for item in report.sets:
         if item.result is None:
             reason = item.problem or "No result could be worked out."
-            out.problems.append(Problem(item.set_id, f"{item.set_id}: no deadline shown. {reason}"))
+            out.problems.append(Problem(item.set_id, f"{choices.set_name(item.set_id)}: no deadline shown. {reason}"))
         else:
             out.items.append(_deadline(item.result, today))
     out.items.sort(key=lambda d: (d.deadline, d.set_id))

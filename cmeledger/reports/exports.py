@@ -24,8 +24,8 @@ from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.lib import csvsafe
 from cmeledger.portable.ledger_export import build
 from cmeledger.portable.schema import LedgerDoc
-from cmeledger.reports.transcript import SET_ID
-from cmeledger.requirements import progress
+from cmeledger.reports.transcript import SET_ID, label
+from cmeledger.requirements import choices, progress
 
 CSV_COLUMNS = [
     "id", "completed_on", "start_date", "end_date", "title", "provider", "accreditor",
@@ -61,9 +61,9 @@ class ExportFilter:
         parts = [
             f"from {self.start}" if self.start else "",
             f"to {self.end}" if self.end else "",
-            f"credit type {self.credit_type}" if self.credit_type else "",
+            f"credit type {label(CreditType, self.credit_type)}" if self.credit_type else "",
             f"source {self.source}" if self.source else "",
-            f"the current cycle of {self.set_id}" if self.set_id else "",
+            f"the current cycle of {choices.set_name(self.set_id)}" if self.set_id else "",
         ]
         return ", ".join(part for part in parts if part) or "everything"
 

@@ -28,15 +28,16 @@ from reportlab.platypus import Paragraph, Spacer
 
 from cmeledger.accounts.models import User
 from cmeledger.ledger.models import Certificate, CertificateKind
-from cmeledger.ledger.vocabulary import Source
+from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.lib import csvsafe
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import credit_text, day_text
 from cmeledger.reports.pdf import BODY, HEADING, ITEM, TITLE, build, text
 from cmeledger.reports.transcript import (
     Transcript,
     TranscriptEntry,
     TranscriptError,
     gather,
+    label,
     issue,
 )
 
@@ -307,7 +308,7 @@ def write_packet(
 def cover_pdf(data: Transcript, summary: PacketSummary, contents: list[str]) -> bytes:
     """The packet's first page(s): whose packet, for which cycle, and what is inside.
     Pure: nothing here reads the database."""
-    title = f"Audit packet: {data.clinician_name}, {data.set_id}"
+    title = f"Audit packet: {data.clinician_name}, {data.set_name}"
     story = _cover_story(data, summary, contents)
     return build(story, page=letter, margin=0.75 * inch, title=title)
 
@@ -317,9 +318,9 @@ def _cover_story(data: Transcript, summary: PacketSummary, contents: list[str]) 
     with_proof = summary.entry_count - len(summary.missing)
     facts = [
         f"Clinician: {data.clinician_name} ({data.email})",
-        f"Requirement set: {data.set_name} ({data.set_id}{version})",
+        f"Requirement set: {data.set_name}{version}",
         f"Cycle: {data.period}",
-        f"Generated: {summary.generated_at:%Y-%m-%d %H:%M} UTC",
+        f"Generated: {day_text(summary.generated_at)} {summary.generated_at:%H:%M} UTC",
         f"Transcript verification code: {summary.code}",
         f"Entries in the cycle: {summary.entry_count}; with a certificate: {with_proof}; "
         f"without: {len(summary.missing)}",
@@ -334,8 +335,8 @@ def _cover_story(data: Transcript, summary: PacketSummary, contents: list[str]) 
         story.append(Paragraph("None: every entry has its certificate here.", BODY))
     for gap in summary.missing:
         line = (
-            f"{gap.completed_on:%Y-%m-%d} · {gap.title} · {credit_text(gap.credits)} "
-            f"{gap.credit_type} · {gap.advice}"
+            f"{day_text(gap.completed_on)} · {gap.title} · {credit_text(gap.credits)} "
+            f"{label(CreditType, gap.credit_type)} · {gap.advice}"
         )
         story.append(Paragraph(text(line), ITEM))
     story += [

@@ -20,6 +20,7 @@ from django.utils import timezone
 from cmeledger.accounts.models import ClinicianProfile, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.vocabulary import Source
+from cmeledger.lib.credits import day_text
 from cmeledger.reports.models import IssuedTranscript, ShareLink, new_code
 from cmeledger.requirements import progress
 from cmeledger.requirements.engine import SetResult, Status
@@ -110,7 +111,7 @@ class Transcript:
 
     @property
     def period(self) -> str:
-        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+        return f"{day_text(self.start)} to {day_text(self.end)}"
 
 
 def status_label(status: str) -> str:
@@ -184,13 +185,13 @@ def _identity(user: User, start: date, end: date, on: date) -> Transcript:
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = [
         f"{lic.state} {lic.get_profession_display()} license {lic.number}"
-        + (f", expires {lic.expires_on:%Y-%m-%d}" if lic.expires_on else "")
+        + (f", expires {day_text(lic.expires_on)}" if lic.expires_on else "")
         for lic in user.licenses.order_by("state", "number")
     ]
     certifications = [
         f"{cert.board.name}"
         + (f", ID {cert.board_id_number}" if cert.board_id_number else "")
-        + f", cycle {cert.cycle_start:%Y-%m-%d} to {cert.cycle_end:%Y-%m-%d}"
+        + f", cycle {day_text(cert.cycle_start)} to {day_text(cert.cycle_end)}"
         for cert in user.certifications.select_related("board").order_by("cycle_start")
     ]
     return Transcript(

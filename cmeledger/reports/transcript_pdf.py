@@ -12,7 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cmeledger.ledger.vocabulary import Accreditor, CreditType, Topic
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import credit_text, day_text
 from cmeledger.reports import pdf
 from cmeledger.reports.transcript import Transcript, label, source_label, status_label
 
@@ -35,7 +35,7 @@ def transcript_pdf(data: Transcript) -> bytes:
 
 
 def _header(data: Transcript) -> list:
-    what = f"{data.set_name} (set {data.set_id}, version {data.set_version})" if data.set_id else ""
+    what = f"{data.set_name} (version {data.set_version})" if data.set_id else ""
     lines = [
         Paragraph("CME transcript", pdf.TITLE),
         Paragraph(f"<b>{_text(data.clinician_name)}</b>, {_text(data.degree)}", BODY),
@@ -51,7 +51,7 @@ def _header(data: Transcript) -> list:
         )
         lines.append(
             Paragraph(
-                f"<b>Cycle:</b> {data.period} · <b>Status on {data.on:%Y-%m-%d}:</b> "
+                f"<b>Cycle:</b> {data.period} · <b>Status on {day_text(data.on)}:</b> "
                 f"{status_label(data.status)} · <b>Credits counted:</b> {_num(data.total_counted)}",
                 BODY,
             )
@@ -104,7 +104,7 @@ def _entry_row(entry, widths: list[float]) -> list:
         )
     topics = ", ".join(label(Topic, code) for code in entry.topics)
     row = [
-        f"{entry.completed_on:%Y-%m-%d}",
+        f"{day_text(entry.completed_on)}",
         "\n".join(
             filter(None, [pdf.wrapped(activity, widths[1]), pdf.wrapped(provider, widths[1])])
         ),
