@@ -71,7 +71,11 @@ def of(user: User, today: date) -> Deadlines:
     for item in report.sets:
         if item.result is None:
             reason = item.problem or "No result could be worked out."
-            out.problems.append(Problem(item.set_id, f"{choices.set_name(item.set_id)}: no deadline shown. {reason}"))
+            out.problems.append(
+                Problem(
+                    item.set_id, f"{choices.set_name(item.set_id)}: no deadline shown. {reason}"
+                )
+            )
         else:
             out.items.append(_deadline(item.result, today))
     out.items.sort(key=lambda d: (d.deadline, d.set_id))

@@ -37,8 +37,8 @@ from cmeledger.reports.transcript import (
     TranscriptEntry,
     TranscriptError,
     gather,
-    label,
     issue,
+    label,
 )
 
 COVER = "00_cover.pdf"

@@ -22,5 +22,5 @@ def set_name(set_id: object) -> str:
 
 @register.filter
 def credit_type_name(code: object) -> str:
-    """"AMA PRA Category 1 Credit™" for `ama-pra-1`; an unknown code as it is."""
+    """ "AMA PRA Category 1 Credit™" for `ama-pra-1`; an unknown code as it is."""
     return label(CreditType, str(code)) if code else ""
