@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmeledger.audits import services
@@ -28,10 +29,12 @@ class AuditForm(forms.Form):
     due = forms.DateField(label="Proof due by")
     sample_size = forms.IntegerField(min_value=1, max_value=services.MAX_SAMPLE)
     seed = forms.IntegerField(
+        label="Draw number",
         required=False,
         min_value=0,
         max_value=2**63 - 1,
-        help_text="Empty: chosen at random and kept.",
+        help_text="Leave empty for a new random draw. An earlier draw's number draws the same "
+        "sample again from the same diplomates.",
     )
 
     def plan(self) -> Plan:
@@ -52,9 +55,13 @@ def audits(request: HttpRequest) -> HttpResponse:
         except AuditError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, f"Drew {audit.subjects.count()} diplomate(s) with seed {audit.seed}."
+            drawn = audit.subjects.count()
+            words = ngettext(
+                "Drew %(count)s diplomate (draw number %(seed)s).",
+                "Drew %(count)s diplomates (draw number %(seed)s).",
+                drawn,
             )
+            messages.success(request, words % {"count": drawn, "seed": audit.seed})
             return redirect("board-audit", pk=audit.pk)
     context = {"form": form, "audits": Audit.objects.filter(board_id=request.user.board_id)}
     return render(request, "front/audits/list.html", context, status=400 if form.errors else 200)

@@ -35,9 +35,9 @@ RECERT_CREDITS = Decimal(60)
 RECERT_CREDITS_BEFORE = Decimal(25)
 UNCONFIRMED_NOTE = (
     "The tier rules (1 year: 50 credits with at least 20 AMA PRA Category 1 Credit™; "
-    "2 years: 100 with at least 40; 3 years: 150 with at least 60) come from an older AMA "
-    "booklet remembered, not from a published AMA source, and are marked unconfirmed. "
-    "Check them with the AMA before you apply."
+    "2 years: 100 with at least 40; 3 years: 150 with at least 60) come from an earlier "
+    "edition of the AMA's guidance and have not been checked against the current one, so "
+    "they are marked unconfirmed. Check them with the AMA before you apply."
 )
 
 

@@ -111,10 +111,10 @@ def test_staff_compute_the_list_open_a_diplomate_and_decide_an_audit(live_server
     page.get_by_label("to:", exact=True).fill(today.isoformat())
     page.get_by_label("Proof due by").fill((today + timedelta(days=30)).isoformat())
     page.get_by_label("Sample size").fill("2")
-    page.get_by_label("Seed").fill("5")
+    page.get_by_label("Draw number").fill("5")
     page.get_by_role("button", name="Draw the sample").click()
     expect(page.get_by_role("heading", name="Winter audit")).to_be_visible()
-    expect(page.get_by_text("Drew 2 diplomate(s) with seed 5.")).to_be_visible()
+    expect(page.get_by_text("Drew 2 diplomates (draw number 5).")).to_be_visible()
     audit = Audit.objects.get()
     assert (audit.seed, audit.subjects.count()) == (5, 2)
 

@@ -51,7 +51,8 @@ def test_staff_draw_an_audit_from_the_form_and_see_it(client, board_staff, audit
     created = Audit.objects.get(title="Spring audit")
     assert response.status_code == 302 and created.seed == 5 and created.subjects.count() == 2
     page = client.get(reverse("board-audit", args=[created.pk])).content.decode()
-    assert "seed 5" in page and "Drew 2" in page
+    assert "draw number 5" in page and "Drew 2 diplomates (draw number 5)." in page
+    assert "seed" not in page.lower()
 
 
 @pytest.mark.parametrize(
