@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmeledger.accounts.forms import DateInput
 from cmeledger.audits import services
 from cmeledger.audits.models import Audit, Item
 from cmeledger.audits.services import AuditError, Plan
@@ -24,9 +25,9 @@ from cmeledger.permissions import board_staff_required, clinician_required
 
 class AuditForm(forms.Form):
     title = forms.CharField(max_length=200)
-    cycle_start = forms.DateField(label="Entries completed from")
-    cycle_end = forms.DateField(label="to")
-    due = forms.DateField(label="Proof due by")
+    cycle_start = forms.DateField(label="Entries completed from", widget=DateInput())
+    cycle_end = forms.DateField(label="to", widget=DateInput())
+    due = forms.DateField(label="Proof due by", widget=DateInput())
     sample_size = forms.IntegerField(min_value=1, max_value=services.MAX_SAMPLE)
     seed = forms.IntegerField(
         label="Draw number",

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmeledger.accounts.forms import DateInput
 from cmeledger.directcredit import services
 from cmeledger.directcredit.models import Application, Kind, Status
-from cmeledger.directcredit.rules import RULES, UNCONFIRMED_TEACHING
+from cmeledger.directcredit.rules import RULES, UNCONFIRMED_TEACHING, rule_for
 from cmeledger.front.forms import MultipleFileField, MultipleFileInput
 from cmeledger.ledger.certificates import CertificateRejected, read_upload
 from cmeledger.ledger.models import Certificate
@@ -65,7 +66,7 @@ class ApplicationForm(forms.Form):
     completed_on = forms.DateField(
         label="Completion date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Publication, presentation, graduation or end of training; "
         "for a completed cycle it comes from the certification.",
     )
@@ -99,7 +100,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, user, today, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cycles = services.completed_cycles(user, today)
-        self.fields["certification"].choices = [("", "—")] + [
+        self.fields["certification"].choices = [("", "Choose the completed cycle")] + [
             (
                 c.certification_id,
                 f"{c.board.upper()} {c.specialty} {c.cycle_start} to {c.cycle_end}, "
@@ -107,10 +108,24 @@ class ApplicationForm(forms.Form):
             )
             for c in cycles
         ]
-        self.fields["board"].choices = [("", "—")] + [
+        self.fields["board"].choices = [("", "Choose the reviewing board")] + [
             (b.code, b.name) for b in services.boards_for(user)
         ]
         self.fields["certificates"].queryset = Certificate.objects.owned_by(user)
+        if not self.fields["certificates"].queryset.exists():
+            del self.fields["certificates"]  # nothing stored yet: the upload below is the way
+        self._show_only_what_applies()
+
+    def _show_only_what_applies(self) -> None:
+        """Each kind asks only for its own fields (front/forms.js hides the others): a
+        completed cycle names the certification; the rest a board, a date, and a
+        quantity where the kind counts one."""
+        others = [kind for kind in Kind.values if kind != Kind.RECERTIFICATION]
+        counted = [kind for kind in others if rule_for(kind).has_quantity]
+        self.fields["certification"].show_when = f"kind={Kind.RECERTIFICATION}"
+        for name in ("board", "completed_on"):
+            self.fields[name].show_when = "kind=" + " ".join(others)
+        self.fields["quantity"].show_when = "kind=" + " ".join(counted)
 
     def draft(self) -> services.Draft:
         data = self.cleaned_data
@@ -178,7 +193,7 @@ def direct_credit_new(request: HttpRequest) -> HttpResponse:
             application = services.submit(
                 request.user,
                 form.draft(),
-                certificate_ids=[c.pk for c in form.cleaned_data["certificates"]],
+                certificate_ids=[c.pk for c in form.cleaned_data.get("certificates", [])],
                 uploads=_uploads(form),
                 today=today,
             )
