@@ -23,6 +23,14 @@ from cmeledger.accounts.models import (
 MONTHS = [("", "—")] + [(str(number), calendar.month_name[number]) for number in range(1, 13)]
 
 
+def prompt(field: forms.Field, text: str) -> None:
+    """A select's empty choice says what to choose, instead of Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = text
+    elif isinstance(field, forms.ChoiceField):
+        field.choices = [("", text), *((v, label) for v, label in field.choices if v != "")]
+
+
 class DateInput(forms.DateInput):
     """The browser's own date picker; it always submits ISO dates."""
 
@@ -199,6 +207,10 @@ class LicenseForm(forms.ModelForm):
             "first_licensed_on": DateInput(),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        prompt(self.fields["state"], "Choose a state")
+
     def clean(self) -> dict:
         super().clean()
         cleaned = self.cleaned_data
@@ -218,7 +230,9 @@ class LicenseForm(forms.ModelForm):
 
 
 class CertificationForm(forms.ModelForm):
-    board = forms.ModelChoiceField(queryset=Board.objects.order_by("name"))
+    board = forms.ModelChoiceField(
+        queryset=Board.objects.order_by("name"), empty_label="Choose your board"
+    )
 
     class Meta:
         model = Certification

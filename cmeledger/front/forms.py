@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from cmeledger.accounts.forms import DateInput
+from cmeledger.accounts.forms import DateInput, prompt
 from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.ledger.queries import EntryFilter
 from cmeledger.ledger.services import EDITABLE_FIELDS
@@ -66,6 +66,8 @@ class EntryForm(forms.ModelForm):
         credits.update(step=str(CREDIT_STEP), min=str(CREDIT_STEP), max=str(MAX_CREDITS_PER_ENTRY))
         credits["inputmode"] = "decimal"
         self.fields["title"].widget.attrs["autofocus"] = True
+        prompt(self.fields["accreditor"], "Choose the accreditor")
+        prompt(self.fields["credit_type"], "Choose the credit type")
 
     def entry_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
@@ -157,7 +159,9 @@ class CertificateUploadForm(forms.Form):
 
 
 class AttachForm(forms.Form):
-    certificate = forms.ModelChoiceField(queryset=Certificate.objects.none())
+    certificate = forms.ModelChoiceField(
+        queryset=Certificate.objects.none(), empty_label="Choose a certificate"
+    )
 
     def __init__(self, *args, clinician, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -165,7 +169,9 @@ class AttachForm(forms.Form):
 
 
 class AttachToEntryForm(forms.Form):
-    entry = forms.ModelChoiceField(queryset=CreditEntry.objects.none(), label="Entry")
+    entry = forms.ModelChoiceField(
+        queryset=CreditEntry.objects.none(), label="Entry", empty_label="Choose an entry"
+    )
 
     def __init__(self, *args, clinician, **kwargs) -> None:
         super().__init__(*args, **kwargs)
