@@ -13,11 +13,13 @@ from datetime import date, timedelta
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from cmeledger.accounts.models import Certification, User
 from cmeledger.audits.models import Audit, AuditStatus, Event, Item, ItemState, Reminder, Subject
 from cmeledger.boards import listing
 from cmeledger.ledger.models import Certificate, CreditEntry
+from cmeledger.lib.credits import day_text
 
 MAX_SAMPLE = 10_000
 MAX_TEXT = 1000
@@ -71,8 +73,14 @@ def draw(people: list[int], size: int, seed: int) -> list[int]:
     """A reproducible random sample: `random.Random(seed)` over the sorted ids."""
     if size > len(people):
         raise AuditError(
-            f"The sample size ({size}) is larger than the {len(people)} diplomate(s) with "
-            "entries in that period."
+            ngettext(
+                "The sample size (%(size)s) is larger than the %(count)s diplomate with "
+                "entries in that period.",
+                "The sample size (%(size)s) is larger than the %(count)s diplomates with "
+                "entries in that period.",
+                len(people),
+            )
+            % {"size": size, "count": len(people)}
         )
     return sorted(random.Random(seed).sample(people, size))
 
@@ -108,9 +116,12 @@ def start(staff: User, plan: Plan) -> Audit:
         Item.objects.bulk_create(
             [Item(subject=by_clinician[e.clinician_id], entry=e) for e in entries]
         )
-        _log(
-            audit, staff, f"Drew {len(chosen)} diplomate(s) with seed {seed}; proof due {plan.due}."
+        drew = ngettext(
+            "Drew %(count)s diplomate (draw number %(seed)s); proof due %(due)s.",
+            "Drew %(count)s diplomates (draw number %(seed)s); proof due %(due)s.",
+            len(chosen),
         )
+        _log(audit, staff, drew % {"count": len(chosen), "seed": seed, "due": day_text(plan.due)})
     _tell_subjects(audit)
     return audit
 
@@ -250,9 +261,14 @@ def send_reminders(today: date) -> int:
                 with transaction.atomic():
                     Reminder.objects.create(subject=subject, days=days)
                     send_mail(
-                        f"Audit by {subject.audit.board.code.upper()}: proof due in {days} day(s)",
+                        ngettext(
+                            "Audit by %(board)s: proof due in %(days)s day",
+                            "Audit by %(board)s: proof due in %(days)s days",
+                            days,
+                        )
+                        % {"board": subject.audit.board.name, "days": days},
                         f"{subject.audit.title}: some entries still need a certificate by "
-                        f"{subject.audit.due:%B %-d, %Y}. Open Audits in CME Ledger to add them.",
+                        f"{day_text(subject.audit.due)}. Open Audits in CME Ledger to add them.",
                         None,
                         [subject.clinician.email],
                     )

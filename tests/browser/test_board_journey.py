@@ -145,6 +145,6 @@ def test_staff_compute_the_list_open_a_diplomate_and_decide_an_audit(live_server
     expect(history).to_contain_text("Accepted: “Activity of Zimmer”.")
     expect(history).to_contain_text("Rejected (No certificate was sent.): “Activity of Abbott”.")
     expect(
-        page.get_by_text("1 diplomate(s) with every entry accepted, 1 not (yet).")
+        page.get_by_text("1 diplomate with every entry accepted, 1 not (yet).")
     ).to_be_visible()
     assert_accessible(page, "board-audit-decided")
