@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmeledger.accounts.forms import DateInput
+from cmeledger.lib.credits import day_text
 from cmeledger.permissions import clinician_required, may_add_sets, set_editor_required
 from cmeledger.requirements import choices, custom
 from cmeledger.requirements.models import RequirementSetVersion
@@ -55,7 +56,7 @@ def requirement_add(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"You now follow {choices.set_name(enrollment.set_id)} from "
-                f"{enrollment.started_on:%b %-d, %Y}.",
+                f"{day_text(enrollment.started_on)}.",
             )
             return redirect("requirements")
     context = _requirements_context(request) | {"error": error}
@@ -125,7 +126,7 @@ def set_upload(request: HttpRequest) -> HttpResponse:
             for problem in refused.problems:
                 form.add_error(None, problem)
         else:
-            messages.success(request, f"Added {row.set_id} v{row.version}: {row.name}.")
+            messages.success(request, f"Added {row.name}, version {row.version}.")
             return redirect("sets")
     context = {"form": form, "max_kb": custom.MAX_UPLOAD_BYTES // 1024}
     return render(request, "front/set_upload.html", context, status=400 if form.is_bound else 200)

@@ -56,7 +56,7 @@ def test_board_staff_upload_a_file_for_their_board(staff_client, board):
     row = RequirementSetVersion.objects.get(set_id="abpmr-ethics")
     assert (row.version, row.origin, row.board) == (1, Origin.BOARD, board)
     page = staff_client.get(response["Location"]).content.decode()
-    assert "Added abpmr-ethics v1: ABPMR ethics duty." in page
+    assert "Added ABPMR ethics duty, version 1." in page
     assert "Added by board staff (ABPMR)" in page
     assert "Jan 1, 2026 – open" in page
 
