@@ -265,7 +265,7 @@ def submit(
         if certification is not None:
             title = title or (
                 f"{certification.board.code.upper()} {certification.specialty} certification "
-                f"cycle {certification.cycle_start} to {certification.cycle_end}"
+                f"cycle {day_text(certification.cycle_start)} to {day_text(certification.cycle_end)}"
             ).replace("  ", " ")
         quantity = Decimal(1)
         claimed = claim is not None and _claim_taken(claim)

@@ -21,6 +21,7 @@ from cmeledger.directcredit.rules import RULES, UNCONFIRMED_TEACHING, rule_for
 from cmeledger.front.forms import MultipleFileField, MultipleFileInput
 from cmeledger.ledger.certificates import CertificateRejected, read_upload
 from cmeledger.ledger.models import Certificate
+from cmeledger.lib.credits import day_text
 from cmeledger.lib.downloads import attachment
 from cmeledger.permissions import clinician_required, direct_credit_staff_required
 
@@ -103,8 +104,8 @@ class ApplicationForm(forms.Form):
         self.fields["certification"].choices = [("", "Choose the completed cycle")] + [
             (
                 c.certification_id,
-                f"{c.board.upper()} {c.specialty} {c.cycle_start} to {c.cycle_end}, "
-                f"completed {c.completed_on}",
+                f"{c.board.upper()} {c.specialty} {day_text(c.cycle_start)} to "
+                f"{day_text(c.cycle_end)}, completed {day_text(c.completed_on)}",
             )
             for c in cycles
         ]

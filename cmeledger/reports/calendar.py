@@ -14,6 +14,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from cmeledger.accounts.models import User
+from cmeledger.lib.credits import day_text
 from cmeledger.reports import deadlines
 from cmeledger.reports.deadlines import Deadline
 
@@ -67,7 +68,11 @@ def _alarm(item: Deadline, days: int) -> Alarm:
 
 def description(item: Deadline) -> str:
     status = str(item.status).replace("-", " ")
-    lines = [f"{item.name}", f"Cycle {item.cycle_start} to {item.deadline}.", f"Status: {status}."]
+    lines = [
+        f"{item.name}",
+        f"Cycle {day_text(item.cycle_start)} to {day_text(item.deadline)}.",
+        f"Status: {status}.",
+    ]
     if item.has_gap:
         lines.append(f"Still missing: {item.gap}.")
     else:

@@ -18,7 +18,7 @@ from django.db import models
 from cmeledger.accounts.models import ClinicianProfile, Degree, User
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import CreditType, Source
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import credit_text, day_text
 from cmeledger.requirements.cycles import Window, add_months
 from cmeledger.requirements.engine import Credits, Facts, SetResult, Status, evaluate
 from cmeledger.requirements.models import RequirementSetVersion
@@ -113,7 +113,7 @@ OTHER_DIRECT_CREDIT = [
     ),
     DirectCreditKind("Medically related master's or doctoral degree", "25"),
     DirectCreditKind(
-        "ABMS board certification or MOC completed", "60 (25 if completed before 2010-09-01)"
+        "ABMS board certification or MOC completed", "60 (25 if completed before Sep 1, 2010)"
     ),
     DirectCreditKind("ACGME-accredited residency or fellowship", "20 per year"),
     DirectCreditKind("Teaching at a live activity", "likely 2 per hour", unconfirmed=True),
@@ -342,8 +342,9 @@ def _claim_words(claim: DirectCreditClaim, claimed_on: date | None) -> str:
         else "a newer cycle with the same board started"
     )
     text = (
-        f"{claim.board.upper()} cycle {claim.cycle_start} to {claim.cycle_end}: completed "
-        f"{claim.completed_on} ({how}), {when} 2010-09-01, so it earns "
+        f"{claim.board.upper()} cycle {day_text(claim.cycle_start)} to "
+        f"{day_text(claim.cycle_end)}: completed {day_text(claim.completed_on)} ({how}), "
+        f"{when} {day_text(RECERT_CUTOFF)}, so it earns "
         f"{credit_text(claim.credits)} {PHRASE} by direct credit."
     )
     if claimed_on is not None:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cmeledger.accounts.models import ClinicianProfile, Role, User
+from cmeledger.lib.credits import day_text
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.schema import Anchor, RequirementSet
 
@@ -74,7 +75,8 @@ def because(enrollment: Enrollment) -> str:
         return f"{lic.state} {lic.profession} license {lic.number}"
     cert = enrollment.certification
     if cert is not None:
-        return f"{cert.board.code.upper()} certification {cert.cycle_start} to {cert.cycle_end}"
+        start, end = day_text(cert.cycle_start), day_text(cert.cycle_end)
+        return f"{cert.board.code.upper()} certification {start} to {end}"
     return "chosen"
 
 

@@ -22,6 +22,7 @@ from pydantic import TypeAdapter
 from cmeledger.accounts.models import Certification, ClinicianProfile, License, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.queries import ledger_stamp
+from cmeledger.lib.credits import day_text
 from cmeledger.requirements import choices
 from cmeledger.requirements.cycles import Anchors, MissingAnchor, Window, window
 from cmeledger.requirements.engine import Credit, Credits, Facts, SetResult, evaluate
@@ -306,8 +307,8 @@ def entry_standing(data: Report, entry_id: str, completed_on: date) -> list[Entr
                 result.name,
                 False,
                 [
-                    f"Not counted: completed {completed_on}, outside the current cycle "
-                    f"{result.cycle_start} to {result.cycle_end}."
+                    f"Not counted: completed {day_text(completed_on)}, outside the current "
+                    f"cycle {day_text(result.cycle_start)} to {day_text(result.cycle_end)}."
                 ],
             )
         )
