@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import credit_text, credits_phrase, day_text
 
 
 @pytest.mark.parametrize(
@@ -19,3 +20,37 @@ def test_a_credit_amount_prints_without_trailing_zeros(value, text):
 
 def test_a_missing_amount_prints_as_a_dash():
     assert credit_text(None) == "–"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [("1250", "1,250"), ("1250.50", "1,250.5"), ("144.75", "144.75")]
+)
+def test_thousands_are_grouped_for_people(value, text):
+    assert credit_text(Decimal(value)) == text
+
+
+def test_files_for_programs_get_amounts_without_grouping():
+    assert credit_text(Decimal("1250.50"), grouping=False) == "1250.5"
+
+
+def test_negative_zero_prints_as_zero():
+    assert credit_text(Decimal("-0.001")) == "0"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        ("1", "credit", "1 credit"),
+        ("1.00", "credit", "1 credit"),
+        ("0", "credit", "0 credits"),
+        ("1.5", "credit", "1.5 credits"),
+        ("1", "hour", "1 hour"),
+        ("2", "hour", "2 hours"),
+    ],
+)
+def test_an_amount_with_its_word_is_singular_only_for_exactly_one(value, unit, text):
+    assert credits_phrase(Decimal(value), unit) == text
+
+
+def test_a_date_is_written_in_words():
+    assert day_text(date(2027, 2, 28)) == "Feb 28, 2027"

@@ -204,7 +204,14 @@ def test_axis_steps_are_round_numbers(top, step):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [("12", "12"), ("12.00", "12"), ("12.5", "12.50"), ("0.25", "0.25"), ("0", "0")],
+    [
+        ("12", "12"),
+        ("12.00", "12"),
+        ("12.5", "12.5"),
+        ("0.25", "0.25"),
+        ("0", "0"),
+        ("1500", "1,500"),
+    ],
 )
 def test_credits_are_written_as_on_the_rest_of_the_dashboard(value, text):
     assert charts.fmt(D(value)) == text
