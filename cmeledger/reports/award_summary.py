@@ -10,6 +10,7 @@ from decimal import Decimal
 from cmeledger.accounts.models import User
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import CreditType
+from cmeledger.lib.credits import day_text
 from cmeledger.requirements.award import (
     PHRASE,
     ZERO,
@@ -89,7 +90,7 @@ def summary(user: User, tier: AwardTier, today: date, generated_at: datetime) ->
 
 def _license_words(lic) -> str:
     text = f"{lic.state} {lic.get_profession_display()} license {lic.number}"
-    return text + (f", expires {lic.expires_on:%Y-%m-%d}" if lic.expires_on else "")
+    return text + (f", expires {day_text(lic.expires_on)}" if lic.expires_on else "")
 
 
 def _categories(result: SetResult, tier: TierStanding) -> list[CategoryLine]:

@@ -349,7 +349,8 @@ def _claim_words(claim: DirectCreditClaim, claimed_on: date | None) -> str:
     )
     if claimed_on is not None:
         return (
-            text + f" Already claimed: a direct-credit entry dated {claimed_on} is in your ledger."
+            text
+            + f" Already claimed: a direct-credit entry dated {day_text(claimed_on)} is in your ledger."
         )
     return text + " Not claimed yet: apply to the AMA, then add the credit to your ledger."
 

@@ -152,7 +152,7 @@ def test_deleted_foreign_and_other_credit_types_do_not_count(alice, bob):
 def test_every_tier_says_its_rules_are_unconfirmed(alice):
     data = award.standing(alice, TODAY)
     assert all(t.unconfirmed for t in data.tiers)
-    assert "not from a published AMA source" in data.unconfirmed_note
+    assert "have not been checked against the current one" in data.unconfirmed_note
     assert "AMA PRA Category 1 Credit™" in data.unconfirmed_note
 
 
@@ -287,7 +287,7 @@ def test_a_direct_credit_entry_of_the_same_amount_already_claims_it(alice):
     entry = add(alice, "60", date(2021, 3, 1), source=Source.DIRECT_CREDIT)
     [claim] = award.standing(alice, TODAY).direct_credit
     assert claim.claimed_by == str(entry.pk)
-    assert "Already claimed: a direct-credit entry dated 2021-03-01" in claim.explanation
+    assert "Already claimed: a direct-credit entry dated Mar 1, 2021" in claim.explanation
 
 
 def test_one_entry_claims_only_the_completion_nearest_its_date(alice):
@@ -358,7 +358,7 @@ def applicant(alice):
 def test_the_summary_gathers_identity_totals_and_counted_entries(applicant):
     data = award_summary.summary(applicant, AwardTier.ONE_YEAR, TODAY, GENERATED)
     assert (data.clinician_name, data.degree, data.npi) == ("Alice Abbot", "MD", "1234567893")
-    assert data.licenses == ["TX MD license Q12345, expires 2027-02-28"]
+    assert data.licenses == ["TX MD license Q12345, expires Feb 28, 2027"]
     assert [(c.counted, c.required) for c in data.categories] == [
         (Decimal(20), Decimal(20)),
         (Decimal(30), None),
@@ -380,15 +380,15 @@ def test_the_summary_pdf_reads_back_with_names_totals_entries_and_the_claim(appl
         "Alice Abbot, MD",
         "NPI 1234567893",
         "TX MD license Q12345",
-        "1-year certificate (ama-pra-1y)",
-        "2025-12-01 to 2026-11-30",
+        "Applying for: the 1-year certificate",
+        "Dec 1, 2025 to Nov 30, 2026",
         "Standing: Qualified",
         "AMA PRA Category 1 Credit™",
         "Spasticity <update> & review",
         "Acme CME",
         "earns 60 AMA PRA Category 1 Credit™ by direct credit",
         "Not claimed yet",
-        "not from a published AMA source",
+        "have not been checked against the current one",
         "generated 2026-11-30 09:15 UTC",
         "Page 1 of 1",
     ):

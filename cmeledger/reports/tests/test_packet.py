@@ -158,7 +158,7 @@ def test_the_transcript_is_issued_and_its_code_is_on_the_cover(cycle):
     cover = pdf_text(archive.read("00_cover.pdf"))
     assert issued.code in cover
     assert "Alice Abbot" in cover
-    assert "2025-03-01 to 2027-02-28" in cover
+    assert "Mar 1, 2025 to Feb 28, 2027" in cover
     assert "with a certificate: 2; without: 1" in cover
     assert "04_2026-01-10_ethics-law.pdf" in cover
     assert "Reported workshop" in cover and "Acme CME Institute" in cover

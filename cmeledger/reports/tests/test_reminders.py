@@ -131,7 +131,7 @@ def test_the_email_names_the_set_the_deadline_the_days_left_and_the_gap(alice):
     assert message.alternatives[0].mimetype == "text/html"
     for body in (message.body, html):
         assert "AMA PRA certificate, 1 year" in body
-        assert "December 31, 2026" in body
+        assert "Dec 31, 2026" in body
         assert "30 days from today" in body
         assert gap in body
         assert "https://cme.example.test/" in body

@@ -44,7 +44,7 @@ def test_it_writes_a_range_transcript(texan, tmp_path):
     target = tmp_path / "t.pdf"
     call_command("report", "transcript", texan.email, "--from", "2025-01-01", "--to",
                  "2025-12-31", "-o", str(target), stdout=io.StringIO())  # fmt: skip
-    assert "2025-01-01 to 2025-12-31" in pdf_text(target.read_bytes())
+    assert "Jan 1, 2025 to Dec 31, 2025" in pdf_text(target.read_bytes())
 
 
 @pytest.mark.parametrize(
