@@ -96,7 +96,9 @@ def set_status(statuses: Iterable[Status], cycle: Window, on: date) -> Status:
     live = [s for s in statuses if s != Status.NOT_APPLICABLE]
     if all(s == Status.MET for s in live):
         return Status.MET
-    if on > cycle.end:
+    # A rule can be lost before the cycle ends (a part of it, a year of participation
+    # gone by): the set cannot be met any more either.
+    if on > cycle.end or Status.NOT_MET in live:
         return Status.NOT_MET
     if any(s == Status.BEHIND for s in live):
         return Status.BEHIND
