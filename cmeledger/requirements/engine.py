@@ -43,6 +43,7 @@ from cmeledger.requirements.schema import (
 )
 from cmeledger.requirements.standing import (
     ZERO,
+    Year,
     cap_period,
     component_status,
     minimum_status,
@@ -51,6 +52,8 @@ from cmeledger.requirements.standing import (
     quarter_up,
     set_status,
     share_required,
+    yearly_status,
+    years_in,
 )
 from cmeledger.requirements.standing import (
     Status as Status,  # results carry it, so their readers import it from here
@@ -255,15 +258,10 @@ def evaluate(
     index = credits if isinstance(credits, Credits) else Credits(credits)
     current = cycle or window(rset.cycle, facts.anchors, on)
     carry_in = ZERO
-    cured: dict[str, Decimal] = {}
-    if rset.carry_forward is not None or rset.cure is not None:
-        # The previous cycle's excess carries in; credits that made up its shortfall
-        # after it ended (a cure) count for it alone, not again here.
+    if rset.carry_forward is not None:
         previous = Window(add_months(current.start, -rset.cycle.months), current.start - _DAY)
-        before = _Evaluation(rset, index, facts, on, previous, ZERO)
-        carry_in = before.run(detail=False).carry_out
-        cured = before.cure_used
-    return _Evaluation(rset, index, facts, on, current, carry_in, explain, cured).run()
+        carry_in = _Evaluation(rset, index, facts, on, previous, ZERO).run(detail=False).carry_out
+    return _Evaluation(rset, index, facts, on, current, carry_in, explain).run()
 
 
 _DAY = timedelta(days=1)
@@ -339,14 +337,10 @@ class _Evaluation:
         cycle: Window,
         carry_in: Decimal,
         explain: bool = True,
-        cured: dict[str, Decimal] | None = None,
     ) -> None:
         self.rset, self.index, self.facts, self.on, self.cycle = rset, index, facts, on, cycle
         self.carry_in = carry_in
         self.explain = explain
-        # Credit of in-cycle entries already used to cure the previous cycle's shortfall.
-        self.cured = cured or {}
-        self.cure_used: dict[str, Decimal] = {}
         cure_days = rset.cure.days if rset.cure is not None else 0
         self.deadline = cycle.end + timedelta(days=cure_days)
         self.curing = cycle.end < on <= self.deadline
@@ -376,7 +370,7 @@ class _Evaluation:
 
     def _required(self, rule: MinimumSubset) -> Decimal:
         """A subset's minimum, prorated by the months of its part (or cycle) left."""
-        if rule.part is None or self.scale is None or self.facts.started_on is None:
+        if getattr(rule, "part", None) is None or self.scale is None or not self.facts.started_on:
             return self._scaled(rule.credits)
         inside, total = proration(self._window(rule), self.facts.started_on)
         return quarter_up(rule.credits * inside / total)
@@ -396,9 +390,7 @@ class _Evaluation:
                     if not w.first_credits and matches(w.select, credit)
                 ]
             )
-            rest = credit.credits - self.cured.get(credit.id, ZERO)
-            if rest <= 0:
-                continue
+            rest = credit.credits
             for i, budget in budgets.items():
                 weight = self.rset.weights[i]
                 if budget > 0 and weight.factor > base and matches(weight.select, credit):
@@ -443,7 +435,6 @@ class _Evaluation:
                 self._members = {}
                 demands, caps = self._demands(pieces, applies)
                 method = allocation.allocate(pieces, demands, caps)
-                self.cure_used = {p.credit.id: p.counted for p in cure if p.counted}
         total_counted = self.carry_in + sum((p.counted * p.factor for p in pieces), ZERO)
         results = [self._rule(rule, applies[rule.id], pieces, total_counted) for rule in rules]
         judged = Window(self.cycle.start, self.deadline)
@@ -496,7 +487,8 @@ class _Evaluation:
     def _cure_pieces(self, pieces: list[_Piece], demands: list[allocation.Demand]) -> list[_Piece]:
         """Credits completed in the days after the cycle (the set's `cure`), each taken for
         as much as the minimums it feeds still lack, earliest first: they make up the
-        shortfall and no more (22 Tex. Admin. Code § 161.35(c)(1))."""
+        shortfall and no more (22 Tex. Admin. Code § 161.35(c)(1)). They still count in the
+        cycle they fall in (docs/calculator.md, "Making up a shortfall")."""
         assert self.rset.cure is not None
         by_id = {r.id: r for r in self.rset.rules}
         short: dict[str, Decimal] = {}
@@ -539,8 +531,6 @@ class _Evaluation:
         for credit in self.index.candidates(rule.select, reach.start, reach.end):
             in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
             if in_cycle:
-                if isinstance(rule, TopicDuty):  # a duty looks back: a cure's credit too
-                    extra += self.cured.get(credit.id, ZERO)
                 continue  # allocated
             if credit.credit_type in self.accepted or not rule.within_total:
                 extra += credit.credits
@@ -673,7 +663,6 @@ class _Evaluation:
                     amounts.get(piece.credit.id, ZERO) + piece.counted * piece.factor
                 )
         if isinstance(rule, (MinimumSubset, TopicDuty)):
-            duty = isinstance(rule, TopicDuty)
             reach = (
                 self._lookback(rule.every_years)
                 if isinstance(rule, TopicDuty)
@@ -683,8 +672,6 @@ class _Evaluation:
                 in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
                 if not in_cycle and (credit.credit_type in self.accepted or not rule.within_total):
                     amounts[credit.id] = amounts.get(credit.id, ZERO) + credit.credits
-                elif in_cycle and duty and self.cured.get(credit.id):
-                    amounts[credit.id] = amounts.get(credit.id, ZERO) + self.cured[credit.id]
         return [Use(entry_id, credits) for entry_id, credits in amounts.items()]
 
     def _explain_minimum(
@@ -764,43 +751,35 @@ class _Evaluation:
     def _yearly(self, rule: Component, base: dict, span: Window) -> RuleResult:
         """A record in each year of the cycle (or of its part): a year gone by without one
         is lost, the current year is still open, later years are not yet due."""
-        first = rule.part.years[0] if rule.part is not None else 1
-        years: list[tuple[int, Window]] = []
-        while (
-            year := years_of(self.cycle, first + len(years), first + len(years))
-        ).start <= span.end:
-            years.append((first + len(years), year))
-        done = missing = 0
+        first, last = rule.part.years if rule.part is not None else (1, None)
+        years = [
+            Year(number, year, self._record(rule, year) is not None)
+            for number, year in years_in(self.cycle, first, last)
+        ]
         words: list[str] = []
         due = span.end
-        for number, year in years:
-            if self._record(rule, year) is not None:
-                done += 1
-                words.append(f"year {number} on record")
-            elif year.end < self.on:
-                missing += 1
-                words.append(f"year {number} ({year.start} to {year.end}) missing")
-            elif year.start <= self.on:
-                due = year.end
-                words.append(f"year {number} still needed by {year.end}")
+        for year in years:
+            if year.done:
+                words.append(f"year {year.number} on record")
+            elif year.window.end < self.on:
+                words.append(
+                    f"year {year.number} ({year.window.start} to {year.window.end}) missing"
+                )
+            elif year.window.start <= self.on:
+                due = year.window.end
+                words.append(f"year {year.number} still needed by {year.window.end}")
             else:
-                words.append(f"year {number} from {year.start}")
-        if done == len(years):
-            status = Status.MET
-        elif missing:
-            status = Status.NOT_MET
-        else:
-            status = Status.ON_TRACK
-        last = years[-1][0] if years else first
-        text = f"A record in each of years {first}–{last}: " + "; ".join(words) + "."
+                words.append(f"year {year.number} from {year.window.start}")
+        done = sum(1 for year in years if year.done)
+        upto = years[-1].number if years else first
         return RuleResult(
             **base,
-            status=status,
+            status=yearly_status(years, self.on),
             required=None,
             counted=Decimal(done),
             remaining=Decimal(len(years) - done),
             due=due,
-            explanation=text,
+            explanation=f"A record in each of years {first}–{upto}: " + "; ".join(words) + ".",
         )
 
     def _cap(self, rule: MaximumSubset, base: dict, pieces: list[_Piece]) -> RuleResult:
@@ -863,7 +842,8 @@ class _Evaluation:
             ),
             ZERO,
         )
-        # A cure's credits made up a shortfall: they never make an excess.
+        # A cure's credits made up a shortfall, and count in the next cycle as well (they
+        # fall inside it): carried, they would count a third time.
         cured = sum((p.counted * p.factor for p in pieces if p.cure), ZERO)
         excess = total - cured - self._scaled(total_rule.credits)
         return max(ZERO, min(carry.max_credits, eligible, excess))
@@ -955,16 +935,9 @@ class _Evaluation:
             words.append(
                 f"Not counted: {_type_label(credit.credit_type)} is not accepted by {self.rset.name}."
             )
-        cured = self.cured.get(credit.id, ZERO)
-        if cured:
+        if counted < credit.credits and own:
             words.append(
-                f"{_fmt(cured)} counted instead toward the previous cycle, making up its "
-                "shortfall after it ended."
-            )
-        if counted < credit.credits - cured and own:
-            words.append(
-                f"{_fmt(credit.credits - cured - counted)} not counted: "
-                f"{self._cap_reached(credit, caps)}."
+                f"{_fmt(credit.credits - counted)} not counted: {self._cap_reached(credit, caps)}."
             )
         if own and (own[0].factor != 1 or len(own) > 1):
             factors = {p.factor for p in own if p.factor != 1 and p.counted}

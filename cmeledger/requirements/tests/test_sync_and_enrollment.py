@@ -37,9 +37,10 @@ def test_a_changed_version_is_refused_not_overwritten():
     tx = catalog.get("us-tx-md")
     edited = tx.model_copy(update={"name": "Quietly edited"})
     others = [s for s in catalog.sets if s.id != "us-tx-md"]
-    with pytest.raises(Exception, match="us-tx-md-v2.toml"):
+    with pytest.raises(Exception, match=f"us-tx-md-v{tx.version + 1}.toml"):
         sync(Catalog([*others, edited]))
-    assert RequirementSetVersion.objects.get(set_id="us-tx-md").name != "Quietly edited"
+    stored = RequirementSetVersion.objects.get(set_id="us-tx-md", version=tx.version)
+    assert stored.name != "Quietly edited"
 
 
 def test_the_sync_command_reports_a_conflict(monkeypatch):
