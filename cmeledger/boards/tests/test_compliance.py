@@ -116,6 +116,46 @@ def test_a_board_run_gives_the_calculators_answer_for_every_diplomate(catalog, b
     assert assert_same_as_calculator(run, "abpmr-cc") == 40
 
 
+def la_record(user, day: date) -> None:
+    CreditEntry.objects.create(
+        clinician=user,
+        title="LA-PM&R quarter",
+        completed_on=day,
+        credit_type="ama-pra-1",
+        activity_kind="longitudinal-assessment",
+        credits=Decimal(3),
+    )
+
+
+def test_la_pmr_years_are_counted_from_the_certifications_own_start_day(catalog, board):
+    # Years from the 15th of March: the 14th belongs to the year before, the 15th to the new.
+    on_time = diplomate(1, board, date(2022, 3, 15), date(2027, 3, 14))
+    for day in ["2022-03-15", "2023-03-14", "2023-03-15", "2025-03-14", "2026-01-10"]:
+        la_record(on_time, date.fromisoformat(day))  # years 1, 1, 2, 3, 4
+    late = diplomate(2, board, date(2022, 3, 15), date(2027, 3, 14))
+    for day in ["2023-03-14", "2024-03-15", "2025-03-15"]:
+        la_record(late, date.fromisoformat(day))  # years 1, 3, 4: year 2 is missing
+    leap = diplomate(3, board, date(2024, 2, 29), date(2029, 2, 28))
+    la_record(leap, date(2025, 2, 28))  # year 2 by the calendar of cycles.add_months
+    run = compliance.compute(board, "abpmr-cc", on=ON)
+    rows = {r.clinician_id: r.status for r in run.rows.all()}
+    assert rows[on_time.pk] == "behind" and rows[late.pk] == "not-met"
+    assert run.by_calculator == 1  # the cycle starting on 29 February
+    assert assert_same_as_calculator(run, "abpmr-cc") == 3
+
+
+def test_each_certification_is_judged_only_by_the_set_that_governs_it(catalog, board):
+    five = diplomate(1, board, date(2023, 1, 1), date(2027, 12, 31))
+    ten = diplomate(2, board, date(2018, 1, 1), date(2027, 12, 31))
+    assert compliance.board_sets(board) == ["abpmr-cc", "abpmr-moc-10y"]
+    cc = compliance.compute(board, "abpmr-cc", on=ON)
+    assert [r.clinician_id for r in cc.rows.all()] == [five.pk]
+    moc = compliance.compute(board, "abpmr-moc-10y", on=ON)
+    assert [r.clinician_id for r in moc.rows.all()] == [ten.pk]
+    assert (moc.cycles, moc.by_calculator) == (1, 1)  # parts of a cycle: the calculator
+    assert assert_same_as_calculator(moc, "abpmr-moc-10y") == 1
+
+
 def test_a_cycle_with_no_entries_is_judged_too(catalog, board):
     diplomate(1, board, date(2022, 1, 1), date(2026, 12, 31))
     run = compliance.compute(board, "abpmr-cc", on=ON)
