@@ -352,6 +352,7 @@ class _Evaluation:
             inside, total = proration(cycle, started)
             self.scale = Prorated(inside, total)
         self._reaches: dict[int | None, Window] = {}
+        self._parts: dict[tuple[int, int], Window] = {}
         self._members: dict[str, list[int]] = {}
 
     # Inputs, narrowed --------------------------------------------------------------
@@ -366,7 +367,10 @@ class _Evaluation:
         part = getattr(rule, "part", None)
         if part is None:
             return self.cycle
-        return years_of(self.cycle, *part.years)
+        span = self._parts.get(part.years)
+        if span is None:
+            span = self._parts[part.years] = years_of(self.cycle, *part.years)
+        return span
 
     def _required(self, rule: MinimumSubset) -> Decimal:
         """A subset's minimum, prorated by the months of its part (or cycle) left."""

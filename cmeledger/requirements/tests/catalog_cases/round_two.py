@@ -310,4 +310,34 @@ CASES = [
     ),
 ]
 
+CASES += [
+    Case(
+        "tx newly licensed: the first registration needs no hours, only the duties",
+        "us-tx-md",
+        "2027-02-28",
+        [
+            c("1", "2025-08-01", "ama-pra-1", "human-trafficking"),
+            c("2", "2025-09-01", "ama-pra-1", "opioid-prescribing"),
+        ],
+        "met",
+        {
+            "total": "not-applicable",
+            "formal": "not-applicable",
+            "ethics": "not-applicable",
+            "human-trafficking": "met",
+            "opioids": "met",
+        },
+        {**TX, "started_on": date(2025, 6, 1)},
+    ),
+    Case(
+        "tx licensed before the period: the hours apply",
+        "us-tx-md",
+        "2027-03-31",
+        [c("1", "2025-08-01", "ama-pra-1", "human-trafficking")],
+        "not-met",
+        {"total": ("not-met", "1"), "ethics": "not-met"},
+        {**TX, "started_on": date(2025, 2, 28)},
+    ),
+]
+
 ANCHORS: dict[str, dict] = {}
