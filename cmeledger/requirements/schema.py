@@ -11,7 +11,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from cmeledger.accounts.models import Degree
 from cmeledger.ledger.vocabulary import ActivityKind, CreditType, Topic
@@ -239,12 +246,20 @@ class RequirementSet(Strict):
     )
     applies: Applies = Applies()
     cycle: Cycle
-    accepted_credit_types: list[CreditType] = []
+    accepted_credit_types: list[CreditType] = Field([], validate_default=True)
     rules: list[Rule] = []
     carry_forward: CarryForward | None = None
     weights: list[Weight] = []
     proration: Proration | None = None
     cure: Cure | None = None
+
+    @field_validator("accepted_credit_types")
+    @classmethod
+    def _some_credit_counts(cls, value: list[CreditType], info: ValidationInfo) -> list[CreditType]:
+        # requires_cme is declared above, so it is already checked and in info.data.
+        if info.data.get("requires_cme", True) and not value:
+            raise ValueError("List should have at least 1 item: name the credit types that count")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> RequirementSet:
@@ -252,8 +267,6 @@ class RequirementSet(Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"rule ids repeat: {', '.join(duplicates)}")
-        if self.requires_cme and not self.accepted_credit_types:
-            raise ValueError("accepted_credit_types: name at least one credit type")
         if not self.requires_cme and (self.rules or self.carry_forward or self.weights):
             raise ValueError("requires_cme = false: a set that requires no CME has no rules")
         if not self.requires_cme and self.cure:

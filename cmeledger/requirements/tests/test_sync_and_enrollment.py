@@ -60,7 +60,8 @@ def test_licenses_and_certifications_enroll_automatically(alice, board):
     tx = License.objects.create(
         clinician=alice, state="TX", number="T1", expires_on=date(2027, 2, 28)
     )
-    License.objects.create(clinician=alice, state="NV", number="N1", expires_on=date(2027, 2, 28))
+    # A license where the catalog has no set (Guam: the state sets cover the 50 states and DC).
+    License.objects.create(clinician=alice, state="GU", number="G1", expires_on=date(2027, 2, 28))
     cert = Certification.objects.create(
         clinician=alice, board=board, cycle_start=date(2023, 1, 1), cycle_end=date(2027, 12, 31)
     )
