@@ -175,8 +175,8 @@ def test_conditions_the_form_does_not_edit_are_kept(synced, board_staff):
         (lambda c: setattr(c, "name", ""), "name", "at least 1 character"),
         (
             lambda c: setattr(c, "accepted_credit_types", []),
-            "",
-            "accepted_credit_types: name at least one credit type",
+            "accepted_credit_types",
+            "at least 1 item",
         ),
         (lambda c: setattr(c, "cycle_months", 0), "cycle.months", "greater than or equal to 1"),
         (lambda c: setattr(c, "sources", []), "sources", "at least 1 item"),
