@@ -12,7 +12,9 @@ each worked out by hand from the text before running it:
   of patient safety or risk management (49 Pa. Code § 25.271(c)(1));
 - Ohio: 50 Category 1 (now flagged unconfirmed, same arithmetic);
 - Michigan: the opioid-awareness training before each renewal (R 338.3135), so one from
-  the previous cycle no longer counts.
+  the previous cycle no longer counts;
+- Texas: the trafficking hour once in every third two-year period (Tex. Occ. Code
+  § 156.060), so six years back, not every period.
 
 Each case names its own anchors, so the module's ANCHORS stay empty and the tables of
 other modules keep theirs.
@@ -32,6 +34,8 @@ FL = {"anchors": Anchors(license_expiry=date(2027, 1, 31))}  # 2025-02-01 .. 202
 NY = {"anchors": Anchors(license_expiry=date(2027, 6, 30))}  # 2025-07-01 .. 2027-06-30
 OH = {"anchors": Anchors(license_expiry=date(2027, 4, 1))}  # 2025-04-02 .. 2027-04-01
 MI = {"anchors": Anchors(license_expiry=date(2027, 12, 31))}  # 2025-01-01 .. 2027-12-31
+# 2025-03-01 .. 2027-02-28; a shortfall may be made up until 2027-03-30.
+TX = {"anchors": Anchors(license_expiry=date(2027, 2, 28))}
 # Pennsylvania's bienniums are calendar cycles: MD 2025-01-01 .. 2026-12-31,
 # DO 2024-11-01 .. 2026-10-31. A calendar cycle is the one holding the day asked about,
 # so these cases ask on the last day, when a duty still owed reads "on-track".
@@ -44,6 +48,17 @@ def pa_md_hundred():
         c("12", "2025-04-01", "ama-pra-2", "patient-safety"),
         c("2", "2025-05-01", "ama-pra-1", "child-abuse"),
         c("66", "2026-01-01", "ama-pra-2"),
+    ]
+
+
+def tx_period(trafficking_on: str):
+    """48 formal credits with 2 of ethics and 2 of opioid prescribing, and the
+    trafficking hour on the day given."""
+    return [
+        c("44", "2025-06-01"),
+        c("2", "2025-07-01", "ama-pra-1", "ethics"),
+        c("2", "2025-09-01", "ama-pra-1", "opioid-prescribing"),
+        c("1", trafficking_on, "ama-pra-1", "human-trafficking"),
     ]
 
 
@@ -242,6 +257,28 @@ CASES = [
         "met",
         {"opioid-awareness": ("met", "2"), "controlled-substances": "met", "total": ("met", "151")},
         {**MI, "dea_registrant": True},
+    ),
+]
+
+CASES += [
+    # Texas ----------------------------------------------------------------------------
+    Case(
+        "tx a trafficking hour from five and a half years ago still counts",
+        "us-tx-md",
+        "2027-03-31",
+        tx_period("2021-09-01"),
+        "met",
+        {"total": ("met", "48"), "human-trafficking": ("met", "1"), "ethics": "met"},
+        TX,
+    ),
+    Case(
+        "tx a trafficking hour six years and a day before the end does not count",
+        "us-tx-md",
+        "2027-03-31",
+        tx_period("2021-02-28"),
+        "not-met",
+        {"total": ("met", "48"), "human-trafficking": ("not-met", "0")},
+        TX,
     ),
 ]
 
