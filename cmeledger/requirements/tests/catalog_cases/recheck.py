@@ -4,8 +4,9 @@ each worked out by hand from the text before running it:
 - California: the one-time 12 pain and end-of-life hours are due by the second renewal
   (Bus. & Prof. Code § 2190.5(a)(1)), so not at the first, and hours from the first
   period count at the second;
-- Florida: human trafficking is a one-time hour (§ 456.0341), and a DEA registrant owes
-  the 2 controlled-substance hours at every renewal, the first included (§ 456.0301);
+- Florida: human trafficking is a one-time hour (§ 456.0341), a DEA registrant owes
+  the 2 controlled-substance hours at every renewal, the first included (§ 456.0301),
+  and the first renewal's HIV/AIDS hour is Category I (64B8-13.005(1)(b));
 - New York: infection control every four years with no stated length (Pub. Health Law
   § 239): a short course counts, one four years and a day old does not;
 - Pennsylvania: the opioid hours bind prescribers (ABC-MAP § 9.1), and DOs owe 12 hours
@@ -138,6 +139,18 @@ CASES = [
             "controlled-substances": ("not-met", "0"),
         },
         {**FL, "dea_registrant": True, "started_on": date(2025, 3, 1)},
+    ),
+    Case(
+        "fl a category 2 HIV/AIDS hour does not make the first renewal",
+        "us-fl-md",
+        "2027-02-01",
+        [
+            c("2", "2025-07-01", "ama-pra-1", "medical-errors"),
+            c("1", "2025-08-01", "ama-pra-2", "hiv-aids"),
+        ],
+        "not-met",
+        {"medical-errors": "met", "hiv-aids": ("not-met", "0")},
+        {**FL, "started_on": date(2025, 3, 1)},
     ),
     # New York -------------------------------------------------------------------------
     Case(
