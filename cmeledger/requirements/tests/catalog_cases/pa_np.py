@@ -125,24 +125,26 @@ CASES = [
     ),
     # Texas NP (cycle 2025-09-01 .. 2027-08-31) -----------------------------------------
     Case(
-        "tx np met: pharmacotherapeutics, opioid hours in the last year, ethics within 6 years",
+        "tx np met: pharmacotherapeutics, opioid hours each year, ethics within 6 years",
         "us-tx-np",
         "2027-08-01",
         [
             c("5", "2025-10-01", CH, "pharmacology"),
+            c("2", "2025-12-01", CH, "opioid-prescribing"),
             c("2", "2026-12-01", CH, "opioid-prescribing"),
             c("2", "2022-01-01", CH, "ethics"),
         ],
         "met",
         {
             "pharmacotherapeutics": ("met", "5"),
-            "opioids": ("met", "2"),
+            "opioids-year-1": ("met", "2"),
+            "opioids-year-2": ("met", "2"),
             "jurisprudence-ethics": ("met", "2"),
         },
         NP_DEA,
     ),
     Case(
-        "tx np not met after the cycle: the opioid hours are older than a year",
+        "tx np not met after the cycle: no opioid hours in the second year",
         "us-tx-np",
         "2027-09-01",
         [
@@ -151,7 +153,11 @@ CASES = [
             c("2", "2024-01-01", CH, "ethics"),
         ],
         "not-met",
-        {"pharmacotherapeutics": "met", "opioids": ("not-met", "0")},
+        {
+            "pharmacotherapeutics": "met",
+            "opioids-year-1": ("met", "2"),
+            "opioids-year-2": ("not-met", "0"),
+        },
         NP_DEA,
     ),
     Case(
@@ -162,7 +168,8 @@ CASES = [
         "on-track",
         {
             "pharmacotherapeutics": ("on-track", "0"),
-            "opioids": "not-applicable",
+            "opioids-year-1": "not-applicable",
+            "opioids-year-2": "not-applicable",
             "jurisprudence-ethics": "met",
         },
         NP,
