@@ -724,6 +724,37 @@ CASES = [
         PA,
         carry_in="25",
     ),
+    # North Carolina PA (birth month June: 24 months to 2026-06-30) --------------------
+    Case(
+        "nc pa met with 50 category 1 hours including the controlled-substance hours",
+        "us-nc-pa",
+        "2026-06-15",
+        [
+            c("48", "2024-09-01", "aapa-1"),
+            c("2", "2025-01-01", "ama-pra-1", "controlled-substances"),
+        ],
+        "met",
+        {"total": ("met", "50"), "controlled-substances": ("met", "2")},
+        PA_DEA,
+    ),
+    Case(
+        "nc pa 40 category 1 hours on the last day of the period is behind",
+        "us-nc-pa",
+        "2026-06-30",
+        [c("40", "2024-09-01", "aapa-1"), c("10", "2025-01-01", "ama-pra-2")],
+        "behind",
+        {"total": ("behind", "40"), "controlled-substances": "not-applicable"},
+        PA,
+    ),
+    Case(
+        "nc pa prescriber short of the controlled-substance hours while the total is met",
+        "us-nc-pa",
+        "2026-01-01",
+        [c("50", "2024-09-01", "ama-pra-1")],
+        "on-track",
+        {"total": ("met", "50"), "controlled-substances": ("on-track", "0")},
+        PA_DEA,
+    ),
 ]
 
 
@@ -750,4 +781,5 @@ ANCHORS = {
     "us-nc-np": {"birth_month": 6},
     "us-md-pa": _expiry("2027-09-30"),
     "us-ne-pa": _expiry("2026-09-30"),
+    "us-nc-pa": {"birth_month": 6},
 }
