@@ -1,4 +1,4 @@
-"""Table cases for the PA and NP license sets of CA, TX, FL, NY, PA, OH and MI.
+"""Table cases for the PA and NP license sets (CA, TX, FL, NY, PA, OH, MI; IL, NC, MD, NE, WA).
 
 Each case was worked out by hand from the set's source before it was run; the cycle each
 state's cases use is named beside them. Calendar sets (FL PA, PA PA, OH NP) cannot be
@@ -755,6 +755,43 @@ CASES = [
         {"total": ("met", "50"), "controlled-substances": ("on-track", "0")},
         PA_DEA,
     ),
+    # Washington PA (cycle 2025-02-01 .. 2027-01-31) ------------------------------------
+    Case(
+        "wa pa met with 40 category 1 and 60 category 2 hours and the opioid course",
+        "us-wa-pa",
+        "2027-01-15",
+        [
+            c("39", "2025-03-01", "aapa-1"),
+            c("1", "2020-06-01", "ama-pra-1", "opioid-prescribing"),
+            c("1", "2025-04-01", "ama-pra-1"),
+            c("60", "2026-01-01", "ama-pra-2"),
+        ],
+        "met",
+        {
+            "total": ("met", "100"),
+            "category-1": ("met", "40"),
+            "opioid-prescribing": ("met", "1"),
+        },
+        PA_DEA,
+    ),
+    Case(
+        "wa pa not met after the cycle with 30 category 1 hours though the total is met",
+        "us-wa-pa",
+        "2027-02-01",
+        [c("30", "2025-03-01", "aapa-1"), c("70", "2026-01-01", "ama-pra-2")],
+        "not-met",
+        {"total": ("met", "100"), "category-1": ("not-met", "30")},
+        PA,
+    ),
+    Case(
+        "wa pa prescriber without the one-time opioid course while the hours are met",
+        "us-wa-pa",
+        "2026-06-01",
+        [c("100", "2025-03-01", "ama-pra-1")],
+        "on-track",
+        {"total": ("met", "100"), "opioid-prescribing": ("on-track", "0")},
+        PA_DEA,
+    ),
 ]
 
 
@@ -782,4 +819,5 @@ ANCHORS = {
     "us-md-pa": _expiry("2027-09-30"),
     "us-ne-pa": _expiry("2026-09-30"),
     "us-nc-pa": {"birth_month": 6},
+    "us-wa-pa": _expiry("2027-01-31"),
 }
