@@ -597,7 +597,7 @@ class _Evaluation:
         )
         if not applies:
             why = unmet_condition(rule.when, self.facts, self.first_renewal) or (
-                f"the cycle {self.cycle.start} to {self.cycle.end} has no year {rule.part.years[0]}"
+                f"the cycle {day_text(self.cycle.start)} to {day_text(self.cycle.end)} has no year {rule.part.years[0]}"
             )
             return RuleResult(
                 **base,
@@ -684,10 +684,10 @@ class _Evaluation:
         span = self._window(rule)
         if span != self.cycle:
             first, last = rule.part.years
-            text += f" in years {first}–{last} of the cycle ({span.start} to {span.end})"
+            text += f" in years {first}–{last} of the cycle ({day_text(span.start)} to {day_text(span.end)})"
         if cured:
             text += (
-                f", including {_fmt(cured)} completed after {self.cycle.end} to make up "
+                f", including {_fmt(cured)} completed after {day_text(self.cycle.end)} to make up "
                 "the shortfall"
             )
         if isinstance(rule, MinimumShare):
@@ -726,10 +726,13 @@ class _Evaluation:
             done = record is not None
             how = f"{record.title or 'an activity'} on {record.completed_on}" if record else ""
         status = component_status(done, span, self.on)
-        text = f"Met: {how}." if done else f"Not yet on record; needed by {span.end}."
+        text = f"Met: {how}." if done else f"Not yet on record; needed by {day_text(span.end)}."
         if span != self.cycle and rule.part is not None:
             first, last = rule.part.years
-            text = f"Years {first}–{last} of the cycle ({span.start} to {span.end}): " + text
+            text = (
+                f"Years {first}–{last} of the cycle ({day_text(span.start)} to {day_text(span.end)}): "
+                + text
+            )
         return RuleResult(
             **base,
             status=status,
@@ -873,11 +876,11 @@ class _Evaluation:
         if earlier:
             listed += [self.index.by_id[i] for i in earlier]
             listed.sort(key=lambda c: (c.completed_on, c.id))
-        inside = f", inside the cycle {self.cycle.start} to {self.cycle.end}."
-        before = f", before the cycle {self.cycle.start} to {self.cycle.end}."
+        inside = f", inside the cycle {day_text(self.cycle.start)} to {day_text(self.cycle.end)}."
+        before = f", before the cycle {day_text(self.cycle.start)} to {day_text(self.cycle.end)}."
         after = (
-            f", after the cycle {self.cycle.start} to {self.cycle.end}, in time to make up "
-            f"its shortfall (by {self.deadline})."
+            f", after the cycle {day_text(self.cycle.start)} to {day_text(self.cycle.end)}, in time to make up "
+            f"its shortfall (by {day_text(self.deadline)})."
         )
         out = []
         for credit in listed:
