@@ -118,7 +118,7 @@ class Credits:
             if credit.topics:
                 parts.append("topic " + ", ".join(sorted(_topic_label(t) for t in credit.topics)))
             parts.append(_type_label(credit.credit_type))
-            parts.append(f"completed {credit.completed_on}")
+            parts.append(f"completed {day_text(credit.completed_on)}")
             text = self._described[credit.id] = ", ".join(parts)
         return text
 
@@ -769,13 +769,13 @@ class _Evaluation:
                 words.append(f"year {year.number} on record")
             elif year.window.end < self.on:
                 words.append(
-                    f"year {year.number} ({year.window.start} to {year.window.end}) missing"
+                    f"year {year.number} ({day_text(year.window.start)} to {day_text(year.window.end)}) missing"
                 )
             elif year.window.start <= self.on:
                 due = year.window.end
-                words.append(f"year {year.number} still needed by {year.window.end}")
+                words.append(f"year {year.number} still needed by {day_text(year.window.end)}")
             else:
-                words.append(f"year {year.number} from {year.window.start}")
+                words.append(f"year {year.number} from {day_text(year.window.start)}")
         done = sum(1 for year in years if year.done)
         upto = years[-1].number if years else first
         return RuleResult(

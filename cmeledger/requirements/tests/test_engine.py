@@ -162,7 +162,7 @@ def test_a_cap_is_never_exceeded_and_its_excess_says_so():
     assert rule(result, "category-2-cap").counted == Decimal(2)
     assert rule(result, "total").counted == Decimal(2)
     assert (
-        "3.0 not counted: Category 2 cap of 2 (at most 2.0) reached."
+        "3 not counted: Category 2 cap of 2 (at most 2) reached."
         in result.entry("e001").explanation
     )
 

@@ -127,8 +127,8 @@ def test_a_part_counts_only_its_own_years_and_says_so():
     late = rule(result, "late")
     assert (late.status, late.counted, late.due) == (Status.NOT_MET, Decimal(10), CYCLE.end)
     assert late.explanation == (
-        "10.0 of 20.0 counted in years 3–4 of the cycle (2027-01-01 to 2028-12-31); "
-        "10.0 still needed by 2028-12-31."
+        "10 of 20 counted in years 3–4 of the cycle (Jan 1, 2027 to Dec 31, 2028); "
+        "10 still needed by Dec 31, 2028."
     )
     assert rule(result, "total").status == Status.MET
     assert result.status == Status.NOT_MET
@@ -161,7 +161,9 @@ def test_a_part_the_cycle_does_not_reach_does_not_apply():
     )
     late = rule(result, "late")
     assert late.status == Status.NOT_APPLICABLE
-    assert late.explanation == "Does not apply: the cycle 2025-01-01 to 2026-06-30 has no year 3."
+    assert (
+        late.explanation == "Does not apply: the cycle Jan 1, 2025 to Jun 30, 2026 has no year 3."
+    )
 
 
 def test_a_yearly_component_names_the_missing_year_the_open_one_and_those_to_come():
@@ -176,8 +178,8 @@ def test_a_yearly_component_names_the_missing_year_the_open_one_and_those_to_com
     assert assessment.status == Status.NOT_MET
     assert (assessment.counted, assessment.remaining) == (Decimal(1), Decimal(3))
     assert assessment.explanation == (
-        "A record in each of years 1–4: year 1 on record; year 2 (2026-01-01 to 2026-12-31) "
-        "missing; year 3 still needed by 2027-12-31; year 4 from 2028-01-01."
+        "A record in each of years 1–4: year 1 on record; year 2 (Jan 1, 2026 to Dec 31, 2026) "
+        "missing; year 3 still needed by Dec 31, 2027; year 4 from Jan 1, 2028."
     )
 
 
@@ -207,13 +209,13 @@ def test_a_shortfall_made_up_after_the_cycle_counts_for_it_and_the_entry_says_wh
     assert (total.status, total.counted) == (Status.MET, Decimal(40))
     assert (ethics.status, ethics.counted) == (Status.MET, Decimal(2))
     assert total.explanation == (
-        "40.0 of 40.0 counted, including 2.0 completed after 2028-12-31 to make up the shortfall."
+        "40 of 40 counted, including 2 completed after Dec 31, 2028 to make up the shortfall."
     )
     entry = result.entry("e002")
     assert entry is not None and entry.counted == Decimal(2)
     assert entry.explanation[0].endswith(
-        ", after the cycle 2025-01-01 to 2028-12-31, in time to make up its shortfall "
-        "(by 2029-01-30)."
+        ", after the cycle Jan 1, 2025 to Dec 31, 2028, in time to make up its shortfall "
+        "(by Jan 30, 2029)."
     )
     assert result.carry_out == 0  # a cure never makes an excess
 
@@ -229,7 +231,7 @@ def test_while_a_cure_is_open_the_shortfall_is_behind_with_the_cure_deadline():
     total = rule(result, "total")
     assert (total.status, total.due) == (Status.BEHIND, date(2029, 1, 30))
     assert total.explanation.endswith(
-        "2.0 still needed by 2029-01-30, within the 30 days after 2028-12-31 in which a "
+        "2 still needed by Jan 30, 2029, within the 30 days after Dec 31, 2028 in which a "
         "shortfall may be made up."
     )
     assert result.status == Status.BEHIND
