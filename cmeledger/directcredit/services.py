@@ -184,7 +184,7 @@ def _recertification(user: User, draft: Draft, claims: list[DirectCreditClaim], 
     claim = next((c for c in claims if c.certification_id == certification.pk), None)
     if claim is None:
         errors["certification"] = (
-            f"This certification cycle is not completed yet: it ends on {certification.cycle_end}."
+            f"This certification cycle is not completed yet: it ends on {day_text(certification.cycle_end)}."
         )
         return certification, None
     return certification, claim

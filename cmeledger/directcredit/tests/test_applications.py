@@ -87,7 +87,7 @@ def test_a_completed_cycle_takes_its_date_and_credits_from_the_certification(ali
     assert application.credits == 60
     assert application.board == board
     assert application.certification == cycle
-    assert "2011-01-01 to 2020-12-31" in application.title
+    assert "Jan 1, 2011 to Dec 31, 2020" in application.title
 
 
 def test_a_cycle_completed_before_september_2010_earns_25(alice, board):
@@ -99,7 +99,7 @@ def test_a_cycle_not_yet_completed_is_refused(alice, board):
     current = certify(alice, board, date(2022, 1, 1), date(2031, 12, 31))
     with pytest.raises(ValidationError) as excinfo:
         recert(alice, current)
-    assert "not completed yet: it ends on 2031-12-31" in errors_of(excinfo)["certification"][0]
+    assert "not completed yet: it ends on Dec 31, 2031" in errors_of(excinfo)["certification"][0]
     assert not Application.objects.exists()
 
 

@@ -47,7 +47,7 @@ def test_the_list_explains_every_kind_and_marks_teaching_unconfirmed(alice_clien
 
 def test_the_form_offers_completed_cycles_and_own_boards(alice_client, cycle, other_board):
     page = alice_client.get(reverse("direct-credit-new")).content.decode()
-    assert "2011-01-01 to 2020-12-31, completed 2020-12-31" in page
+    assert "Jan 1, 2011 to Dec 31, 2020, completed Dec 31, 2020" in page
     assert 'value="abpmr"' in page
     assert 'value="abim"' not in page
 

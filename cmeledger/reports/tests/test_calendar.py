@@ -144,7 +144,7 @@ def test_each_event_says_the_status_and_the_gap(alice):
     add(alice, "Spasticity", "12.00")
     [event] = parsed(alice).walk("VEVENT")
     text = str(event["DESCRIPTION"])
-    assert "Cycle 2026-01-01 to 2026-12-31." in text
+    assert "Cycle Jan 1, 2026 to Dec 31, 2026." in text
     assert "Status: behind." in text
     assert "Still missing: 38 credits, " in text and "by 2026-12-31." in text
 
