@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STAFF = "staff@abpmr.example.org"
 SET = "abpmr-cc"
+SET_NAME = "ABPMR Continuing Certification"  # pages name the set, never its id
 
 
 def diplomate(board: Board, n: int, last: str, credits: str) -> User:
@@ -69,12 +70,12 @@ def test_staff_compute_the_list_open_a_diplomate_and_decide_an_audit(live_server
         page.get_by_role("heading", name=re.compile("Diplomates of American Board"))
     ).to_be_visible()
     expect(
-        page.get_by_text(f"No compliance run for {SET} yet (2 diplomates on file).")
+        page.get_by_text(f"No compliance run for {SET_NAME} yet (2 diplomates on file).")
     ).to_be_visible()
 
     # The compliance list: computed on demand, then read from its snapshot.
     page.get_by_role("button", name="Recompute now").click()
-    expect(page.get_by_text(f"Recomputing {SET}: the list updates")).to_be_visible()
+    expect(page.get_by_text(f"Recomputing {SET_NAME}: the list updates")).to_be_visible()
     table = page.get_by_role("table")
     zimmer_row = table.get_by_role("row", name=re.compile("Dana1 Zimmer"))
     abbott_row = table.get_by_role("row", name=re.compile("Dana2 Abbott"))
