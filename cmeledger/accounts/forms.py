@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
+from typing import cast
 
 from allauth.account import forms as allauth_forms
 from django import forms
@@ -28,7 +30,9 @@ def prompt(field: forms.Field, text: str) -> None:
     if isinstance(field, forms.ModelChoiceField):
         field.empty_label = text
     elif isinstance(field, forms.ChoiceField):
-        field.choices = [("", text), *((v, label) for v, label in field.choices if v != "")]
+        # A model field's flat choices: (value, label) pairs, the blank one first.
+        pairs = cast("Iterable[tuple[str, str]]", field.choices)
+        field.choices = [("", text), *((v, label) for v, label in pairs if v != "")]
 
 
 class DateInput(forms.DateInput):

@@ -37,6 +37,8 @@ def credits_phrase(value: Decimal | int, unit: str = "credit") -> str:
     return ngettext("%(amount)s credit", "%(amount)s credits", one) % {"amount": amount}
 
 
-def day_text(value: date) -> str:
-    """ "Feb 28, 2027"."""
+def day_text(value: date | None) -> str:
+    """The date as people read it, "Feb 28, 2027"; no date: a dash, as for credits."""
+    if value is None:
+        return "–"
     return date_format(value, "DATE_FORMAT")

@@ -24,6 +24,6 @@ class DevelopmentBackend(EmailBackend):
                 "E-mail to %s: %s (saved in %s)",
                 ", ".join(message.recipients()),
                 message.subject,
-                self._fname,
+                getattr(self, "_fname", self.file_path),  # the file this connection wrote
             )
         return sent
