@@ -26,7 +26,7 @@ from cmeledger.permissions import board_staff_required, clinician_required
 class AuditForm(forms.Form):
     title = forms.CharField(max_length=200)
     cycle_start = forms.DateField(label="Entries completed from", widget=DateInput())
-    cycle_end = forms.DateField(label="to", widget=DateInput())
+    cycle_end = forms.DateField(label="Entries completed to", widget=DateInput())
     due = forms.DateField(label="Proof due by", widget=DateInput())
     sample_size = forms.IntegerField(min_value=1, max_value=services.MAX_SAMPLE)
     seed = forms.IntegerField(

@@ -109,7 +109,7 @@ def test_staff_compute_the_list_open_a_diplomate_and_decide_an_audit(live_server
     today = timezone.localdate()
     page.get_by_label("Title").fill("Winter audit")
     page.get_by_label("Entries completed from").fill(date(today.year - 3, 1, 1).isoformat())
-    page.get_by_label("to:", exact=True).fill(today.isoformat())
+    page.get_by_label("Entries completed to").fill(today.isoformat())
     page.get_by_label("Proof due by").fill((today + timedelta(days=30)).isoformat())
     page.get_by_label("Sample size").fill("2")
     page.get_by_label("Draw number").fill("5")
