@@ -74,10 +74,10 @@ def test_it_draws_credits_per_year_with_a_title_a_description_and_values_as_text
     title, desc = chart.find(f"{SVG}title"), chart.find(f"{SVG}desc")
     assert chart.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     assert title.text == "Credits per year by credit type, 2025 to 2026"
-    assert "2025: 12.50 (AMA PRA Category 1 Credit™ 10, AOA Category 1-A 2.50)" in desc.text
+    assert "2025: 12.5 (AMA PRA Category 1 Credit™ 10, AOA Category 1-A 2.5)" in desc.text
     assert "2026: 4.25" in desc.text
-    assert texts(chart, "chart-total") == ["12.50", "4.25"]
-    assert texts(chart, "chart-value") == ["10", "2.50", "4.25"]
+    assert texts(chart, "chart-total") == ["12.5", "4.25"]
+    assert texts(chart, "chart-value") == ["10", "2.5", "4.25"]
     assert [t for t in texts(chart, "chart-tick") if t.startswith("20")] == ["2025", "2026"]
 
 
@@ -140,8 +140,8 @@ def test_it_draws_the_progress_against_the_pace_with_direct_labels_and_words(tex
     assert chart.find(f"{SVG}polyline").get("class") == "chart-progress"
     words = texts(chart)
     assert "Pace: 48" in words and "You: 16" in words and "Today" in words
-    # 633 of 730 days of the license period gone: 48 × 633/730 = 41.62, so 41.50 expected.
-    assert "Behind the pace by 25.50: 16 counted, 41.50 expected by today" in page
+    # 633 of 730 days of the license period gone: 48 × 633/730 = 41.62, so 41.5 expected.
+    assert "Behind the pace by 25.5: 16 counted, 41.5 expected by today" in page
     assert "(dashed line)" in page and "(solid line)" in page
     assert "credits counted by month" in page
     assert re.search(r"<th scope=\"row\">Feb 2026</th><td class=\"num\">6</td>", page)

@@ -81,7 +81,7 @@ def several_sets(alice, board):
     follow_texas(alice, "T-1")
     License.objects.create(clinician=alice, state="CA", number="A-1", expires_on=date(2027, 6, 30))
     Certification.objects.create(
-        clinician=alice, board=board, cycle_start=date(2022, 1, 1), cycle_end=date(2031, 12, 31)
+        clinician=alice, board=board, cycle_start=date(2022, 1, 1), cycle_end=date(2026, 12, 31)
     )
     add_entry(alice, "Ethics in rehabilitation", date(2025, 6, 1), "2.00", topics=["ethics"])
     add_entry(alice, "Grand rounds", date(2025, 9, 1), "1.25", credit_type="ama-pra-2")

@@ -152,7 +152,7 @@ def test_the_entry_page_explains_why_it_counted(texan, client):
     assert "Where it counts" in page
     assert "2 counted toward" in page
     assert (
-        "topic ethics, AMA PRA Category 1 Credit™, completed 2025-06-01, inside the cycle" in page
+        "topic ethics, AMA PRA Category 1 Credit™, completed Jun 1, 2025, inside the cycle" in page
     )
 
 
