@@ -79,6 +79,7 @@ from cmeledger.requirements.standing import (
     pacing,
     set_status,
     share_required,
+    share_status,
 )
 
 BATCH = 5000
@@ -454,10 +455,18 @@ def judge(
                         got += sum(
                             (buckets[i].credits for i in members if not buckets[i].accepted), ZERO
                         )
-            status = minimum_status(required, got, cycle, on, paced=isinstance(rule, MinimumTotal))
+            if isinstance(rule, MinimumShare):
+                status = share_status(required, got, total, cycle, on)
+            else:
+                status = minimum_status(
+                    required, got, cycle, on, paced=isinstance(rule, MinimumTotal)
+                )
             statuses.append(status)
             if status != Status.MET:
-                missing.append(f"{rule.name}: {_fmt(required - got)} more")
+                # A share of nothing misses no amount yet, only the kind of credit.
+                missing.append(
+                    f"{rule.name}: {_fmt(required - got)} more" if required > got else rule.name
+                )
         else:
             raise NeedsCalculator(f"rule {rule.id}: kind {rule.kind}")
     required_total = total_rule.credits if total_rule else None
@@ -492,7 +501,9 @@ def from_result(result: SetResult) -> Judgement:
     total_rule = next((r for r in result.rules if r.kind == "minimum-total"), None)
     pacing = next((r for r in result.rules if r.kind == "pacing"), None)
     missing = [
-        r.name if r.kind == "component" else f"{r.name}: {_fmt(r.remaining)} more"
+        r.name
+        if r.kind == "component" or not r.remaining
+        else f"{r.name}: {_fmt(r.remaining)} more"
         for r in result.rules
         if r.status not in (Status.MET, Status.NOT_APPLICABLE) and r.kind != "pacing"
     ]

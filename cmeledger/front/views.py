@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmeledger.accounts import identity
 from cmeledger.accounts.models import Role
 from cmeledger.front import overview
+from cmeledger.front.first_run import checklist
 from cmeledger.front.correction_views import entry_corrections
 from cmeledger.front.forms import (
     CARRIED_FIELDS,
@@ -86,6 +87,7 @@ def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
         **listing,
         "today": today,
         "sections": sections,
+        "checklist": checklist(request.user),
         "disputed": [i for i in identity.identifiers_of(request.user) if i.in_dispute],
         "filter_fields": filter_fields_html(listing["filters"]),
     }

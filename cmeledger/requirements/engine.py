@@ -44,6 +44,7 @@ from cmeledger.requirements.standing import (
     quarter_up,
     set_status,
     share_required,
+    share_status,
 )
 from cmeledger.requirements.standing import (
     Status as Status,  # results carry it, so their readers import it from here
@@ -542,9 +543,12 @@ class _Evaluation:
         else:
             required = self._scaled(rule.credits)
         remaining = max(ZERO, required - counted)
-        status = minimum_status(
-            required, counted, self.cycle, self.on, paced=isinstance(rule, MinimumTotal)
-        )
+        if isinstance(rule, MinimumShare):
+            status = share_status(required, counted, total, self.cycle, self.on)
+        else:
+            status = minimum_status(
+                required, counted, self.cycle, self.on, paced=isinstance(rule, MinimumTotal)
+            )
         return RuleResult(
             **base,
             status=status,
@@ -575,6 +579,11 @@ class _Evaluation:
     def _explain_minimum(
         self, rule, required: Decimal, counted: Decimal, remaining: Decimal
     ) -> str:
+        if isinstance(rule, MinimumShare) and not required and not counted:
+            return (
+                f"Nothing counted yet: {_fmt(rule.share * 100)}% of the credits counted "
+                f"toward the total must be of this kind, by {self.cycle.end}."
+            )
         text = f"{_fmt(counted)} of {_fmt(required)} counted"
         if isinstance(rule, MinimumShare):
             text += f" ({_fmt(rule.share * 100)}% of the counted total, up to the required total)"
@@ -630,7 +639,11 @@ class _Evaluation:
                     uses[piece.credit.id] = uses.get(piece.credit.id, ZERO) + piece.counted
         counted = sum(uses.values(), ZERO)
         period = "a calendar year" if rule.per == "calendar-year" else "the cycle"
-        text = f"At most {_fmt(rule.credits)} count in {period}; {_fmt(counted)} of {_fmt(claimed)} counted."
+        text = f"At most {_fmt(rule.credits)} count in {period}; " + (
+            f"{_fmt(counted)} of {_fmt(claimed)} counted."
+            if claimed
+            else "none of your credits in this cycle are of this kind."
+        )
         return RuleResult(
             **base,
             status=Status.MET,
