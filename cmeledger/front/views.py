@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmeledger.accounts import identity
 from cmeledger.accounts.models import Role
 from cmeledger.front import overview
-from cmeledger.front.first_run import checklist
 from cmeledger.front.correction_views import entry_corrections
+from cmeledger.front.first_run import checklist
 from cmeledger.front.forms import (
     CARRIED_FIELDS,
     AttachForm,

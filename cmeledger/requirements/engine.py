@@ -581,7 +581,8 @@ class _Evaluation:
     ) -> str:
         if isinstance(rule, MinimumShare) and not required and not counted:
             return (
-                f"Nothing counted yet: {_fmt(rule.share * 100)}% of the credits counted "
+                f"Nothing counted yet: {format((rule.share * 100).normalize(), 'f')}% of the "
+                "credits counted "
                 f"toward the total must be of this kind, by {self.cycle.end}."
             )
         text = f"{_fmt(counted)} of {_fmt(required)} counted"

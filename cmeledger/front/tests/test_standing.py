@@ -93,7 +93,8 @@ def test_the_dashboard_shows_each_set_with_status_rules_and_what_is_still_needed
     client.force_login(texan)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Texas physician registration (MD)" in page
-    assert "Still needed by <strong>Feb 28, 2027</strong>" in page
+    assert "Still needed: 38 credits; 14 of them toward “At least 24 formal credits”;" in page
+    assert "Next: <strong>2 h ethics by Feb 28, 2027</strong> — 97 days left" in page
     assert "2 hours of ethics or professional responsibility (formal)" in page
     assert "Unconfirmed" in page  # the human-trafficking rule is flagged
     assert 'aria-valuenow="20"' in page  # 10 of 48 credits, rounded down
