@@ -20,8 +20,10 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from cmeledger.accounts.models import Certification, License
 from cmeledger.front import glance
 from cmeledger.ledger.dashboard import cycles_for, timeline
+from cmeledger.ledger.models import CreditEntry
 from cmeledger.reports import charts
 from cmeledger.requirements import planner, progress
 
@@ -36,6 +38,10 @@ class Sections:
     cycles: SafeString
     uses: dict[str, list[str]]  # entry id -> the sets and rules it counted toward
     sets: int = 0  # how many sets the clinician follows
+    # What the first-run checklist asks (front/first_run.py), all inside the key.
+    has_license: bool = False
+    has_certification: bool = False
+    has_credits: bool = False
 
 
 def dashboard_sections(request: HttpRequest, today: date) -> Sections:
@@ -76,4 +82,8 @@ def _render(request: HttpRequest, today: date) -> Sections:
         section("cycles"),
         progress.counted_toward(standing),
         len(standing.sets),
+        # Asked apart from the cycles: a license with no dates yet has no cycle.
+        has_license=License.objects.filter(clinician=user).exists(),
+        has_certification=Certification.objects.filter(clinician=user).exists(),
+        has_credits=CreditEntry.objects.owned_by(user).live().exists(),
     )

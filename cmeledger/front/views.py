@@ -87,7 +87,12 @@ def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
         **listing,
         "today": today,
         "sections": sections,
-        "checklist": checklist(request.user),
+        "checklist": checklist(
+            request.user,
+            has_license=sections.has_license,
+            has_certification=sections.has_certification,
+            has_credits=sections.has_credits,
+        ),
         "disputed": [i for i in identity.identifiers_of(request.user) if i.in_dispute],
         "filter_fields": filter_fields_html(listing["filters"]),
     }

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from cmeledger.accounts.models import Certification, License
 from cmeledger.front import glance
-from cmeledger.front.first_run import checklist
 from cmeledger.ledger import services
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.testing import entry_fields, make_pdf
@@ -233,21 +232,26 @@ def test_the_page_draws_empty_bars_for_nothing_done_and_no_met_badge_on_a_cap(di
 # First-run checklist ----------------------------------------------------------------------
 
 
-def test_each_checklist_step_is_ticked_when_done(alice, board):
-    assert [s.done for s in checklist(alice).steps] == [False] * 4
-    License.objects.create(clinician=alice, state="TX", number="T1", expires_on=date(2027, 2, 28))
+def steps_done(client) -> list[bool]:
+    return [step.done for step in client.get(reverse("dashboard")).context["checklist"].steps]
+
+
+def test_each_checklist_step_is_ticked_when_done(alice, alice_client, board):
+    assert steps_done(alice_client) == [False] * 4
+    License.objects.create(clinician=alice, state="TX", number="T1", expires_on=None)
     add(alice, "Ethics", date(2026, 1, 5))
-    assert [s.done for s in checklist(alice).steps] == [True, False, True, False]
+    assert steps_done(alice_client) == [True, False, True, False]
     store_certificate(alice, make_pdf("Certificate"), "ethics.pdf")
+    assert steps_done(alice_client) == [True, False, True, True]
     Certification.objects.create(
         clinician=alice, board=board, cycle_start=date(2023, 1, 1), cycle_end=date(2027, 12, 31)
     )
-    assert not checklist(alice).shown
+    assert not alice_client.get(reverse("dashboard")).context["checklist"].shown
 
 
-def test_a_deleted_entry_does_not_tick_add_credits(alice):
+def test_a_deleted_entry_does_not_tick_add_credits(alice, alice_client):
     services.delete_entry(add(alice, "Ethics", date(2026, 1, 5)), alice)
-    assert not checklist(alice).has_credits
+    assert steps_done(alice_client)[2] is False
 
 
 def test_the_checklist_shows_what_is_done_and_the_sections_that_have_something(diplomate, client):
