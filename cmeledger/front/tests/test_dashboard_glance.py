@@ -101,7 +101,7 @@ def test_still_needed_says_the_amount_in_words_never_glued_to_a_rule_name():
     sentence = glance.still_needed(result)
     assert (
         sentence
-        == "5.25 credits; Longitudinal Assessment for PM&R (LA-PM&R); A current, valid, unrestricted license"
+        == "5.25 credits; Longitudinal Assessment for PM&R (LA-PM&R) each year; A current, valid, unrestricted license"
     )
     assert "5.25 150" not in sentence
 
@@ -214,7 +214,7 @@ def test_the_page_draws_empty_bars_for_nothing_done_and_no_met_badge_on_a_cap(di
     client.force_login(diplomate)
     board = article(page_of(client), "abpmr-cc")
     bar = re.search(
-        r'aria-label="Longitudinal Assessment for PM&amp;R \(LA-PM&amp;R\)"[^>]*>', board
+        r'aria-label="Longitudinal Assessment for PM&amp;R \(LA-PM&amp;R\) each year"[^>]*>', board
     )
     assert 'aria-valuenow="0"' in bar.group(0) and "Not yet on record" in bar.group(0)
     share = board[board.index("At least half related to PM&amp;R") :]

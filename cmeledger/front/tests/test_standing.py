@@ -113,7 +113,7 @@ def test_the_dashboard_flags_abpmrs_unconfirmed_accreditors_and_says_what_is_unc
     client.force_login(alice)
     page = client.get(reverse("dashboard")).content.decode()
     [article] = re.findall(
-        r'<article class="standing" data-set="abpmr-cc">.*?</article>', page, re.S
+        r'<article class="standing[^"]*" data-set="abpmr-cc">.*?</article>', page, re.S
     )
     [total] = re.findall(
         r'<li class="rule[^"]*">\s*<div class="rule-head">\s*<span>150 Category 1.*?</li>',
