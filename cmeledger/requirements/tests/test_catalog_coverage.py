@@ -290,3 +290,11 @@ def test_the_built_in_catalog_lists_its_pa_and_np_sets():
     assert ("TX", "PA") in {(r.state, r.degree) for r in result.partial}
     assert ("TX", "NP") in {(r.state, r.degree) for r in result.partial}
     assert all(r.set is not None for r in result.partial)
+
+
+def test_a_pa_set_for_a_territory_only_is_not_listed(catalog_dir):
+    # Territories are outside the promise (STATES), so their sets neither list nor count.
+    (catalog_dir / "us-pr-pa-v1.toml").write_text(pa_np("pr", "pa", PA_RULES))
+    data = json.loads(run("--dir", str(catalog_dir), "--json"))
+    assert data["partial_licenses"] == []
+    assert data["summary"]["partial_license_kinds"]["PA"]["without"] == 51
