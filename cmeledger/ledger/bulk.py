@@ -130,6 +130,8 @@ ACCREDITORS = _choices(Accreditor) | {""}
 KINDS = _choices(ActivityKind)
 SOURCES = _choices(Source)
 TOPICS = _choices(Topic)
+
+
 def _max_length(name: str) -> int:
     field = CreditEntry._meta.get_field(name)
     assert isinstance(field, models.CharField | models.TextField) and field.max_length
