@@ -440,7 +440,9 @@ def decision_email(application: Application) -> EmailMultiAlternatives:
         "detail_url": site + reverse("direct-credit-detail", args=[application.pk]),
         "site_name": settings.SITE_NAME,
     }
-    subject = " ".join(render_to_string("directcredit/email/decision_subject.txt", context).split())
+    subject = " ".join(
+        render_to_string("directcredit/email/decision_subject.txt", context).split()
+    )
     text = render_to_string("directcredit/email/decision.txt", context)
     html = render_to_string("directcredit/email/decision.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])

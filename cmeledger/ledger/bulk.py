@@ -130,8 +130,6 @@ ACCREDITORS = _choices(Accreditor) | {""}
 KINDS = _choices(ActivityKind)
 SOURCES = _choices(Source)
 TOPICS = _choices(Topic)
-
-
 def _max_length(name: str) -> int:
     field = CreditEntry._meta.get_field(name)
     assert isinstance(field, models.CharField | models.TextField) and field.max_length

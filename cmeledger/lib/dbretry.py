@@ -48,8 +48,6 @@ def wait_for_database(seconds: float | None = None) -> None:
                 raise DatabaseUnavailable(
                     f"The database did not come back within {limit:g} s: {error}"
                 ) from error
-            logger.warning(
-                "The database is unavailable (%s); trying again in %.1f s.", error, pause
-            )
+            logger.warning("The database is unavailable (%s); trying again in %.1f s.", error, pause)
             time.sleep(pause)
             pause = min(pause * 2, 5.0)

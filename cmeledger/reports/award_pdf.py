@@ -68,8 +68,7 @@ def _pdf_header(data: AwardSummary) -> list:
 def _pdf_categories(data: AwardSummary) -> list:
     rows = [["Credit", "Required", "Counted"]]
     rows += [
-        [line.label, credit_text(line.required), credit_text(line.counted)]
-        for line in data.categories
+        [line.label, credit_text(line.required), credit_text(line.counted)] for line in data.categories
     ]
     table = Table(rows, colWidths=[4.4 * inch, 1.2 * inch, 1.2 * inch])
     table.setStyle(GRID)

@@ -156,10 +156,7 @@ def test_a_bad_board_code_is_a_clear_error(alice, board, cycle, code):
 
 def test_evidence_is_required(alice, board, cycle):
     draft = services.Draft(
-        kind=Kind.DEGREE,
-        board="abpmr",
-        title="MPH, Example University",
-        completed_on=date(2020, 5, 1),
+        kind=Kind.DEGREE, board="abpmr", title="MPH, Example University", completed_on=date(2020, 5, 1)
     )
     with pytest.raises(ValidationError) as excinfo:
         services.submit(alice, draft)
@@ -403,8 +400,6 @@ def test_approved_articles_worth_60_do_not_block_the_cycle(alice, board, cycle, 
 
 def test_evidence_reused_from_existing_certificates(alice, board, cycle):
     proof = store_certificate(alice, make_pdf("Diploma"), "diploma.pdf").certificate
-    application = article(
-        alice, board, kind=Kind.DEGREE, title="MSc", quantity=None, certificate=proof
-    )
+    application = article(alice, board, kind=Kind.DEGREE, title="MSc", quantity=None, certificate=proof)
     assert list(application.evidence.all()) == [proof]
     assert application.credits == 25
