@@ -233,3 +233,25 @@ def test_the_commands_refuse_bad_input_and_store_nothing(alice, organization, wo
 def test_the_command_refuses_an_unknown_role():
     with pytest.raises(CommandError, match="invalid choice"):
         run("invite", "x@example.org", "--role", "overlord")
+
+
+# The demo ----------------------------------------------------------------------------------------
+
+
+def test_the_demo_prints_a_login_for_every_workspace_and_each_one_opens(client):
+    from cmeledger.ledger.demo import PASSWORD as DEMO_PASSWORD
+    from cmeledger.onboarding.demo import ADMIN_EMAIL, BOARD_EMAIL, ORGANIZATION_EMAIL
+
+    out = run("demo")
+    pages = {ORGANIZATION_EMAIL: "/organization/", BOARD_EMAIL: "/board/diplomates/"}
+    pages[ADMIN_EMAIL] = "/site/"
+    for email, page in pages.items():
+        assert email in out
+        assert client.login(email=email, password=DEMO_PASSWORD)
+        assert client.get("/").url == page
+        assert client.get(page).status_code == 200
+    agreement = Agreement.objects.get(organization__slug="aapmr")
+    assert agreement.in_force() and agreement.boards.filter(code="abpmr").exists()
+    again = _counts()
+    assert "Already there" in run("demo")
+    assert _counts() == again
