@@ -25,7 +25,17 @@ from cmeledger.reporting.models import Agreement, CredentialKind
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class TermsForm(forms.Form):
+class _Distinct(forms.Form):
+    """Several forms share the site-admin page: each gets its own element ids."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class TermsForm(_Distinct):
     credential_kinds = forms.MultipleChoiceField(
         label="What it may report",
         choices=CredentialKind.choices,
@@ -58,6 +68,7 @@ class TermsForm(forms.Form):
 
 
 class OrganizationForm(TermsForm):
+    id_prefix = "organization"
     name = forms.CharField(label="Organization's name", max_length=200)
     slug = forms.CharField(
         label="Short name",
@@ -68,7 +79,9 @@ class OrganizationForm(TermsForm):
     field_order = ["name", "slug"]
 
 
-class BoardForm(forms.Form):
+class BoardForm(_Distinct):
+    id_prefix = "board"
+
     name = forms.CharField(label="Board's name", max_length=200)
     code = forms.CharField(
         label="Code",
@@ -77,7 +90,9 @@ class BoardForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(_Distinct):
+    id_prefix = "invite"
+
     email = forms.EmailField(label="Email address", max_length=254)
     role = forms.ChoiceField(choices=[(r.value, r.label) for r in INVITABLE])
     organization = forms.ModelChoiceField(
