@@ -239,8 +239,8 @@ ROUTES: dict[str, Row] = {
     "organization-members": row("get", "", "org", *ORG_PAGE),
     # The board's workspace.
     "board-diplomates": row("get", "", "staff", *BOARD_PAGE),
-    # Another board has no compliance run of its own yet: nothing to download.
-    "board-diplomates-csv": row("get", "", "staff", LOGIN, 403, 403, 404, 403),
+    # Another board downloads its own list (its own snapshot), never ABPMR's.
+    "board-diplomates-csv": row("get", "", "staff", *BOARD_PAGE),
     "board-recompute": row("post", "", "staff", *BOARD_PAGE),
     "board-diplomate": row("get", "diplomate", "staff", *BOARD_OBJECT),
     "board-diplomate-certificate": row("get", "diplomate+certificate", "staff", *BOARD_OBJECT),
@@ -517,6 +517,9 @@ def world(alice, bob, board, other_board, org_member, organization, board_staff,
         b"certification_end,status\nPMR00001,Alice,Abbot,,,2022-01-01,,certified\n",
     )
     compliance.compute(board, "abpmr-cc")
+    # The other board's list has its snapshot too (opening the list would make its first).
+    for set_id in compliance.board_sets(other_board):
+        compliance.compute(other_board, set_id)
     w["accreditor"] = BoardAccreditor.objects.filter(board=board).first()
 
     w["team"] = make_team(team_manager, "Wound care unit 7")
