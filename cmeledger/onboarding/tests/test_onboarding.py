@@ -255,3 +255,19 @@ def test_the_demo_prints_a_login_for_every_workspace_and_each_one_opens(client):
     again = _counts()
     assert "Already there" in run("demo")
     assert _counts() == again
+
+
+def test_the_demo_webinars_are_reported_records_matched_to_the_demo_clinician():
+    from cmeledger.ledger.demo import EMAIL
+    from cmeledger.ledger.models import CreditEntry
+    from cmeledger.ledger.vocabulary import Source
+    from cmeledger.reporting.models import RecordState, ReportedRecord
+
+    run("demo")
+    reported = CreditEntry.objects.filter(clinician__email=EMAIL, source=Source.ORGANIZATION)
+    assert reported.count() == 8
+    assert not reported.filter(reported_record__isnull=True).exists()
+    records = ReportedRecord.objects.filter(organization__slug="aapmr")
+    assert records.count() == 8
+    assert set(records.values_list("state", flat=True)) == {RecordState.MATCHED}
+    assert reported.filter(specialty_related=True).count() == 8
