@@ -37,7 +37,7 @@ class UserCreation(AdminUserCreationForm):
         model = User
         fields = ("email", "role", "organization", "board")
 
-    def clean(self) -> dict:
+    def clean(self) -> dict | None:
         data = super().clean()
         check_role_fields(self)
         return data
@@ -48,7 +48,7 @@ class UserChange(UserChangeForm):
         model = User
         fields = "__all__"
 
-    def clean(self) -> dict:
+    def clean(self) -> dict | None:
         data = super().clean()
         check_role_fields(self)
         return data

@@ -16,7 +16,7 @@ from cmeledger.ledger.vocabulary import Source
 from cmeledger.onboarding.services import Terms, set_agreement
 from cmeledger.reporting import services as reporting
 from cmeledger.reporting.models import Agreement, CredentialKind
-from cmeledger.reporting.records import RawRow, raw
+from cmeledger.reporting.records import BadRow, RawRow, raw
 
 ORGANIZATION_EMAIL = "demo-organization@cmeledger.example"
 BOARD_EMAIL = "demo-board@cmeledger.example"
@@ -82,7 +82,7 @@ def _report_webinars(organization: Organization, member: User) -> None:
         .prefetch_related("topic_links")
         .order_by("completed_on", "title")
     )
-    rows = []
+    rows: list[RawRow | BadRow] = []
     for number, entry in enumerate(unlinked, start=1):
         profile = entry.clinician.profile
         values = raw(

@@ -88,8 +88,8 @@ class RoleInvitation(models.Model):
     @property
     def role_in_words(self) -> str:
         """ "Board staff of ABPMR", "Organization member of Acme CME", "Clinician"."""
-        if self.organization_id:
+        if self.organization is not None:
             return f"{self.get_role_display()} of {self.organization.name}"
-        if self.board_id:
+        if self.board is not None:
             return f"{self.get_role_display()} of {self.board.name}"
         return self.get_role_display()

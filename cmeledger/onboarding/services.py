@@ -364,10 +364,11 @@ def accept(invitation: RoleInvitation, password: str, first_name: str, last_name
 
 def workspace(user: User) -> str:
     """The URL name of the page a newly arrived account starts on."""
-    return {
+    pages: dict[str, str] = {
         Role.CLINICIAN: "profile",
         Role.ORGANIZATION: "organization",
         Role.BOARD_STAFF: "board-diplomates",
         Role.TEAM_MANAGER: "teams",
         Role.SITE_ADMIN: "site-admin",
-    }.get(user.role, "dashboard")
+    }
+    return pages.get(user.role, "dashboard")

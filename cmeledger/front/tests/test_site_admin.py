@@ -295,3 +295,13 @@ def test_the_admin_adds_an_organization_member_with_an_organization(superuser_cl
     response = superuser_client.post(reverse("admin:accounts_user_add"), form)
     assert response.status_code == 302
     assert User.objects.get(email="member@example.org").organization == organization
+
+
+def test_invited_staff_go_straight_to_setting_up_two_factor_authentication(client, board, settings):
+    settings.MFA_REQUIRED = True
+    _, secret = services.invite("bo@example.org", Role.BOARD_STAFF, board=board)
+    response = client.post(reverse("invitation", args=[secret]), _accept_form())
+    held = client.get(response.url)
+    assert held.url == reverse("mfa_activate_totp")
+    # The password was typed a moment ago: the set-up page opens without asking again.
+    assert client.get(held.url).status_code == 200
