@@ -216,8 +216,14 @@ def invite(request: HttpRequest) -> HttpResponse:
 @site_admin_required
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(RoleInvitation, pk=pk)
-    services.revoke(invitation)
-    messages.success(request, f"Withdrew the invitation to {invitation.email}.")
+    if invitation.is_pending:
+        services.revoke(invitation)
+        messages.success(request, f"Withdrew the invitation to {invitation.email}.")
+    else:
+        state = invitation.state.label.lower()
+        messages.info(
+            request, f"The invitation to {invitation.email} is {state}: nothing to withdraw."
+        )
     return redirect("site-admin")
 
 

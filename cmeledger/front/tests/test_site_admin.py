@@ -149,6 +149,8 @@ def test_an_invitation_is_withdrawn(admin_client, board):
     admin_client.post(reverse("site-invitation-revoke", args=[invitation.pk]))
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
+    again = admin_client.post(reverse("site-invitation-revoke", args=[invitation.pk]), follow=True)
+    assert "is withdrawn: nothing to withdraw" in again.content.decode()
     assert admin_client.post(reverse("site-invitation-revoke", args=[999999])).status_code == 404
 
 
