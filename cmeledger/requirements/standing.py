@@ -44,6 +44,12 @@ def elapsed(cycle: Window, on: date) -> Decimal:
     return Decimal((on - cycle.start).days + 1) / Decimal(cycle.days)
 
 
+def due_passed(cycle: Window, on: date) -> bool:
+    """Whether the cycle's deadline has come: on its last day a rule still short is not
+    met (the deadline is that day), not on track or behind."""
+    return on >= cycle.end
+
+
 def minimum_status(
     required: Decimal, counted: Decimal, cycle: Window, on: date, paced: bool
 ) -> Status:
@@ -51,7 +57,7 @@ def minimum_status(
     category can be done any time before the deadline, so it is on track until then."""
     if counted >= required:
         return Status.MET
-    if on > cycle.end:
+    if due_passed(cycle, on):
         return Status.NOT_MET
     if paced and counted < quarter_down(required * elapsed(cycle, on)):
         return Status.BEHIND
@@ -72,7 +78,7 @@ def pacing(full: Decimal, total: Decimal, cycle: Window, on: date) -> tuple[Deci
         return expected, Status.MET
     if expected - total <= 0:
         return expected, Status.ON_TRACK
-    return expected, Status.NOT_MET if on > cycle.end else Status.BEHIND
+    return expected, Status.NOT_MET if due_passed(cycle, on) else Status.BEHIND
 
 
 def pace_over_cycle(credits_per_year: Decimal, months: int) -> Decimal:
@@ -82,7 +88,7 @@ def pace_over_cycle(credits_per_year: Decimal, months: int) -> Decimal:
 def component_status(done: bool, cycle: Window, on: date) -> Status:
     if done:
         return Status.MET
-    return Status.NOT_MET if on > cycle.end else Status.ON_TRACK
+    return Status.NOT_MET if due_passed(cycle, on) else Status.ON_TRACK
 
 
 def cap_period(rule: MaximumSubset, year: int | None) -> int | None:
@@ -96,7 +102,7 @@ def set_status(statuses: Iterable[Status], cycle: Window, on: date) -> Status:
     live = [s for s in statuses if s != Status.NOT_APPLICABLE]
     if all(s == Status.MET for s in live):
         return Status.MET
-    if on > cycle.end:
+    if due_passed(cycle, on):
         return Status.NOT_MET
     if any(s == Status.BEHIND for s in live):
         return Status.BEHIND
