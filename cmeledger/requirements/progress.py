@@ -76,7 +76,7 @@ def cycle_choice(text: str | None, set_id: str | None) -> int | None:
     """`current` (None), `previous` (-1) or a cycle number: N counts from the first cycle
     (1), -N back from the current one (-1 is the one before it). Numbers differ from set
     to set, so one needs the set named."""
-    word = (text or CURRENT).strip().lower()
+    word = CURRENT if text is None else text.strip().lower()
     if word == CURRENT:
         return None
     if word == PREVIOUS:
