@@ -1,5 +1,7 @@
 # ruff: noqa: F811 (the imported fixtures below are named again as test arguments)
-"""A ledger file's enrollments obey the Requirements page's rules on import: a known set,
+"""What import does beyond the schema (docs/formats/ledger.md, issue 19).
+
+A ledger file's enrollments obey the Requirements page's rules on import: a known set,
 listed once, chosen by hand only where the page allows it, and through a license or
 certification only into a set that record governs. A refusal names the enrollment and
 why, and leaves what is stored untouched (issue 19)."""
@@ -7,9 +9,10 @@ why, and leaves what is stored untouched (issue 19)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from cmeledger.accounts.models import ClinicianProfile, User
 from cmeledger.portable.ledger_import import LedgerFileError, import_bytes
@@ -142,3 +145,25 @@ def test_licenses_and_certifications_in_the_file_enroll_automatically(rich_ledge
         ("us-tx-md", True),
         ("abpmr-cc", True),
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("credits", "0", "entries[0].credits: Enter a number of credits above 0."),
+        ("credits", "0.00", "entries[0].credits: Enter a number of credits above 0."),
+        ("credits", "100.25", "entries[0].credits: Enter at most 100 credits for one activity"),
+        ("completed_on", "tomorrow", "entries[0].completed_on: The completion date cannot be in"),
+    ],
+)
+def test_entries_the_form_would_refuse_are_refused(rich_ledger, field, value, message):
+    document = export(rich_ledger.email)
+    entry = document["entries"][0]
+    if value == "tomorrow":
+        value = str(timezone.localdate() + timedelta(days=1))
+        entry["start_date"] = entry["end_date"] = None
+    entry[field] = value
+    before = {e.pk: (e.credits, e.completed_on) for e in rich_ledger.entries.all()}
+    problems = refused(document)
+    assert any(problem.startswith(message) for problem in problems), problems
+    assert {e.pk: (e.credits, e.completed_on) for e in rich_ledger.entries.all()} == before
