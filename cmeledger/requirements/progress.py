@@ -8,6 +8,7 @@ license or certification, set versions, licenses, the profile).
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import threading
 from collections.abc import Iterable, Iterator
@@ -15,10 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Max
 from pydantic import TypeAdapter
 
-from cmeledger.accounts.models import ClinicianProfile, User
+from cmeledger.accounts.models import Certification, ClinicianProfile, License, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
+from cmeledger.ledger.queries import ledger_stamp
 from cmeledger.requirements import choices
 from cmeledger.requirements.cycles import (
     Anchors,
@@ -132,6 +135,22 @@ def credits_of(user: User) -> list[Credit]:
         )
         for pk, completed_on, credits, credit_type, activity_kind, specialty_related, title in rows
     ]
+
+
+def inputs_stamp(user: User) -> str:
+    """A digest of everything `report` reads for the user: the ledger (entries, topics and
+    their history), the profile, licenses, certifications, enrollments and the catalog's
+    versions. Equal digests on the same day mean equal reports, so pages built on a report
+    can be kept and shown again until the digest changes (front.overview)."""
+    parts = [
+        ledger_stamp(user),
+        list(ClinicianProfile.objects.filter(user=user).values_list()),
+        list(License.objects.filter(clinician=user).order_by("pk").values_list()),
+        list(Certification.objects.filter(clinician=user).order_by("pk").values_list()),
+        list(Enrollment.objects.filter(clinician=user).order_by("pk").values_list()),
+        RequirementSetVersion.objects.aggregate(n=Count("pk"), last=Max("pk")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def version_in_force(

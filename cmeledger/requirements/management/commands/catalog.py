@@ -1,4 +1,4 @@
-"""`cmeledger catalog list|check`: see and validate requirement-set files."""
+"""`cmeledger catalog list|check|sync|coverage`: see, validate and store requirement-set files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cmeledger.requirements.catalog import CatalogError, load_catalog, load_file
+from cmeledger.requirements import coverage
+from cmeledger.requirements.catalog import CATALOG_DIR, CatalogError, load_catalog, load_file
 from cmeledger.requirements.sync import sync
 
 
@@ -21,12 +22,21 @@ class Command(BaseCommand):
         check = actions.add_parser("check", help="validate catalog files")
         check.add_argument("files", nargs="+")
         actions.add_parser("sync", help="add new set versions from the catalog files")
+        cover = actions.add_parser(
+            "coverage", help="per state and license kind, and per board: which set, how sure"
+        )
+        cover.add_argument("--json", action="store_true", help="machine-readable output")
+        cover.add_argument(
+            "--dir", default=str(CATALOG_DIR), help="catalog directory (default: the built-in one)"
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "list":
             self._list(options["json"])
         elif action == "sync":
             self._sync()
+        elif action == "coverage":
+            self._coverage(Path(options["dir"]), options["json"])
         else:
             self._check(options["files"])
 
@@ -37,6 +47,21 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         added = ", ".join(result.added) or "nothing new"
         self.stdout.write(f"Catalog synced: {added} ({result.unchanged} unchanged).")
+
+    def _coverage(self, directory: Path, as_json: bool) -> None:
+        if not directory.is_dir():
+            raise CommandError(f"{directory}: no such directory")
+        if not any(directory.glob("*.toml")):
+            raise CommandError(f"{directory}: no catalog files (*.toml) in it")
+        try:
+            catalog = load_catalog(directory)
+        except CatalogError as error:
+            raise CommandError(str(error)) from None
+        result = coverage.coverage(catalog)
+        if as_json:
+            self.stdout.write(json.dumps(coverage.as_json(result), indent=2))
+        else:
+            self.stdout.write(coverage.as_markdown(result))
 
     def _list(self, as_json: bool) -> None:
         try:
