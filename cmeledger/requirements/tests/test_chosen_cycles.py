@@ -232,21 +232,24 @@ def test_an_ended_license_cycle_shows_not_met_by_number(texan):
 
 
 def test_a_past_cycle_is_judged_by_the_version_in_force_when_it_ended(texan):
-    v1 = RequirementSetVersion.objects.get(set_id="us-tx-md", version=1)
-    RequirementSetVersion.objects.filter(pk=v1.pk).update(effective_to=date(2025, 12, 31))
-    definition = dict(v1.definition, version=2, effective_from="2026-01-01")
+    latest = RequirementSetVersion.objects.filter(set_id="us-tx-md").order_by("version").last()
+    RequirementSetVersion.objects.filter(pk=latest.pk).update(effective_to=date(2025, 12, 31))
+    newer = latest.version + 1
     RequirementSetVersion.objects.create(
         set_id="us-tx-md",
-        version=2,
-        name=v1.name,
-        authority=v1.authority,
-        kind=v1.kind,
+        version=newer,
+        name=latest.name,
+        authority=latest.authority,
+        kind=latest.kind,
         effective_from=date(2026, 1, 1),
-        definition=definition,
+        definition=dict(latest.definition, version=newer, effective_from="2026-01-01"),
         digest="x",
     )
-    assert progress.report(texan, ON).result("us-tx-md").version == 2
-    assert progress.report(texan, ON, cycle=-1).result("us-tx-md").version == 1
+    rows = list(RequirementSetVersion.objects.filter(set_id="us-tx-md"))
+    then = progress.version_in_force(rows, date(2025, 2, 28))
+    assert progress.report(texan, ON).result("us-tx-md").version == newer
+    assert progress.report(texan, ON, cycle=-1).result("us-tx-md").version == then.version
+    assert then.version < newer
 
 
 def test_a_set_without_the_cycle_says_why_while_others_are_judged(texan):
