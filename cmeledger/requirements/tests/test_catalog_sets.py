@@ -237,7 +237,9 @@ CASES = [
             "hiv-aids": "met",
             "controlled-substances": "not-applicable",
         },
-        {"dea_registrant": True, "started_on": date(2025, 3, 1)},
+        # A DEA registrant owes the controlled-substance hours even at the first renewal
+        # (us-fl-md v2, § 456.0301): catalog_cases/recheck.py.
+        {"dea_registrant": False, "started_on": date(2025, 3, 1)},
     ),
     Case(
         "fl category 2 hours do not make the category 1 rule",
@@ -313,7 +315,8 @@ CASES = [
             c("16", "2024-11-01", "aoa-1a"),
             c("2", "2025-01-01", "aoa-1a", "child-abuse"),
             c("2", "2025-02-01", "aoa-1a", "opioid-prescribing"),
-            c("80", "2026-10-31", "ama-pra-2"),
+            c("68", "2026-10-31", "ama-pra-2"),
+            c("12", "2026-10-31", "ama-pra-2", "patient-safety"),  # § 25.271(c)(1), v2
             c("5", "2026-11-01", "aoa-1a"),
         ],
         "met",

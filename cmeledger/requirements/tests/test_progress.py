@@ -132,7 +132,7 @@ def test_the_command_refuses_bad_input(texan):
 def test_the_command_prints_each_rule_in_words(texan):
     out = io.StringIO()
     call_command("progress", texan.email, "--on", "2026-11-23", stdout=out)
-    assert "Texas physician registration (MD) v2 (TX MD license T1): behind" in out.getvalue()
+    assert "Texas physician registration (MD) v3 (TX MD license T1): behind" in out.getvalue()
     assert "[on-track] 2 hours of ethics" in out.getvalue()
 
 
