@@ -50,7 +50,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License, User
-from cmeledger.boards import listing
+from cmeledger.boards import freshness, listing
 from cmeledger.boards.models import ComplianceRow, ComplianceRun
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.lib.bulk import insert_rows
@@ -632,7 +632,13 @@ def compute(
         raise ComplianceError(f"The set {set_id} is not in the catalog.")
     if set_id not in board_sets(board):
         raise ComplianceError(f"The set {set_id} does not apply to {board.code.upper()}.")
-    run = ComplianceRun.objects.create(board=board, set_id=set_id, on=on, requested_by=requested_by)
+    run = ComplianceRun.objects.create(
+        board=board,
+        set_id=set_id,
+        on=on,
+        requested_by=requested_by,
+        inputs=freshness.inputs_stamp(board, set_id),
+    )
     try:
         tally = _fill(run, versions)
     except Exception as error:

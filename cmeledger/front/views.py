@@ -61,6 +61,7 @@ LANDING = {
     Role.BOARD_STAFF: "board-diplomates",
     Role.TEAM_MANAGER: "teams",
     Role.ORGANIZATION: "organization",
+    Role.SITE_ADMIN: "site-admin",
 }
 
 
