@@ -1,18 +1,21 @@
-"""Credit amounts and dates in words: the one style every page, e-mail and PDF uses.
+"""Credit amounts and dates in words: the one style every page, e-mail and PDF uses, and
+the two-place form of the JSON reports.
 
 Credits print with at most two places and no trailing zeros ("48", "12.5", "144.75"),
 thousands grouped ("1,250") in the active language's way; dates print as "Feb 28, 2027"
 (the DATE_FORMAT of cmeledger/formats/). Files meant for programs (CSV, JSON) pass
-``grouping=False`` or keep ISO dates.
+``grouping=False``, use `Amount`, or keep ISO dates.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import ngettext
+from pydantic import PlainSerializer, WithJsonSchema
 
 
 def credit_text(value: Decimal | int | None, *, grouping: bool = True) -> str:
@@ -42,3 +45,22 @@ def day_text(value: date | None) -> str:
     if value is None:
         return "–"
     return date_format(value, "DATE_FORMAT")
+
+
+def two_places(value: Decimal) -> str:
+    """A credit amount as the JSON formats write it: always two places ("48.00")."""
+    return str(value.quantize(CENT, ROUND_HALF_UP))
+
+
+CENT = Decimal("0.01")
+# A credit amount in a JSON report: one form for every amount, whatever the arithmetic
+# left behind ("48", "12.5", "1.875" all read differently to a consumer). Weighted
+# amounts (a 1.5 weight on quarter credits) can have a third place; it is rounded half up.
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(two_places, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["48.00", "2.50"]},
+        mode="serialization",
+    ),
+]

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
-from cmeledger.lib.credits import credit_text, day_text
+from cmeledger.lib.credits import Amount, credit_text, day_text
 from cmeledger.requirements import allocation
 from cmeledger.requirements.cycles import (
     Anchors,
@@ -53,6 +53,7 @@ from cmeledger.requirements.standing import (
     quarter_up,
     set_status,
     share_required,
+    share_status,
     yearly_status,
     years_in,
 )
@@ -159,7 +160,7 @@ def matches(select: Selector, credit: Credit) -> bool:
 @dataclass(slots=True)
 class Use:
     entry_id: str
-    credits: Decimal
+    credits: Amount
 
 
 @dataclass
@@ -171,9 +172,9 @@ class RuleResult:
     confidence: str
     note: str
     status: Status
-    required: Decimal | None  # a maximum for caps; None for components and n/a rules
-    counted: Decimal
-    remaining: Decimal
+    required: Amount | None  # a maximum for caps; None for components and n/a rules
+    counted: Amount
+    remaining: Amount
     due: date | None
     explanation: str
     entries: list[Use] = field(default_factory=list)
@@ -183,7 +184,7 @@ class RuleResult:
 class RuleShare:
     rule_id: str
     rule_name: str
-    credits: Decimal
+    credits: Amount
 
 
 @dataclass(slots=True)
@@ -192,9 +193,9 @@ class EntryResult:
     title: str
     completed_on: date
     credit_type: str
-    claimed: Decimal
-    counted: Decimal  # claimed credit this set used
-    weighted: Decimal  # what it added to the set's credit total, after weights
+    claimed: Amount
+    counted: Amount  # claimed credit this set used
+    weighted: Amount  # what it added to the set's credit total, after weights
     rules: list[RuleShare]
     explanation: list[str]
 
@@ -204,7 +205,7 @@ class Need:
     set_id: str
     rule_id: str
     rule_name: str
-    credits: Decimal | None  # None for a component (an activity record, not credit)
+    credits: Amount | None  # None for a component (an activity record, not credit)
     credit_types: list[str]
     topics: list[str]
     component: str | None
@@ -230,9 +231,9 @@ class SetResult:
     cycle_start: date
     cycle_end: date
     status: Status
-    total_counted: Decimal
-    carry_in: Decimal
-    carry_out: Decimal
+    total_counted: Amount
+    carry_in: Amount
+    carry_out: Amount
     prorated: Prorated | None
     method: str  # "all counted" or "optimized under caps"
     rules: list[RuleResult]
@@ -342,7 +343,9 @@ class _Evaluation:
         self.explain = explain
         cure_days = rset.cure.days if rset.cure is not None else 0
         self.deadline = cycle.end + timedelta(days=cure_days)
-        self.curing = cycle.end < on <= self.deadline
+        # While a shortfall can still be made up: from the cycle's last day (not its
+        # deadline any more) to the day before the cure's, which is the deadline itself.
+        self.curing = cure_days > 0 and cycle.end <= on < self.deadline
         self.accepted = frozenset(rset.accepted_credit_types)
         started = facts.started_on
         self.first_renewal = started is not None and started >= cycle.start
@@ -629,10 +632,13 @@ class _Evaluation:
             required = self._required(rule)
         remaining = max(ZERO, required - counted)
         span = self._window(rule)
-        status = self._cure_pending(
-            minimum_status(required, counted, span, self.on, paced=isinstance(rule, MinimumTotal)),
-            span,
-        )
+        if isinstance(rule, MinimumShare):
+            judged = share_status(required, counted, total, span, self.on)
+        else:
+            judged = minimum_status(
+                required, counted, span, self.on, paced=isinstance(rule, MinimumTotal)
+            )
+        status = self._cure_pending(judged, span)
         cured = sum(
             (p.counted * p.factor for i in self._fed_by(rule, pieces) if (p := pieces[i]).cure),
             ZERO,
@@ -680,6 +686,12 @@ class _Evaluation:
     def _explain_minimum(
         self, rule, required: Decimal, counted: Decimal, remaining: Decimal, cured: Decimal
     ) -> str:
+        if isinstance(rule, MinimumShare) and not required and not counted:
+            return (
+                f"Nothing counted yet: {format((rule.share * 100).normalize(), 'f')}% of the "
+                "credits counted "
+                f"toward the total must be of this kind, by {self.cycle.end}."
+            )
         text = f"{_fmt(counted)} of {_fmt(required)} counted"
         span = self._window(rule)
         if span != self.cycle:
@@ -798,7 +810,11 @@ class _Evaluation:
                     uses[piece.credit.id] = uses.get(piece.credit.id, ZERO) + piece.counted
         counted = sum(uses.values(), ZERO)
         period = "a calendar year" if rule.per == "calendar-year" else "the cycle"
-        text = f"At most {_fmt(rule.credits)} count in {period}; {_fmt(counted)} of {_fmt(claimed)} counted."
+        text = f"At most {_fmt(rule.credits)} count in {period}; " + (
+            f"{_fmt(counted)} of {_fmt(claimed)} counted."
+            if claimed
+            else "none of your credits in this cycle are of this kind."
+        )
         return RuleResult(
             **base,
             status=Status.MET,
