@@ -163,7 +163,7 @@ def test_while_the_first_snapshot_waits_for_a_worker_the_list_says_so(
         "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
     }
     page = staff_client.get(list_url()).content.decode()
-    assert "The first compliance run for abpmr-cc is in progress" in page
+    assert "The first compliance run for ABPMR Continuing Certification is in progress" in page
     staff_client.get(list_url())
     from django_tasks_db.models import DBTaskResult
 
