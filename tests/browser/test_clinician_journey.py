@@ -95,7 +95,7 @@ def test_a_license_puts_its_cycle_on_the_dashboard_planner_and_a_shared_transcri
     page.get_by_role("button", name="Show what would change").click()
     what_if = page.locator(".what-if")
     expect(what_if.get_by_role("heading", name="It would change")).to_be_visible()
-    expect(what_if).to_contain_text("48 credits per two-year registration period: 5.50 → 7.50")
+    expect(what_if).to_contain_text("48 credits per two-year registration period: 5.5 → 7.5")
     screenshot(page, "clinician-planner")
     assert_accessible(page, "clinician-planner")
 
