@@ -14,3 +14,20 @@ document.addEventListener("focusin", (event) => {
     input.select();
   }
 });
+
+// The menu button (base.html): on a phone the main navigation folds behind it. Without
+// this script the button stays hidden and the links stay in view.
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector(".menu-button");
+  const topbar = button && button.closest(".topbar");
+  if (!button || !topbar) {
+    return;
+  }
+  topbar.classList.add("foldable");
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    topbar.classList.toggle("open", open);
+  });
+});
