@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import time
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -43,12 +45,22 @@ from tests.quality.test_authorization_matrix import (  # noqa: F401 - `world` is
     world,
 )
 
-# The matrix's world needs the providers the migrations seed, which the flush after each
-# transactional test removes: serialized_rollback puts them back.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _seeds(transactional_db) -> None:
+    """The boards and providers the migrations seed, which the matrix's world uses and
+    the flush after each transactional test removes. (serialized_rollback would restore
+    them, but clashes with the content types the flush recreates.)"""
+    for module, function in SEEDS:
+        getattr(import_module(module), function)(apps, None)
+
+
+SEEDS = (
+    ("cmeledger.accounts.migrations.0002_seed_boards", "seed_boards"),
+    ("cmeledger.directory.migrations.0002_seed_providers", "seed"),
+)
 
 # Routes that answer with a file, a fragment for htmx to swap in, or nothing to look at:
 # not pages. Every other GET route is visited.
