@@ -3,6 +3,7 @@ of at most 10 ms per set), against a 300-entry baseline in the same run."""
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 from datetime import date, timedelta
@@ -22,7 +23,15 @@ from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.schema import SetKind
 from cmeledger.requirements.tests.test_engine import CAPPED, make_set
 
-SETS = 10
+# The ten sets this benchmark has always measured (the first ten the catalog offered when
+# it had fifteen), so that figures stay comparable as the catalog grows; PROGRESS_SETS
+# (comma-separated ids) measures others, e.g. the larger state sets.
+SET_IDS = os.environ.get(
+    "PROGRESS_SETS",
+    "abpmr-cc,ama-pra-1y,ama-pra-2y,ama-pra-3y,us-ca-md,us-fl-md,us-mi-md,us-ny-md,"
+    "us-oh-md,us-pa-do",
+).split(",")
+SETS = len(SET_IDS)
 TYPES = [CreditType.AMA_PRA_1, CreditType.AMA_PRA_1, CreditType.AMA_PRA_2, CreditType.AOA_1A]
 
 
@@ -55,9 +64,10 @@ def _clinician(email: str, entries: int) -> User:
 
 
 def _enroll(user: User, today: date) -> None:
-    """Licenses for the license sets, the ABPMR certification, chosen awards: 10 sets."""
+    """Licenses for the license sets, certifications for board sets, chosen awards."""
     chosen = 0
-    for rset in latest_sets():
+    by_id = {rset.id: rset for rset in latest_sets()}
+    for rset in (by_id[set_id] for set_id in SET_IDS):
         if chosen >= SETS:
             break
         if rset.kind == SetKind.LICENSE and rset.applies.license_states:

@@ -44,7 +44,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact, LessThan
 from django.utils import timezone
 from pydantic import BaseModel
 
@@ -54,8 +55,9 @@ from cmeledger.boards.models import ComplianceRow, ComplianceRun
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.lib.bulk import insert_rows
 from cmeledger.requirements import allocation
-from cmeledger.requirements.cycles import Window
+from cmeledger.requirements.cycles import Window, years_of
 from cmeledger.requirements.engine import Credits, SetResult, evaluate
+from cmeledger.requirements.enrollment import governs
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.progress import credits_of, facts_for, version_in_force
 from cmeledger.requirements.schema import (
@@ -72,6 +74,7 @@ from cmeledger.requirements.schema import (
 from cmeledger.requirements.standing import (
     ZERO,
     Status,
+    Year,
     cap_period,
     component_status,
     minimum_status,
@@ -79,6 +82,8 @@ from cmeledger.requirements.standing import (
     pacing,
     set_status,
     share_required,
+    yearly_status,
+    years_in,
 )
 
 BATCH = 5000
@@ -117,7 +122,7 @@ FAST_RULES: dict[str, frozenset[str]] = {
     "maximum-subset": _RULE_BASE | {"credits", "select", "per"},
     "minimum-share": _RULE_BASE | {"share", "select"},
     "pacing": _RULE_BASE | {"credits_per_year"},
-    "component": _RULE_BASE | {"component"},
+    "component": _RULE_BASE | {"component", "part", "each_year"},
 }
 # The set's own fields the buckets understand: carry-forward, weights and proration (or a
 # field added later) need the calculator.
@@ -196,6 +201,8 @@ class Plan:
     flags: tuple[Q, ...]
     rule_flags: dict[str, int]  # rule id -> index in flags
     yearly: Q | None  # entries that must be summed per calendar year (per-year caps)
+    # Entries summed per year of the cycle (components over a part or each year).
+    cycle_years: Q | None = None
 
 
 def plan_for(rset: RequirementSet) -> Plan | None:
@@ -205,10 +212,13 @@ def plan_for(rset: RequirementSet) -> Plan | None:
     flags: list[Q] = []
     rule_flags: dict[str, int] = {}
     yearly: Q | None = None
+    cycle_years: Q | None = None
     q: Q | None  # a selector's Q is None when the fast path cannot express it
     for rule in rset.rules:
         if isinstance(rule, Component):
             q = Q(activity_kind=rule.component)
+            if rule.part is not None or rule.each_year:
+                cycle_years = q if cycle_years is None else cycle_years | q
         elif isinstance(rule, (MinimumSubset, MaximumSubset, MinimumShare)):
             q = _selector_q(rule.select) or Q()  # never None: topics were refused
             if isinstance(rule, MaximumSubset) and rule.per == "calendar-year":
@@ -218,7 +228,7 @@ def plan_for(rset: RequirementSet) -> Plan | None:
         if q not in flags:
             flags.append(q)
         rule_flags[rule.id] = flags.index(q)
-    return Plan(rset, tuple(flags), rule_flags, yearly)
+    return Plan(rset, tuple(flags), rule_flags, yearly, cycle_years)
 
 
 # The queries --------------------------------------------------------------------------------
@@ -230,6 +240,7 @@ class Bucket:
     accepted: bool
     flags: tuple[bool, ...]
     credits: Decimal
+    cycle_year: int | None = None  # whole years from the cycle's start (0: the first)
 
 
 @dataclass(frozen=True)
@@ -270,6 +281,14 @@ def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[int, list[Bucket]]
         if plan.yearly is not None
         else None
     )
+    cycle_year = (
+        Case(
+            When(plan.cycle_years, then=_years_since(f"{prefix}cycle_start")),
+            output_field=IntegerField(),
+        )
+        if plan.cycle_years is not None
+        else None
+    )
     accepted = ExpressionWrapper(
         Q(credit_type__in=list(plan.rset.accepted_credit_types)), output_field=BooleanField()
     )
@@ -281,11 +300,16 @@ def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[int, list[Bucket]]
             completed_on__gte=F(f"{prefix}cycle_start"),
             completed_on__lte=F(f"{prefix}cycle_end"),
         )
-        .annotate(acc=accepted, yr=year if year is not None else _null_year(), **flags)
-        .values(f"{prefix}id", "yr", "acc", *names)
+        .annotate(
+            acc=accepted,
+            yr=year if year is not None else _null_year(),
+            cy=cycle_year if cycle_year is not None else _null_year(),
+            **flags,
+        )
+        .values(f"{prefix}id", "yr", "cy", "acc", *names)
         .annotate(total=Sum("credits"))
         .order_by(f"{prefix}id")
-        .values_list(f"{prefix}id", "yr", "acc", *names, "total")
+        .values_list(f"{prefix}id", "yr", "cy", "acc", *names, "total")
     )
     width = len(names)
     for key, group in groupby(_raw_rows(rows), key=lambda r: r[0]):
@@ -293,11 +317,34 @@ def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[int, list[Bucket]]
             key,
             [
                 Bucket(
-                    r[1], bool(r[2]), tuple(bool(v) for v in r[3 : 3 + width]), _as_credits(r[-1])
+                    r[1],
+                    bool(r[3]),
+                    tuple(bool(v) for v in r[4 : 4 + width]),
+                    _as_credits(r[-1]),
+                    r[2],
                 )
                 for r in group
             ],
         )
+
+
+def _years_since(start: str) -> ExpressionWrapper:
+    """Whole years from the date column `start` to the entry's completion (0 in the
+    cycle's first year), in SQL both databases run: the difference of the years, less one
+    when the anniversary has not come yet that year."""
+    done, began = "completed_on", start
+    before_anniversary = Case(
+        When(LessThan(ExtractMonth(done), ExtractMonth(began)), then=Value(1)),
+        When(
+            Q(Exact(ExtractMonth(done), ExtractMonth(began)))
+            & Q(LessThan(ExtractDay(done), ExtractDay(began))),
+            then=Value(1),
+        ),
+        default=Value(0),
+    )
+    return ExpressionWrapper(
+        ExtractYear(done) - ExtractYear(began) - before_anniversary, output_field=IntegerField()
+    )
 
 
 def _raw_rows(rows) -> Iterator[tuple]:
@@ -342,7 +389,7 @@ def _with_sums(
     ahead = next(sums, None)
     for cycle, licensed in cycles:
         while ahead is not None and ahead[0] < cycle.certification_id:
-            ahead = next(sums, None)  # not in the cycle stream: cannot happen, same scope
+            ahead = next(sums, None)  # a certification the set does not govern
         if ahead is not None and ahead[0] == cycle.certification_id:
             yield cycle, licensed, ahead[1]
             ahead = next(sums, None)
@@ -429,9 +476,9 @@ def judge(
         if isinstance(rule, MaximumSubset):
             statuses.append(Status.MET)  # a cap limits what counts; it is never unmet
         elif isinstance(rule, Component):
-            done = (rule.component == "valid-license" and valid_license) or bool(flagged(rule.id))
-            statuses.append(component_status(done, cycle, on))
-            if not done:
+            status = _component(rule, plan, buckets, cycle, on, valid_license)
+            statuses.append(status)
+            if status not in (Status.MET, Status.NOT_APPLICABLE):
                 missing.append(rule.name)
         elif isinstance(rule, Pacing):
             full = pace_over_cycle(rule.credits_per_year, rset.cycle.months)
@@ -469,6 +516,37 @@ def judge(
         expected=expected,
         missing="; ".join(missing)[:500],
     )
+
+
+def _component(
+    rule: Component, plan: Plan, buckets: list[Bucket], cycle: Window, on: date, licensed: bool
+) -> Status:
+    """A component's status from its buckets, as engine._component judges it: any record in
+    the cycle, in the rule's part of it, or in each of its years."""
+    if rule.component == "valid-license" and licensed:
+        return Status.MET
+    flag = plan.rule_flags[rule.id]
+    records = [b for b in buckets if b.flags[flag]]
+    if rule.part is None and not rule.each_year:
+        return component_status(bool(records), cycle, on)
+    if cycle.start.month == 2 and cycle.start.day == 29:
+        # Its anniversaries fall on 28 February (cycles.add_months), which the SQL year
+        # count does not know.
+        raise NeedsCalculator("a cycle starting on 29 February")
+    first, last = rule.part.years if rule.part is not None else (1, None)
+    span = years_of(cycle, first, last or first)
+    if span.start > cycle.end:
+        return Status.NOT_APPLICABLE
+    years_on_record = {b.cycle_year + 1 for b in records if b.cycle_year is not None}
+    if not rule.each_year:
+        assert rule.part is not None
+        done = any(first <= y <= rule.part.years[1] for y in years_on_record)
+        return component_status(done, span, on)
+    years = [
+        Year(number, year, number in years_on_record)
+        for number, year in years_in(cycle, first, last)
+    ]
+    return yearly_status(years, on)
 
 
 # The calculator, for what the buckets cannot judge ------------------------------------------
@@ -588,6 +666,14 @@ def _fill(run: ComplianceRun, versions: list[RequirementSetVersion]) -> Tally:
     tally = Tally()
     # Once the board has a roster, only the certifications it verified are its diplomates.
     board_q = listing.listed(run.board)
+    # Of those, the certifications the set governs, as enrollment decides (its newest
+    # version's `applies`): ABPMR's 10-year certificates are not judged under abpmr-cc.
+    applies = max(versions, key=lambda v: v.version).requirement_set().applies
+    code = run.board.code
+
+    def governed(start: date, end: date) -> bool:
+        return governs(applies, code, start, end)
+
     pending: list[tuple] = []
 
     def add(cycle: Cycle, judgement: Judgement) -> None:
@@ -604,7 +690,8 @@ def _fill(run: ComplianceRun, versions: list[RequirementSetVersion]) -> Tally:
             scope = board_q & scope
             plan = plan_for(rset)
             if plan is not None:
-                judged = _with_sums(_cycles(scope, run.on), _buckets(plan, scope))
+                cycles = (c for c in _cycles(scope, run.on) if governed(c[0].start, c[0].end))
+                judged = _with_sums(cycles, _buckets(plan, scope))
                 for cycle, licensed, buckets in judged:
                     window = Window(cycle.start, cycle.end)
                     try:
@@ -620,6 +707,8 @@ def _fill(run: ComplianceRun, versions: list[RequirementSetVersion]) -> Tally:
                     .order_by("id")
                     .iterator(chunk_size=500)
                 ):
+                    if not governed(cert.cycle_start, cert.cycle_end):
+                        continue
                     cycle = Cycle(cert.pk, cert.clinician_id, cert.cycle_start, cert.cycle_end)
                     add(cycle, by_calculator(cert, rset, run.on))
                     tally.by_calculator += 1

@@ -36,7 +36,7 @@ RULE_KEYS: dict[str, tuple[str, ...]] = {
     "component": ("component", "every_years"),
 }
 # Kept from the base version's rule of the same id: the form does not edit them.
-KEPT_RULE_KEYS = ("when",)
+KEPT_RULE_KEYS = ("when", "part", "each_year")
 KEPT_SELECT_KEYS = ("exclude_topics",)
 
 

@@ -54,6 +54,8 @@ class Topic(models.TextChoices):
     SUBSTANCE_USE = "substance-use", "Substance use disorders"
     PRESCRIPTION_MONITORING = "prescription-monitoring", "Prescription drug monitoring"
     PUBLIC_HEALTH = "public-health", "Public health priorities"
+    # Nursing and PA boards count pharmacology hours apart (PA CRNP 16, OH APRN and PA 12).
+    PHARMACOLOGY = "pharmacology", "Pharmacology"
     SPECIALTY = "specialty", "Specialty-related"
 
 

@@ -90,6 +90,15 @@ def window(cycle: Cycle, anchors: Anchors, on: date) -> Window:
     return _containing(anchors.enrolled_on, cycle.months, on)
 
 
+def years_of(cycle: Window, first: int, last: int) -> Window:
+    """Years `first` to `last` (counted from 1) of a cycle, each year 12 months from the
+    cycle's start; the last one ends no later than the cycle. A part past a short cycle's
+    end starts after it (nothing can fall inside)."""
+    start = add_months(cycle.start, 12 * (first - 1))
+    end = min(add_months(cycle.start, 12 * last) - timedelta(days=1), cycle.end)
+    return Window(start, end)
+
+
 def proration(full: Window, started: date) -> tuple[int, int]:
     """(months inside the cycle, months in a full cycle) for a clinician who started late.
 

@@ -21,7 +21,14 @@ from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
 from cmeledger.requirements import allocation
-from cmeledger.requirements.cycles import Anchors, Window, add_months, proration, window
+from cmeledger.requirements.cycles import (
+    Anchors,
+    Window,
+    add_months,
+    proration,
+    window,
+    years_of,
+)
 from cmeledger.requirements.schema import (
     Component,
     Condition,
@@ -36,6 +43,7 @@ from cmeledger.requirements.schema import (
 )
 from cmeledger.requirements.standing import (
     ZERO,
+    Year,
     cap_period,
     component_status,
     minimum_status,
@@ -44,6 +52,8 @@ from cmeledger.requirements.standing import (
     quarter_up,
     set_status,
     share_required,
+    yearly_status,
+    years_in,
 )
 from cmeledger.requirements.standing import (
     Status as Status,  # results carry it, so their readers import it from here
@@ -314,6 +324,7 @@ class _Piece:
     amount: Decimal
     factor: Decimal
     counted: Decimal = ZERO
+    cure: bool = False  # completed after the cycle, making up its shortfall
 
 
 class _Evaluation:
@@ -330,6 +341,9 @@ class _Evaluation:
         self.rset, self.index, self.facts, self.on, self.cycle = rset, index, facts, on, cycle
         self.carry_in = carry_in
         self.explain = explain
+        cure_days = rset.cure.days if rset.cure is not None else 0
+        self.deadline = cycle.end + timedelta(days=cure_days)
+        self.curing = cycle.end < on <= self.deadline
         self.accepted = frozenset(rset.accepted_credit_types)
         started = facts.started_on
         self.first_renewal = started is not None and started >= cycle.start
@@ -338,6 +352,7 @@ class _Evaluation:
             inside, total = proration(cycle, started)
             self.scale = Prorated(inside, total)
         self._reaches: dict[int | None, Window] = {}
+        self._parts: dict[tuple[int, int], Window] = {}
         self._members: dict[str, list[int]] = {}
 
     # Inputs, narrowed --------------------------------------------------------------
@@ -346,6 +361,23 @@ class _Evaluation:
         if self.scale is None:
             return credits
         return quarter_up(credits * self.scale.months_inside / self.scale.months_total)
+
+    def _window(self, rule) -> Window:
+        """The stretch a rule judges: its part of the cycle, or the whole cycle."""
+        part = getattr(rule, "part", None)
+        if part is None:
+            return self.cycle
+        span = self._parts.get(part.years)
+        if span is None:
+            span = self._parts[part.years] = years_of(self.cycle, *part.years)
+        return span
+
+    def _required(self, rule: MinimumSubset) -> Decimal:
+        """A subset's minimum, prorated by the months of its part (or cycle) left."""
+        if getattr(rule, "part", None) is None or self.scale is None or not self.facts.started_on:
+            return self._scaled(rule.credits)
+        inside, total = proration(self._window(rule), self.facts.started_on)
+        return quarter_up(rule.credits * inside / total)
 
     def _pieces(self) -> list[_Piece]:
         """In-cycle accepted credits, split where a bounded weight covers only part."""
@@ -393,14 +425,24 @@ class _Evaluation:
         """`detail=False` skips per-entry explanations (the previous cycle's carry only)."""
         rules = self.rset.rules
         applies = {
-            r.id: unmet_condition(r.when, self.facts, self.first_renewal) is None for r in rules
+            r.id: unmet_condition(r.when, self.facts, self.first_renewal) is None
+            and self._window(r).start <= self.cycle.end
+            for r in rules
         }
         pieces = self._pieces()
         demands, caps = self._demands(pieces, applies)
         method = allocation.allocate(pieces, demands, caps)
+        if self.rset.cure is not None:
+            cure = self._cure_pieces(pieces, demands)
+            if cure:
+                pieces += cure
+                self._members = {}
+                demands, caps = self._demands(pieces, applies)
+                method = allocation.allocate(pieces, demands, caps)
         total_counted = self.carry_in + sum((p.counted * p.factor for p in pieces), ZERO)
         results = [self._rule(rule, applies[rule.id], pieces, total_counted) for rule in rules]
-        status = set_status((r.status for r in results), self.cycle, self.on)
+        judged = Window(self.cycle.start, self.deadline)
+        status = set_status((r.status for r in results), judged, self.on)
         carry_out = self._carry_out(pieces, total_counted)
         entries = self._entries(pieces, results) if detail else []
         return SetResult(
@@ -431,16 +473,53 @@ class _Evaluation:
         return self._members[rule.id]
 
     def _feeds(self, rule, piece: _Piece) -> bool:
-        """Whether an in-cycle piece adds to this minimum rule."""
+        """Whether an in-cycle piece (or a cure's) adds to this minimum rule."""
         if isinstance(rule, MinimumTotal):
             return True
+        if isinstance(rule, MinimumSubset) and rule.part is not None:
+            return piece.credit.completed_on in self._window(rule) and matches(
+                rule.select, piece.credit
+            )
         if isinstance(rule, (MinimumSubset, MinimumShare)):
             return matches(rule.select, piece.credit)
         if isinstance(rule, TopicDuty):
-            return piece.credit.completed_on in self._lookback(rule.every_years) and matches(
-                rule.select, piece.credit
-            )
+            return (
+                piece.cure or piece.credit.completed_on in self._lookback(rule.every_years)
+            ) and matches(rule.select, piece.credit)
         return False
+
+    def _cure_pieces(self, pieces: list[_Piece], demands: list[allocation.Demand]) -> list[_Piece]:
+        """Credits completed in the days after the cycle (the set's `cure`), each taken for
+        as much as the minimums it feeds still lack, earliest first: they make up the
+        shortfall and no more (22 Tex. Admin. Code § 161.35(c)(1)). They still count in the
+        cycle they fall in (docs/calculator.md, "Making up a shortfall")."""
+        assert self.rset.cure is not None
+        by_id = {r.id: r for r in self.rset.rules}
+        short: dict[str, Decimal] = {}
+        for demand in demands:
+            if demand.share is not None:
+                continue  # a share follows the total; it is made up through it
+            got = demand.offset + sum(
+                (pieces[i].counted * pieces[i].factor for i in demand.members), ZERO
+            )
+            if got < demand.required:
+                short[demand.rule_id] = demand.required - got
+        out: list[_Piece] = []
+        after = self.cycle.end + _DAY
+        for credit in self.index.between(after, self.deadline):
+            if credit.credit_type not in self.accepted or not short:
+                continue
+            piece = _Piece(credit, credit.credits, Decimal(1), cure=True)
+            fed = [rule_id for rule_id in short if self._feeds(by_id[rule_id], piece)]
+            if not fed:
+                continue
+            piece.amount = min(credit.credits, max(short[rule_id] for rule_id in fed))
+            out.append(piece)
+            for rule_id in fed:
+                short[rule_id] -= piece.amount
+                if short[rule_id] <= 0:
+                    del short[rule_id]
+        return out
 
     def _offset(self, rule) -> Decimal:
         """Credit toward a rule from outside the allocation: carry-in for the total, earlier
@@ -449,7 +528,9 @@ class _Evaluation:
             return self.carry_in
         if not isinstance(rule, (MinimumSubset, TopicDuty)):
             return ZERO
-        reach = self._lookback(rule.every_years) if isinstance(rule, TopicDuty) else self.cycle
+        reach = (
+            self._lookback(rule.every_years) if isinstance(rule, TopicDuty) else self._window(rule)
+        )
         extra = ZERO
         for credit in self.index.candidates(rule.select, reach.start, reach.end):
             in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
@@ -480,7 +561,11 @@ class _Evaluation:
                     caps.append(allocation.Cap(rule.id, key, rule.credits, members))
             elif isinstance(rule, (MinimumTotal, MinimumSubset, TopicDuty)):
                 required = (
-                    rule.credits if isinstance(rule, TopicDuty) else self._scaled(rule.credits)
+                    rule.credits
+                    if isinstance(rule, TopicDuty)
+                    else self._required(rule)
+                    if isinstance(rule, MinimumSubset)
+                    else self._scaled(rule.credits)
                 )
                 members = self._fed_by(rule, pieces)
                 demands.append(allocation.Demand(rule.id, required, self._offset(rule), members))
@@ -512,7 +597,9 @@ class _Evaluation:
             note=rule.note,
         )
         if not applies:
-            why = unmet_condition(rule.when, self.facts, self.first_renewal)
+            why = unmet_condition(rule.when, self.facts, self.first_renewal) or (
+                f"the cycle {self.cycle.start} to {self.cycle.end} has no year {rule.part.years[0]}"
+            )
             return RuleResult(
                 **base,
                 status=Status.NOT_APPLICABLE,
@@ -540,10 +627,16 @@ class _Evaluation:
         elif isinstance(rule, TopicDuty):
             required = rule.credits
         else:
-            required = self._scaled(rule.credits)
+            required = self._required(rule)
         remaining = max(ZERO, required - counted)
-        status = minimum_status(
-            required, counted, self.cycle, self.on, paced=isinstance(rule, MinimumTotal)
+        span = self._window(rule)
+        status = self._cure_pending(
+            minimum_status(required, counted, span, self.on, paced=isinstance(rule, MinimumTotal)),
+            span,
+        )
+        cured = sum(
+            (p.counted * p.factor for i in self._fed_by(rule, pieces) if (p := pieces[i]).cure),
+            ZERO,
         )
         return RuleResult(
             **base,
@@ -551,10 +644,19 @@ class _Evaluation:
             required=required,
             counted=counted,
             remaining=remaining,
-            due=self.cycle.end,
-            explanation=self._explain_minimum(rule, required, counted, remaining),
+            due=self._due(span),
+            explanation=self._explain_minimum(rule, required, counted, remaining, cured),
             entries=uses,
         )
+
+    def _cure_pending(self, status: Status, span: Window) -> Status:
+        """A shortfall at the cycle's end is not final while a cure is still open."""
+        if status == Status.NOT_MET and self.curing and span == self.cycle:
+            return Status.BEHIND
+        return status
+
+    def _due(self, span: Window) -> date:
+        return self.deadline if self.curing and span == self.cycle else span.end
 
     def _uses(self, rule, pieces: list[_Piece]) -> list[Use]:
         amounts: dict[str, Decimal] = {}
@@ -565,7 +667,11 @@ class _Evaluation:
                     amounts.get(piece.credit.id, ZERO) + piece.counted * piece.factor
                 )
         if isinstance(rule, (MinimumSubset, TopicDuty)):
-            reach = self._lookback(rule.every_years) if isinstance(rule, TopicDuty) else self.cycle
+            reach = (
+                self._lookback(rule.every_years)
+                if isinstance(rule, TopicDuty)
+                else self._window(rule)
+            )
             for credit in self.index.candidates(rule.select, reach.start, reach.end):
                 in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
                 if not in_cycle and (credit.credit_type in self.accepted or not rule.within_total):
@@ -573,9 +679,18 @@ class _Evaluation:
         return [Use(entry_id, credits) for entry_id, credits in amounts.items()]
 
     def _explain_minimum(
-        self, rule, required: Decimal, counted: Decimal, remaining: Decimal
+        self, rule, required: Decimal, counted: Decimal, remaining: Decimal, cured: Decimal
     ) -> str:
         text = f"{_fmt(counted)} of {_fmt(required)} counted"
+        span = self._window(rule)
+        if span != self.cycle:
+            first, last = rule.part.years
+            text += f" in years {first}–{last} of the cycle ({span.start} to {span.end})"
+        if cured:
+            text += (
+                f", including {_fmt(cured)} completed after {self.cycle.end} to make up "
+                "the shortfall"
+            )
         if isinstance(rule, MinimumShare):
             text += f" ({_fmt(rule.share * 100)}% of the counted total, up to the required total)"
         if isinstance(rule, MinimumTotal) and self.carry_in:
@@ -589,35 +704,86 @@ class _Evaluation:
             text += f", looking back {reach}"
         if self.scale is not None and not isinstance(rule, TopicDuty):
             text += f"; prorated to {self.scale.months_inside} of {self.scale.months_total} months"
-        if remaining:
-            text += f"; {_fmt(remaining)} still needed by {self.cycle.end}"
+        if remaining and self._cure_pending(Status.NOT_MET, span) == Status.BEHIND:
+            assert self.rset.cure is not None
+            text += (
+                f"; {_fmt(remaining)} still needed by {self.deadline}, within the "
+                f"{self.rset.cure.days} days after {self.cycle.end} in which a shortfall "
+                "may be made up"
+            )
+        elif remaining:
+            text += f"; {_fmt(remaining)} still needed by {span.end}"
         return text + "."
 
     def _component(self, rule: Component, base: dict) -> RuleResult:
+        span = self._window(rule)
         if rule.component in self.facts.components:
             done, how = True, "on record"
+        elif rule.each_year:
+            return self._yearly(rule, base, span)
         else:
-            reach = self._lookback(rule.every_years) if rule.every_years else self.cycle
-            record = next(
-                (
-                    c
-                    for c in self.index.between(reach.start, reach.end)
-                    if c.activity_kind == rule.component
-                ),
-                None,
-            )
+            reach = self._lookback(rule.every_years) if rule.every_years else span
+            record = self._record(rule, reach)
             done = record is not None
             how = f"{record.title or 'an activity'} on {record.completed_on}" if record else ""
-        status = component_status(done, self.cycle, self.on)
-        text = f"Met: {how}." if done else f"Not yet on record; needed by {self.cycle.end}."
+        status = component_status(done, span, self.on)
+        text = f"Met: {how}." if done else f"Not yet on record; needed by {span.end}."
+        if span != self.cycle and rule.part is not None:
+            first, last = rule.part.years
+            text = f"Years {first}–{last} of the cycle ({span.start} to {span.end}): " + text
         return RuleResult(
             **base,
             status=status,
             required=None,
             counted=Decimal(1 if done else 0),
             remaining=Decimal(0 if done else 1),
-            due=self.cycle.end,
+            due=span.end,
             explanation=text,
+        )
+
+    def _record(self, rule: Component, reach: Window) -> Credit | None:
+        """The first activity record of the component's kind inside `reach`."""
+        return next(
+            (
+                c
+                for c in self.index.between(reach.start, reach.end)
+                if c.activity_kind == rule.component
+            ),
+            None,
+        )
+
+    def _yearly(self, rule: Component, base: dict, span: Window) -> RuleResult:
+        """A record in each year of the cycle (or of its part): a year gone by without one
+        is lost, the current year is still open, later years are not yet due."""
+        first, last = rule.part.years if rule.part is not None else (1, None)
+        years = [
+            Year(number, year, self._record(rule, year) is not None)
+            for number, year in years_in(self.cycle, first, last)
+        ]
+        words: list[str] = []
+        due = span.end
+        for year in years:
+            if year.done:
+                words.append(f"year {year.number} on record")
+            elif year.window.end < self.on:
+                words.append(
+                    f"year {year.number} ({year.window.start} to {year.window.end}) missing"
+                )
+            elif year.window.start <= self.on:
+                due = year.window.end
+                words.append(f"year {year.number} still needed by {year.window.end}")
+            else:
+                words.append(f"year {year.number} from {year.window.start}")
+        done = sum(1 for year in years if year.done)
+        upto = years[-1].number if years else first
+        return RuleResult(
+            **base,
+            status=yearly_status(years, self.on),
+            required=None,
+            counted=Decimal(done),
+            remaining=Decimal(len(years) - done),
+            due=due,
+            explanation=f"A record in each of years {first}–{upto}: " + "; ".join(words) + ".",
         )
 
     def _cap(self, rule: MaximumSubset, base: dict, pieces: list[_Piece]) -> RuleResult:
@@ -645,6 +811,7 @@ class _Evaluation:
     def _pacing(self, rule: Pacing, base: dict, total: Decimal) -> RuleResult:
         full = self._scaled(pace_over_cycle(rule.credits_per_year, self.rset.cycle.months))
         expected, status = pacing(full, total, self.cycle, self.on)
+        status = self._cure_pending(status, self.cycle)
         remaining = max(ZERO, expected - total)
         text = (
             f"{_fmt(rule.credits_per_year)} a year on average: {_fmt(expected)} expected by "
@@ -656,7 +823,7 @@ class _Evaluation:
             required=expected,
             counted=total,
             remaining=remaining,
-            due=self.cycle.end,
+            due=self._due(self.cycle),
             explanation=text,
         )
 
@@ -675,11 +842,14 @@ class _Evaluation:
             (
                 p.counted * p.factor
                 for p in pieces
-                if not any(matches(select, p.credit) for select in excluded)
+                if not p.cure and not any(matches(select, p.credit) for select in excluded)
             ),
             ZERO,
         )
-        excess = total - self._scaled(total_rule.credits)
+        # A cure's credits made up a shortfall, and count in the next cycle as well (they
+        # fall inside it): carried, they would count a third time.
+        cured = sum((p.counted * p.factor for p in pieces if p.cure), ZERO)
+        excess = total - cured - self._scaled(total_rule.credits)
         return max(ZERO, min(carry.max_credits, eligible, excess))
 
     # Per entry ---------------------------------------------------------------------------
@@ -699,12 +869,17 @@ class _Evaluation:
             by_credit.setdefault(piece.credit.id, []).append(piece)
         listed: list[Credit] = list(self.index.between(self.cycle.start, self.cycle.end))
         in_cycle_ids = {c.id for c in listed}
-        earlier = shares.keys() - in_cycle_ids  # credits a topic duty reached back to
+        # Credits a topic duty reached back to, and those a cure took from after the cycle.
+        earlier = shares.keys() - in_cycle_ids
         if earlier:
             listed += [self.index.by_id[i] for i in earlier]
             listed.sort(key=lambda c: (c.completed_on, c.id))
         inside = f", inside the cycle {self.cycle.start} to {self.cycle.end}."
         before = f", before the cycle {self.cycle.start} to {self.cycle.end}."
+        after = (
+            f", after the cycle {self.cycle.start} to {self.cycle.end}, in time to make up "
+            f"its shortfall (by {self.deadline})."
+        )
         out = []
         for credit in listed:
             own = by_credit.get(credit.id, ())
@@ -715,7 +890,7 @@ class _Evaluation:
                 weighted = sum((p.counted * p.factor for p in own), ZERO)
             rules_used = shares.get(credit.id, [])
             words = (
-                self._words(credit, own, counted, rules_used, caps, (inside, before))
+                self._words(credit, own, counted, rules_used, caps, (inside, before, after))
                 if self.explain
                 else []
             )
@@ -741,15 +916,20 @@ class _Evaluation:
         counted: Decimal,
         rules_used: list[RuleShare],
         caps: dict[str, MaximumSubset],
-        cycle_words: tuple[str, str],
+        cycle_words: tuple[str, str, str],
     ) -> list[str]:
         """Why one entry counted, or did not, in words (the entry page shows them)."""
-        inside, before = cycle_words
+        inside, before, after = cycle_words
         words: list[str] = []
         if rules_used:
-            why = self.index.describe(credit) + (
-                inside if credit.completed_on >= self.cycle.start else before
+            when = (
+                before
+                if credit.completed_on < self.cycle.start
+                else after
+                if credit.completed_on > self.cycle.end
+                else inside
             )
+            why = self.index.describe(credit) + when
             by_amount: dict[Decimal, list[str]] = {}
             for share in rules_used:
                 by_amount.setdefault(share.credits, []).append(share.rule_name)
@@ -779,13 +959,16 @@ class _Evaluation:
         return "not needed"
 
     def _needs(self, results: list[RuleResult]) -> list[Need]:
-        if self.on > self.cycle.end:
+        if self.on > self.deadline:
             return []
         by_id = {r.id: r for r in self.rset.rules}
         needs = []
         for result in results:
             if result.status in (Status.MET, Status.NOT_APPLICABLE) or result.kind == "pacing":
                 continue
+            due = result.due or self.cycle.end
+            if due < self.on:
+                continue  # a part of the cycle gone by: nothing done now can meet it
             rule = by_id[result.id]
             select = getattr(rule, "select", None)
             types = list(select.credit_types) if select and select.credit_types else []
@@ -802,7 +985,7 @@ class _Evaluation:
                     credit_types=types,
                     topics=list(select.topics) if select else [],
                     component=rule.component if isinstance(rule, Component) else None,
-                    due=self.cycle.end,
+                    due=due,
                     confidence=result.confidence,
                 )
             )

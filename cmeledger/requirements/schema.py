@@ -88,6 +88,20 @@ class Condition(Strict):
     specialties: list[str] = []
 
 
+class Part(Strict):
+    """A stretch of the cycle in whole years from its start: `years = [1, 5]` is the first
+    five years (ABPMR legacy MOC checks 150 credits in years 1-5 and 150 in years 6-10)."""
+
+    years: tuple[int, int] = Field(description="First and last year, counted from 1.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Part:
+        first, last = self.years
+        if first < 1 or last < first:
+            raise ValueError("years: give [first, last] with 1 <= first <= last")
+        return self
+
+
 class RuleBase(Strict):
     id: RuleId
     name: str = Field(min_length=1, max_length=200)
@@ -110,6 +124,9 @@ class MinimumSubset(RuleBase):
         True,
         description="False: a duty apart from the credit total (MI's one-time trainings), "
         "met by an entry on the topic whatever its credit type.",
+    )
+    part: Part | None = Field(
+        None, description="Only credits completed in these years of the cycle, due at their end."
     )
 
 
@@ -149,6 +166,16 @@ class Component(RuleBase):
         "longitudinal-assessment", "improvement-project", "valid-license", "professionalism"
     ]
     every_years: int | None = Field(None, ge=1, le=50)
+    part: Part | None = Field(None, description="A record in these years of the cycle.")
+    each_year: bool = Field(
+        False, description="A record in each year of the cycle (or of its part), not one."
+    )
+
+    @model_validator(mode="after")
+    def _one_window(self) -> Component:
+        if self.every_years is not None and (self.part is not None or self.each_year):
+            raise ValueError("every_years looks back across cycles: not with part or each_year")
+        return self
 
 
 Rule = Annotated[
@@ -185,7 +212,20 @@ class Applies(Strict):
     license_states: list[str] = []
     license_degrees: list[Degree] = []
     boards: list[str] = []
+    certification_years: list[Annotated[int, Field(ge=1, le=20)]] = Field(
+        [],
+        description="Only certifications lasting this many years (to the nearest year): "
+        "ABPMR's 5-year certificates follow abpmr-cc, its 10-year ones legacy MOC.",
+    )
     degrees: list[Degree] = Field([], description="Only clinicians with these degrees may enroll.")
+
+
+class Cure(Strict):
+    """Credits completed within `days` after the cycle ends make up its shortfall (TX)."""
+
+    days: int = Field(ge=1, le=366)
+    source: str = Field(min_length=1)
+    note: str = ""
 
 
 class RequirementSet(Strict):
@@ -211,6 +251,7 @@ class RequirementSet(Strict):
     carry_forward: CarryForward | None = None
     weights: list[Weight] = []
     proration: Proration | None = None
+    cure: Cure | None = None
 
     @field_validator("accepted_credit_types")
     @classmethod
@@ -228,6 +269,17 @@ class RequirementSet(Strict):
             raise ValueError(f"rule ids repeat: {', '.join(duplicates)}")
         if not self.requires_cme and (self.rules or self.carry_forward or self.weights):
             raise ValueError("requires_cme = false: a set that requires no CME has no rules")
+        if not self.requires_cme and self.cure:
+            raise ValueError("requires_cme = false: a set that requires no CME has no cure")
+        if self.applies.certification_years and not self.applies.boards:
+            raise ValueError("applies.certification_years: name the boards it narrows")
+        for rule in self.rules:
+            part = getattr(rule, "part", None)
+            if part is not None and part.years[1] * 12 > self.cycle.months:
+                raise ValueError(
+                    f"rules: {rule.id}: part ends in year {part.years[1]}, "
+                    f"after the {self.cycle.months}-month cycle"
+                )
         if self.effective_to and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
         if self.carry_forward:

@@ -8,11 +8,12 @@ these functions, so a status cannot be worked out two ways.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 
-from cmeledger.requirements.cycles import Window
+from cmeledger.requirements.cycles import Window, years_of
 from cmeledger.requirements.schema import MaximumSubset
 
 QUARTER = Decimal("0.25")
@@ -85,6 +86,40 @@ def component_status(done: bool, cycle: Window, on: date) -> Status:
     return Status.NOT_MET if on > cycle.end else Status.ON_TRACK
 
 
+@dataclass(frozen=True)
+class Year:
+    """One year of a cycle (numbered from 1) and whether a record falls in it."""
+
+    number: int
+    window: Window
+    done: bool
+
+
+def years_in(cycle: Window, first: int, last: int | None) -> list[tuple[int, Window]]:
+    """Years `first` to `last` of the cycle (to its end when `last` is None) that start
+    inside it; the last one ends with the cycle."""
+    out: list[tuple[int, Window]] = []
+    number = first
+    while last is None or number <= last:
+        year = years_of(cycle, number, number)
+        if year.start > cycle.end:
+            break
+        out.append((number, year))
+        number += 1
+    return out
+
+
+def yearly_status(years: Iterable[Year], on: date) -> Status:
+    """A record each year: met when every year has one; a year gone by without one is
+    lost (not met, whatever comes later); otherwise on track."""
+    years = list(years)
+    if all(y.done for y in years):
+        return Status.MET
+    if any(not y.done and y.window.end < on for y in years):
+        return Status.NOT_MET
+    return Status.ON_TRACK
+
+
 def cap_period(rule: MaximumSubset, year: int | None) -> int | None:
     """Which of a cap's periods a credit completed in `year` falls in: that calendar year,
     or (None) the whole cycle."""
@@ -96,7 +131,9 @@ def set_status(statuses: Iterable[Status], cycle: Window, on: date) -> Status:
     live = [s for s in statuses if s != Status.NOT_APPLICABLE]
     if all(s == Status.MET for s in live):
         return Status.MET
-    if on > cycle.end:
+    # A rule can be lost before the cycle ends (a part of it, a year of participation
+    # gone by): the set cannot be met any more either.
+    if on > cycle.end or Status.NOT_MET in live:
         return Status.NOT_MET
     if any(s == Status.BEHIND for s in live):
         return Status.BEHIND

@@ -116,11 +116,52 @@ def test_a_board_run_gives_the_calculators_answer_for_every_diplomate(catalog, b
     assert assert_same_as_calculator(run, "abpmr-cc") == 40
 
 
+def la_record(user, day: date) -> None:
+    CreditEntry.objects.create(
+        clinician=user,
+        title="LA-PM&R quarter",
+        completed_on=day,
+        credit_type="ama-pra-1",
+        activity_kind="longitudinal-assessment",
+        credits=Decimal(3),
+    )
+
+
+def test_la_pmr_years_are_counted_from_the_certifications_own_start_day(catalog, board):
+    # Years from the 15th of March: the 14th belongs to the year before, the 15th to the new.
+    on_time = diplomate(1, board, date(2022, 3, 15), date(2027, 3, 14))
+    for day in ["2022-03-15", "2023-03-14", "2023-03-15", "2025-03-14", "2026-01-10"]:
+        la_record(on_time, date.fromisoformat(day))  # years 1, 1, 2, 3, 4
+    late = diplomate(2, board, date(2022, 3, 15), date(2027, 3, 14))
+    for day in ["2023-03-14", "2024-03-15", "2025-03-15"]:
+        la_record(late, date.fromisoformat(day))  # years 1, 3, 4: year 2 is missing
+    leap = diplomate(3, board, date(2024, 2, 29), date(2029, 2, 28))
+    la_record(leap, date(2025, 2, 28))  # year 2 by the calendar of cycles.add_months
+    run = compliance.compute(board, "abpmr-cc", on=ON)
+    rows = {r.clinician_id: r.status for r in run.rows.all()}
+    assert rows[on_time.pk] == "behind" and rows[late.pk] == "not-met"
+    assert run.by_calculator == 1  # the cycle starting on 29 February
+    assert assert_same_as_calculator(run, "abpmr-cc") == 3
+
+
+def test_each_certification_is_judged_only_by_the_set_that_governs_it(catalog, board):
+    five = diplomate(1, board, date(2023, 1, 1), date(2027, 12, 31))
+    ten = diplomate(2, board, date(2018, 1, 1), date(2027, 12, 31))
+    assert compliance.board_sets(board) == ["abpmr-cc", "abpmr-moc-10y"]
+    cc = compliance.compute(board, "abpmr-cc", on=ON)
+    assert [r.clinician_id for r in cc.rows.all()] == [five.pk]
+    moc = compliance.compute(board, "abpmr-moc-10y", on=ON)
+    assert [r.clinician_id for r in moc.rows.all()] == [ten.pk]
+    assert (moc.cycles, moc.by_calculator) == (1, 1)  # parts of a cycle: the calculator
+    assert assert_same_as_calculator(moc, "abpmr-moc-10y") == 1
+
+
 def test_a_cycle_with_no_entries_is_judged_too(catalog, board):
     diplomate(1, board, date(2022, 1, 1), date(2026, 12, 31))
     run = compliance.compute(board, "abpmr-cc", on=ON)
     [row] = run.rows.all()
-    assert (row.status, row.counted, row.remaining) == ("behind", 0, 150)
+    # Years 1-4 (2022-2025) have gone by without LA-PM&R: lost, so not met already.
+    assert (row.status, row.counted, row.remaining) == ("not-met", 0, 150)
     assert "Longitudinal Assessment" in row.missing
 
 
@@ -221,9 +262,9 @@ def test_competing_minimums_under_a_binding_cap_go_to_the_calculator(catalog, bo
 def test_an_ended_cycle_is_judged_by_the_version_in_force_on_its_last_day(catalog, board):
     old = diplomate(1, board, date(2020, 1, 1), date(2024, 12, 31))
     current = diplomate(2, board, date(2024, 1, 1), date(2028, 12, 31))
-    v1 = RequirementSetVersion.objects.get(set_id="abpmr-cc", version=1)
-    definition = dict(v1.definition)
-    definition.update(version=2, effective_from="2025-06-01")
+    latest = RequirementSetVersion.objects.filter(set_id="abpmr-cc").latest("version")
+    definition = dict(latest.definition)
+    definition.update(version=latest.version + 1, effective_from="2025-06-01")
     definition["rules"] = [
         {**r, "credits": "10"} if r["id"] == "total" else r for r in definition["rules"]
     ]
@@ -238,8 +279,8 @@ def test_an_ended_cycle_is_judged_by_the_version_in_force_on_its_last_day(catalo
         )
     run = compliance.compute(board, "abpmr-cc", on=ON)
     rows = {r.clinician_id: r for r in run.rows.all()}
-    assert rows[old.pk].required == 150  # version 1
-    assert rows[current.pk].required == 10  # version 2
+    assert rows[old.pk].required == 150  # the catalog's version
+    assert rows[current.pk].required == 10  # the one added here
     assert assert_same_as_calculator(run, "abpmr-cc") == 2
 
 
@@ -288,9 +329,20 @@ def buckets_of(plan, credits: list[Credit], cycle: Window) -> list[Bucket]:
             for rule in (tests[i] for i in range(len(plan.flags)))
         )
         year = c.completed_on.year if any(matches(r.select, c) for r in yearly) else None
-        key = (year, c.credit_type in plan.rset.accepted_credit_types, flags)
+        by_cycle_year = any(
+            c.activity_kind == r.component
+            for r in plan.rset.rules
+            if isinstance(r, Component) and (r.part is not None or r.each_year)
+        )
+        cycle_year = whole_years(cycle.start, c.completed_on) if by_cycle_year else None
+        key = (year, c.credit_type in plan.rset.accepted_credit_types, flags, cycle_year)
         sums[key] = sums.get(key, Decimal(0)) + c.credits
-    return [Bucket(y, a, f, v) for (y, a, f), v in sums.items()]
+    return [Bucket(y, a, f, v, cy) for (y, a, f, cy), v in sums.items()]
+
+
+def whole_years(start: date, day: date) -> int:
+    """Whole years from `start` to `day`, as the compliance query counts them."""
+    return day.year - start.year - ((day.month, day.day) < (start.month, start.day))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -408,8 +460,15 @@ any_credit = st.builds(
 
 @st.composite
 def rule_sets(draw) -> RequirementSet:
+    months = draw(st.sampled_from([24, 60]))
+    # A catalog rule over a part of the cycle fits only a cycle that long.
+    fitting = [
+        r
+        for r in CATALOG_RULES
+        if getattr(r, "part", None) is None or r.part.years[1] * 12 <= months
+    ]
     rules = draw(
-        st.lists(st.one_of(generated_rule, st.sampled_from(CATALOG_RULES)), min_size=1, max_size=5)
+        st.lists(st.one_of(generated_rule, st.sampled_from(fitting)), min_size=1, max_size=5)
     )
     return RequirementSet(
         id="generated",
@@ -419,7 +478,7 @@ def rule_sets(draw) -> RequirementSet:
         version=1,
         effective_from=date(2020, 1, 1),
         sources=["made up"],
-        cycle=SetCycle(months=draw(st.sampled_from([24, 60])), anchor="certification"),
+        cycle=SetCycle(months=months, anchor="certification"),
         accepted_credit_types=draw(
             st.lists(st.sampled_from(ALL_TYPES), min_size=1, max_size=4, unique=True)
         ),

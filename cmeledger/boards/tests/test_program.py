@@ -78,25 +78,23 @@ def test_foreign_unknown_and_malformed_set_ids_are_not_the_boards(synced, board_
 
 
 def test_a_set_with_a_version_for_another_board_is_not_the_boards(synced, board_staff):
-    RequirementSetVersion.objects.filter(set_id="abpmr-cc", version=1).update(
-        definition={
-            **RequirementSetVersion.objects.get(set_id="abpmr-cc").definition,
-            "applies": {"boards": ["abpmr", "abim"]},
-        }
-    )
+    for row in RequirementSetVersion.objects.filter(set_id="abpmr-cc"):
+        row.definition = {**row.definition, "applies": {"boards": ["abpmr", "abim"]}}
+        row.save(update_fields=["definition"])
     with pytest.raises(NotYourSet):
         program.get_board_set(board_staff, "abpmr-cc")
 
 
 def test_saving_writes_the_next_version_and_leaves_the_old_one_untouched(synced, board_staff):
     before = stored()
+    latest = program.get_board_set(board_staff, "abpmr-cc").latest.version
     change = edit(board_staff, name="ABPMR CC (2026)", cycle_months=60)
     rule(change, "total").credits = Decimal("160")
     rule(change, "la-credit-cap").credits = Decimal("10.5")
     row = program.save_version(board_staff, "abpmr-cc", change, TODAY)
     assert (row.set_id, row.version, row.origin, row.board) == (
         "abpmr-cc",
-        2,
+        latest + 1,
         Origin.BOARD,
         board_staff.board,
     )
@@ -106,6 +104,11 @@ def test_saving_writes_the_next_version_and_leaves_the_old_one_untouched(synced,
     assert next(r for r in rset.rules if r.id == "total").credits == Decimal("160")
     assert next(r for r in rset.rules if r.id == "la-credit-cap").credits == Decimal("10.5")
     assert rset.applies.boards == ["abpmr"]
+    # What the form does not edit is kept: which certificates the set governs, and the
+    # yearly LA-PM&R over years 1-4.
+    assert rset.applies.certification_years == [5]
+    la = next(r for r in rset.rules if r.id == "longitudinal-assessment")
+    assert la.each_year and la.part.years == (1, 4)
     assert set(before) <= set(stored())  # every earlier row exactly as it was
 
 
@@ -201,7 +204,7 @@ def test_the_effective_date_must_follow_the_latest_version_and_not_be_in_the_pas
             board_staff, "abpmr-cc", edit(board_staff, effective_from=date(2020, 6, 1)), TODAY
         )
     messages = [m for k, m in refused.value.problems if k == "effective_from"]
-    assert any("after 2021-01-01, when version 1 took effect" in m for m in messages)
+    assert any("after 2021-01-01, when version 2 took effect" in m for m in messages)
     assert any("today (2026-03-02) or a later day" in m for m in messages)
     with pytest.raises(ProgramRefused):
         program.save_version(
@@ -219,11 +222,11 @@ def test_a_version_scheduled_later_must_be_followed_by_a_still_later_one(synced,
     )
     with pytest.raises(ProgramRefused) as refused:
         program.save_version(board_staff, "abpmr-cc", edit(board_staff), TODAY)
-    assert "after 2027-01-01, when version 2 took effect" in str(refused.value)
+    assert "after 2027-01-01, when version 3 took effect" in str(refused.value)
     row = program.save_version(
         board_staff, "abpmr-cc", edit(board_staff, effective_from=date(2027, 1, 2)), TODAY
     )
-    assert row.version == 3
+    assert row.version == 4
 
 
 def test_huge_text_is_refused_by_the_same_size_limit_as_an_upload(synced, board_staff):
@@ -232,14 +235,14 @@ def test_huge_text_is_refused_by_the_same_size_limit_as_an_upload(synced, board_
     with pytest.raises(ProgramRefused) as refused:
         program.save_version(board_staff, "abpmr-cc", change, TODAY)
     assert "larger than the 256 KB a set may be" in str(refused.value)
-    assert RequirementSetVersion.objects.filter(set_id="abpmr-cc").count() == 1
+    assert RequirementSetVersion.objects.filter(set_id="abpmr-cc").count() == 2
 
 
 def test_another_boards_staff_cannot_save_a_version(synced, other_board_staff, board_staff):
     change = edit(board_staff)
     with pytest.raises(NotYourSet):
         program.save_version(other_board_staff, "abpmr-cc", change, TODAY)
-    assert RequirementSetVersion.objects.filter(set_id="abpmr-cc").count() == 1
+    assert RequirementSetVersion.objects.filter(set_id="abpmr-cc").count() == 2
 
 
 def test_an_older_cycle_keeps_its_result_after_a_new_version_is_saved(
@@ -258,7 +261,7 @@ def test_an_older_cycle_keeps_its_result_after_a_new_version_is_saved(
     later = date(2026, 9, 1)
     before = progress.report(alice, later, "abpmr-cc").result("abpmr-cc")
     total_before = next(r for r in before.rules if r.id == "total")
-    assert (before.version, total_before.required, total_before.status) == (1, Decimal(150), "met")
+    assert (before.version, total_before.required, total_before.status) == (2, Decimal(150), "met")
 
     change = edit(board_staff)
     rule(change, "total").credits = Decimal("200")
@@ -266,7 +269,7 @@ def test_an_older_cycle_keeps_its_result_after_a_new_version_is_saved(
 
     after = progress.report(alice, later, "abpmr-cc").result("abpmr-cc")
     total_after = next(r for r in after.rules if r.id == "total")
-    assert after.version == 1
+    assert after.version == 2
     assert (total_after.required, total_after.counted, total_after.status) == (
         total_before.required,
         total_before.counted,
@@ -286,8 +289,8 @@ def test_an_open_cycle_uses_the_new_version_from_its_effective_date(
     program.save_version(board_staff, "abpmr-cc", change, TODAY)
     day_before = progress.report(alice, date(2026, 6, 30), "abpmr-cc").result("abpmr-cc")
     on_the_day = progress.report(alice, date(2026, 7, 1), "abpmr-cc").result("abpmr-cc")
-    assert day_before.version == 1
-    assert on_the_day.version == 2
+    assert day_before.version == 2
+    assert on_the_day.version == 3
     assert next(r for r in on_the_day.rules if r.id == "total").required == Decimal(200)
 
 
@@ -301,8 +304,8 @@ def test_the_history_shows_rule_by_rule_what_changed(synced, board_staff):
         )
     )
     program.save_version(board_staff, "abpmr-cc", change, TODAY)
-    newest, first = program.history(program.get_board_set(board_staff, "abpmr-cc"))
-    assert first.is_first and newest.row.version == 2
+    newest, _, first = program.history(program.get_board_set(board_staff, "abpmr-cc"))
+    assert first.is_first and newest.row.version == 3
     assert ("short_name", "ABPMR CC", "ABPMR CC 26") in [
         (c.key, c.before, c.after) for c in newest.changes
     ]

@@ -78,7 +78,7 @@ def test_a_site_admin_pastes_the_text(client, site_admin):
             board_set_toml().replace("credits = 5", "credits = 5.1"),
             "abpmr-ethics-v1.toml: rules[0].credits: Input should be a multiple of 0.25",
         ),
-        (board_set_toml(set_id="abpmr-cc"), "raise the version to 2"),
+        (board_set_toml(set_id="abpmr-cc"), "raise the version to 3"),
         (board_set_toml(boards='["abim"]'), "board staff add sets for their own board only"),
         (board_set_toml(kind="award"), 'board staff add sets of kind "board" only'),
     ],

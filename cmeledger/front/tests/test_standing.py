@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cmeledger.accounts.models import License
+from cmeledger.accounts.models import Board, Certification, License
 from cmeledger.ledger import services
 from cmeledger.ledger.testing import entry_fields
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
@@ -95,8 +95,35 @@ def test_the_dashboard_shows_each_set_with_status_rules_and_what_is_still_needed
     assert "Texas physician registration (MD)" in page
     assert "Still needed by <strong>Feb 28, 2027</strong>" in page
     assert "2 hours of ethics or professional responsibility (formal)" in page
-    assert "Unconfirmed" in page  # the human-trafficking rule is flagged
+    # us-tx-md v3 reads every rule from the board's rule or the statute: nothing flagged
+    # (the ABPMR test below shows a flagged rule).
+    assert "Unconfirmed" not in page
     assert 'aria-valuenow="20"' in page  # 10 of 48 credits, rounded down
+
+
+def test_the_dashboard_flags_abpmrs_unconfirmed_accreditors_and_says_what_is_unconfirmed(
+    alice, client
+):
+    sync()
+    board, _ = Board.objects.get_or_create(code="abpmr", defaults={"name": "ABPMR"})
+    Certification.objects.create(
+        clinician=alice, board=board, cycle_start=date(2023, 1, 1), cycle_end=date(2027, 12, 31)
+    )
+    client.force_login(alice)
+    page = client.get(reverse("dashboard")).content.decode()
+    [article] = re.findall(
+        r'<article class="standing" data-set="abpmr-cc">.*?</article>', page, re.S
+    )
+    [total] = re.findall(
+        r'<li class="rule[^"]*">\s*<div class="rule-head">\s*<span>150 Category 1.*?</li>',
+        article,
+        re.S,
+    )
+    assert '<span class="badge unconfirmed"' in total
+    assert "which accreditors&#x27; Category 1 ABPMR accepts is not" in total
+    # A confirmed rule carries no badge.
+    [pace] = re.findall(r"<span>An average of 30 credits a year</span>.*?</li>", article, re.S)
+    assert "unconfirmed" not in pace
 
 
 def test_each_entry_in_the_list_says_which_sets_and_rules_it_counted_toward(texan, client):

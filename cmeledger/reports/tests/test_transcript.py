@@ -48,7 +48,7 @@ def test_a_set_transcript_lists_the_cycles_entries_with_what_the_set_counted(tex
     assert [e.counted for e in data.entries] == [Decimal("2.00"), Decimal("10.50")]
     assert data.entries[0].topics == ["ethics"]
     assert data.total_counted == Decimal("12.50")
-    assert data.set_name and data.set_version == 1
+    assert data.set_name and data.set_version == 3
     assert any(rule.required == Decimal("48") for rule in data.rules)
 
 

@@ -146,7 +146,10 @@ def test_a_license_that_requires_no_cme_is_a_set_without_rules_and_is_met():
 
 def test_a_set_that_requires_no_cme_may_not_have_rules():
     with pytest.raises(CatalogError, match="requires no CME has no rules"):
-        parse(MINIMAL.replace('kind = "license"', 'kind = "license"\nrequires_cme = false'), "test.toml")
+        parse(
+            MINIMAL.replace('kind = "license"', 'kind = "license"\nrequires_cme = false'),
+            "test.toml",
+        )
 
 
 def test_a_set_that_requires_cme_names_its_credit_types():

@@ -45,7 +45,7 @@ CASES = [
     Case(
         "tx ethics must be formal: category 2 ethics does not count",
         "us-tx-md",
-        "2027-03-01",
+        "2027-03-31",  # the day after the 30 days in which a shortfall may be made up
         [
             c("48", "2025-06-01"),
             c("2", "2025-07-01", "ama-pra-2", "ethics"),
@@ -127,10 +127,17 @@ CASES = [
         [
             c("80", "2023-06-01", specialty_related=True),
             c("70", "2024-06-01"),
-            c("3", "2025-03-01", activity_kind="longitudinal-assessment", specialty_related=True),
+            *[
+                c("3", f"{year}-03-01", activity_kind="longitudinal-assessment")
+                for year in (2023, 2024, 2025, 2026)
+            ],
         ],
         "met",
-        {"total": ("met", "153"), "specialty-share": "met", "longitudinal-assessment": "met"},
+        {
+            "total": ("met", "162"),
+            "specialty-share": "met",
+            "longitudinal-assessment": ("met", "4"),
+        },
         {"components": frozenset({"valid-license"})},
     ),
     Case(
@@ -150,7 +157,13 @@ CASES = [
         "abpmr paced: 30 a year, behind after three years with 40",
         "abpmr-cc",
         "2026-01-01",
-        [c("40", "2023-06-01", specialty_related=True)],
+        [
+            c("40", "2023-06-01", specialty_related=True),
+            *[
+                c("1", f"{year}-03-01", "attendance", activity_kind="longitudinal-assessment")
+                for year in (2023, 2024, 2025)
+            ],
+        ],
         "behind",
         {"pace": "behind", "total": "behind"},
         {"components": frozenset({"valid-license"})},
@@ -224,7 +237,9 @@ CASES = [
             "hiv-aids": "met",
             "controlled-substances": "not-applicable",
         },
-        {"dea_registrant": True, "started_on": date(2025, 3, 1)},
+        # A DEA registrant owes the controlled-substance hours even at the first renewal
+        # (us-fl-md v2, § 456.0301): catalog_cases/recheck.py.
+        {"dea_registrant": False, "started_on": date(2025, 3, 1)},
     ),
     Case(
         "fl category 2 hours do not make the category 1 rule",
@@ -300,7 +315,8 @@ CASES = [
             c("16", "2024-11-01", "aoa-1a"),
             c("2", "2025-01-01", "aoa-1a", "child-abuse"),
             c("2", "2025-02-01", "aoa-1a", "opioid-prescribing"),
-            c("80", "2026-10-31", "ama-pra-2"),
+            c("68", "2026-10-31", "ama-pra-2"),
+            c("12", "2026-10-31", "ama-pra-2", "patient-safety"),  # § 25.271(c)(1), v2
             c("5", "2026-11-01", "aoa-1a"),
         ],
         "met",
@@ -374,30 +390,7 @@ CASES = [
         {"total": ("met", "80")},
         {"anchors": Anchors(), "started_on": date(2025, 12, 15)},
     ),
-    # ABPMR legacy MOC (2018-01-01 .. 2027-12-31) --------------------------------------
-    Case(
-        "abpmr moc met with self-assessment and an improvement project",
-        "abpmr-moc-10y",
-        "2027-12-31",
-        [
-            c("150", "2019-06-01", specialty_related=True),
-            c("70", "2021-06-01"),
-            c("80", "2023-06-01", "sa-cme"),
-            c("1", "2024-06-01", activity_kind="improvement-project"),
-        ],
-        "met",
-        {"total": ("met", "301"), "self-assessment": ("met", "80"), "improvement-project": "met"},
-        {"components": frozenset({"valid-license"})},
-    ),
-    Case(
-        "abpmr moc improvement project older than five years does not count",
-        "abpmr-moc-10y",
-        "2027-12-31",
-        [c("1", "2022-06-01", activity_kind="improvement-project")],
-        "behind",
-        {"improvement-project": "on-track"},
-        {"components": frozenset({"valid-license"})},
-    ),
+    # ABPMR legacy MOC: catalog_cases/round_two.py (checked in halves) ------------------
     # AMA PRA 1 and 2 years (enrolled 2025-01-01) --------------------------------------
     Case(
         "ama 1y met with 20 category 1 and 30 category 2",

@@ -85,7 +85,7 @@ def test_an_existing_version_is_never_overwritten(site_admin, board_staff):
         "raise the version to 2 to add this as a new version."
     ]
     catalog_copy = board_set_toml(set_id="abpmr-cc")
-    assert "raise the version to 2" in refused(catalog_copy, board_staff)[0]
+    assert "raise the version to 3" in refused(catalog_copy, board_staff)[0]
     assert add_set_version(board_set_toml(version=2), board_staff).version == 2
 
 

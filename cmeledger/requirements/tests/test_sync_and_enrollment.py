@@ -10,8 +10,13 @@ from django.core.management import CommandError, call_command
 
 from cmeledger.accounts.models import Certification, License
 from cmeledger.requirements.catalog import Catalog, load_catalog
-from cmeledger.requirements.enrollment import enroll_automatically
+from cmeledger.requirements.enrollment import (
+    certification_years,
+    enroll_automatically,
+    governs,
+)
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
+from cmeledger.requirements.schema import Applies, RequirementSet
 from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +42,10 @@ def test_a_changed_version_is_refused_not_overwritten():
     tx = catalog.get("us-tx-md")
     edited = tx.model_copy(update={"name": "Quietly edited"})
     others = [s for s in catalog.sets if s.id != "us-tx-md"]
-    with pytest.raises(Exception, match="us-tx-md-v2.toml"):
+    with pytest.raises(Exception, match=f"us-tx-md-v{tx.version + 1}.toml"):
         sync(Catalog([*others, edited]))
-    assert RequirementSetVersion.objects.get(set_id="us-tx-md").name != "Quietly edited"
+    stored = RequirementSetVersion.objects.get(set_id="us-tx-md", version=tx.version)
+    assert stored.name != "Quietly edited"
 
 
 def test_the_sync_command_reports_a_conflict(monkeypatch):
@@ -87,3 +93,81 @@ def test_adding_a_license_on_the_profile_page_enrolls(alice_client, alice):
         },
     )
     assert Enrollment.objects.get(clinician=alice).set_id == "us-ca-md"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years"),
+    [
+        (date(2021, 1, 1), date(2025, 12, 31), 5),
+        (date(2021, 3, 15), date(2026, 3, 14), 5),
+        (date(2018, 1, 1), date(2027, 12, 31), 10),
+        (date(2020, 2, 29), date(2030, 2, 28), 10),
+        (date(2025, 1, 1), date(2026, 12, 31), 2),
+        (date(2025, 1, 1), date(2025, 1, 2), 0),
+    ],
+)
+def test_a_certifications_length_is_counted_in_whole_years(start, end, years):
+    assert certification_years(start, end) == years
+
+
+def test_a_set_naming_lengths_governs_only_certifications_that_long():
+    five = Applies(boards=["abpmr"], certification_years=[5])
+    assert governs(five, "abpmr", date(2023, 1, 1), date(2027, 12, 31))
+    assert not governs(five, "abpmr", date(2018, 1, 1), date(2027, 12, 31))
+    assert not governs(five, "abim", date(2023, 1, 1), date(2027, 12, 31))
+    # A set naming no length governs every certification of its boards.
+    assert governs(Applies(boards=["abpmr"]), "abpmr", date(2018, 1, 1), date(2027, 12, 31))
+
+
+def test_a_ten_year_abpmr_certificate_enrolls_legacy_moc_and_not_cc(alice, board):
+    sync()
+    ten = Certification.objects.create(
+        clinician=alice, board=board, cycle_start=date(2018, 1, 1), cycle_end=date(2027, 12, 31)
+    )
+    five = Certification.objects.create(
+        clinician=alice, board=board, cycle_start=date(2023, 1, 1), cycle_end=date(2027, 12, 31)
+    )
+    enrolled = Enrollment.objects.filter(clinician=alice)
+    assert {(e.set_id, e.certification_id) for e in enrolled} == {
+        ("abpmr-moc-10y", ten.pk),
+        ("abpmr-cc", five.pk),
+    }
+
+
+def test_changing_a_certifications_dates_moves_it_to_the_programme_that_governs_it(alice, board):
+    sync()
+    cert = Certification.objects.create(
+        clinician=alice, board=board, cycle_start=date(2023, 1, 1), cycle_end=date(2027, 12, 31)
+    )
+    cert.cycle_start = date(2018, 1, 1)
+    cert.save()
+    assert list(Enrollment.objects.filter(clinician=alice).values_list("set_id", flat=True)) == [
+        "abpmr-moc-10y"
+    ]
+
+
+def test_an_automatic_enrollment_made_before_the_fix_goes_and_chosen_ones_stay(alice, board):
+    sync()
+    cert = Certification.objects.create(
+        clinician=alice, board=board, cycle_start=date(2018, 1, 1), cycle_end=date(2027, 12, 31)
+    )
+    # As version 1 enrolled every ABPMR certificate in abpmr-cc:
+    Enrollment.objects.create(
+        clinician=alice, set_id="abpmr-cc", certification=cert, automatic=True
+    )
+    Enrollment.objects.create(clinician=alice, set_id="ama-pra-3y", automatic=False)
+    Enrollment.objects.create(
+        clinician=alice, set_id="gone-set", certification=cert, automatic=True
+    )
+    enroll_automatically(alice)
+    assert set(Enrollment.objects.filter(clinician=alice).values_list("set_id", flat=True)) == {
+        "abpmr-moc-10y",
+        "ama-pra-3y",
+        "gone-set",  # not in the catalog: kept, and the report says so
+    }
+
+
+def test_a_lengths_list_without_boards_is_refused():
+    tx = load_catalog().get("us-tx-md").model_dump()
+    with pytest.raises(ValueError, match="certification_years: name the boards it narrows"):
+        RequirementSet.model_validate({**tx, "applies": {"certification_years": [5]}})
