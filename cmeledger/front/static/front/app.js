@@ -31,3 +31,24 @@ document.addEventListener("DOMContentLoaded", () => {
     topbar.classList.toggle("open", open);
   });
 });
+
+// A table that scrolls sideways inside itself (app.css lets one do that on a phone rather
+// than widen the page) is made reachable by keyboard, so its hidden columns can be read.
+function focusableWhenScrolling() {
+  for (const table of document.querySelectorAll("main table")) {
+    const scrolls = table.scrollWidth > table.clientWidth + 1;
+    if (scrolls && !table.hasAttribute("tabindex")) {
+      table.tabIndex = 0;
+      table.dataset.scrolls = "";
+      const caption = table.querySelector("caption");
+      table.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
+    } else if (!scrolls && table.hasAttribute("data-scrolls")) {
+      table.removeAttribute("tabindex");
+      table.removeAttribute("data-scrolls");
+      table.removeAttribute("aria-label");
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", focusableWhenScrolling);
+window.addEventListener("resize", focusableWhenScrolling);
+document.addEventListener("toggle", focusableWhenScrolling, true); // a <details> opened
