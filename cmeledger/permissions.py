@@ -142,6 +142,9 @@ set_editor_required = _page(
     may_add_sets, "Adding a requirement set is for site admins and board staff."
 )
 site_staff_required = _page(is_site_staff, "Identity disputes are decided by the site's staff.")
+site_admin_required = _page(
+    is_site_staff, "Organizations, boards and invitations are managed by the site's staff."
+)
 team_manager_required = _page(is_team_manager, "Teams are managed by team-manager accounts.")
 
 NOT_A_MEMBER = "The organization portal is for members of a reporting organization."

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cmeledger.directcredit",
     "cmeledger.directory",
     "cmeledger.teams",
+    "cmeledger.onboarding",
     "cmeledger.portable",
     "cmeledger.backups",
     "cmeledger.periodic",  # runs each app's periodic.py: the jobs `runperiodic` queues

@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from cmeledger.accounts.models import (
     ApiToken,
@@ -8,12 +10,54 @@ from cmeledger.accounts.models import (
     ClinicianProfile,
     License,
     Organization,
+    Role,
     User,
 )
 
 
+def check_role_fields(form: forms.ModelForm) -> None:
+    """The role's organization or board, said on the form: the database refuses an
+    organization member without an organization and board staff without a board (check
+    constraints), which would otherwise answer 500."""
+    data = form.cleaned_data
+    role = data.get("role", getattr(form.instance, "role", None))
+    organization, board = data.get("organization"), data.get("board")
+    if role == Role.ORGANIZATION and organization is None:
+        form.add_error("organization", "An organization member needs an organization.")
+    if role != Role.ORGANIZATION and organization is not None:
+        form.add_error("organization", "Only an organization member belongs to an organization.")
+    if role == Role.BOARD_STAFF and board is None:
+        form.add_error("board", "Board staff need the board they work for.")
+    if role != Role.BOARD_STAFF and board is not None:
+        form.add_error("board", "Only board staff belong to a board.")
+
+
+class UserCreation(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "role", "organization", "board")
+
+    def clean(self) -> dict | None:
+        data = super().clean()
+        check_role_fields(self)
+        return data
+
+
+class UserChange(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def clean(self) -> dict | None:
+        data = super().clean()
+        check_role_fields(self)
+        return data
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChange
+    add_form = UserCreation
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -25,7 +69,22 @@ class UserAdmin(BaseUserAdmin):
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "password1", "password2", "role"]})]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "role",
+                    "organization",
+                    "board",
+                ]
+            },
+        )
+    ]
 
 
 admin.site.register(Board)

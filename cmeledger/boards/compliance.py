@@ -50,7 +50,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from cmeledger.accounts.models import Board, Certification, ClinicianProfile, License, User
-from cmeledger.boards import listing
+from cmeledger.boards import freshness, listing
 from cmeledger.boards.models import ComplianceRow, ComplianceRun
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.lib.bulk import insert_rows
@@ -82,6 +82,7 @@ from cmeledger.requirements.standing import (
     pacing,
     set_status,
     share_required,
+    share_status,
     yearly_status,
     years_in,
 )
@@ -501,10 +502,18 @@ def judge(
                         got += sum(
                             (buckets[i].credits for i in members if not buckets[i].accepted), ZERO
                         )
-            status = minimum_status(required, got, cycle, on, paced=isinstance(rule, MinimumTotal))
+            if isinstance(rule, MinimumShare):
+                status = share_status(required, got, total, cycle, on)
+            else:
+                status = minimum_status(
+                    required, got, cycle, on, paced=isinstance(rule, MinimumTotal)
+                )
             statuses.append(status)
             if status != Status.MET:
-                missing.append(f"{rule.name}: {_fmt(required - got)} more")
+                # A share of nothing misses no amount yet, only the kind of credit.
+                missing.append(
+                    f"{rule.name}: {_fmt(required - got)} more" if required > got else rule.name
+                )
         else:
             raise NeedsCalculator(f"rule {rule.id}: kind {rule.kind}")
     required_total = total_rule.credits if total_rule else None
@@ -570,7 +579,9 @@ def from_result(result: SetResult) -> Judgement:
     total_rule = next((r for r in result.rules if r.kind == "minimum-total"), None)
     pacing = next((r for r in result.rules if r.kind == "pacing"), None)
     missing = [
-        r.name if r.kind == "component" else f"{r.name}: {_fmt(r.remaining)} more"
+        r.name
+        if r.kind == "component" or not r.remaining
+        else f"{r.name}: {_fmt(r.remaining)} more"
         for r in result.rules
         if r.status not in (Status.MET, Status.NOT_APPLICABLE) and r.kind != "pacing"
     ]
@@ -632,7 +643,13 @@ def compute(
         raise ComplianceError(f"The set {set_id} is not in the catalog.")
     if set_id not in board_sets(board):
         raise ComplianceError(f"The set {set_id} does not apply to {board.code.upper()}.")
-    run = ComplianceRun.objects.create(board=board, set_id=set_id, on=on, requested_by=requested_by)
+    run = ComplianceRun.objects.create(
+        board=board,
+        set_id=set_id,
+        on=on,
+        requested_by=requested_by,
+        inputs=freshness.inputs_stamp(board, set_id),
+    )
     try:
         tally = _fill(run, versions)
     except Exception as error:

@@ -43,6 +43,9 @@ class ComplianceRun(models.Model):
     # {"met": 10, "on-track": 3, ...}
     counts = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    # The digest of what the run read (boards.freshness), taken as it started: the page
+    # compares it with today's to say when the list is out of date.
+    inputs = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cmeledger.accounts.models import Board, User
 from cmeledger.audits import access
-from cmeledger.boards import compliance, listing
+from cmeledger.boards import compliance, freshness, listing
 from cmeledger.boards.models import ComplianceRun, Standing
 from cmeledger.boards.tasks import compute_compliance
 from cmeledger.ledger.models import Certificate, CreditEntry
@@ -53,13 +54,18 @@ def diplomates(request: HttpRequest) -> HttpResponse:
     board = _board(request)
     set_id, sets = _chosen_set(request, board)
     run = compliance.latest_run(board, set_id) if set_id else None
+    queued = bool(set_id and run is None and _first_run(board, set_id))
+    if queued:
+        run = compliance.latest_run(board, set_id)  # done already when jobs run inline
     filters = _filters(request)
     context: dict = {
         "board": board,
         "set_id": set_id,
         "sets": sets,
         "run": run,
+        "fresh": freshness.freshness(run) if run is not None else None,
         "running": _running(board, set_id),
+        "queued": queued,
         "filters": filters,
         "statuses": [(s.value, s.label) for s in Standing],
         "sorts": [
@@ -87,6 +93,16 @@ def diplomates(request: HttpRequest) -> HttpResponse:
             context.update(page=page, query=query.urlencode())
             context["counts"] = [(s.value, s.label, run.counts.get(s.value, 0)) for s in Standing]
     return render(request, "front/board/diplomates.html", context, status=status)
+
+
+def _first_run(board: Board, set_id: str) -> bool:
+    """A board with no snapshot of the set yet (a new install, a new board or set) gets
+    its first one without anyone pressing a button; once per ten minutes at most, so
+    reloading while the workers are busy does not queue more. True when one was queued."""
+    if _running(board, set_id) or not cache.add(f"first-run:{board.pk}:{set_id}", 1, 600):
+        return False
+    compute_compliance.enqueue(board.pk, set_id, None, None)
+    return True
 
 
 def _running(board: Board, set_id: str | None) -> bool:

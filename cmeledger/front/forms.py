@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import ngettext
 
 from cmeledger.accounts.forms import DateInput
 from cmeledger.ledger.models import Certificate, CreditEntry
@@ -18,6 +19,7 @@ from cmeledger.ledger.vocabulary import (
     Source,
     Topic,
 )
+from cmeledger.lib.credits import credit_text
 
 # What "Save and Add Another" carries into the next form: a conference's sessions share
 # these, and only the title, credits and topics change between them.
@@ -57,8 +59,16 @@ class EntryForm(forms.ModelForm):
         }
         help_texts = {"credits": "In steps of 0.25, for example 1.25."}
 
+    # Shown only once a duplicate is found: ticking it saves the repeat on purpose.
+    save_again = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Save it again: I took this activity more than once",
+    )
+
     def __init__(self, *args, clinician, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.clinician = clinician
         self.fields["certificates"].queryset = Certificate.objects.owned_by(clinician)
         if not self.fields["certificates"].queryset.exists():
             del self.fields["certificates"]
@@ -66,6 +76,38 @@ class EntryForm(forms.ModelForm):
         credits.update(step=str(CREDIT_STEP), min=str(CREDIT_STEP), max=str(MAX_CREDITS_PER_ENTRY))
         credits["inputmode"] = "decimal"
         self.fields["title"].widget.attrs["autofocus"] = True
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Only a new entry is checked: an edit keeps a repeat the clinician already chose.
+        if self.errors or data.get("save_again") or not self.instance._state.adding:
+            return data
+        repeated = self.repeats(data)
+        if repeated is not None:
+            self.fields["save_again"].widget = forms.CheckboxInput()
+            raise forms.ValidationError(
+                f"You already saved “{repeated.title}”, completed "
+                f"{repeated.completed_on:%b} {repeated.completed_on.day}, "
+                f"{repeated.completed_on.year}, for {credit_text(repeated.credits)} "
+                f"{ngettext('credit', 'credits', 1 if repeated.credits == 1 else 2)}. "
+                "To save this one as well, tick “Save it again” and save.",
+                code="duplicate",
+            )
+        return data
+
+    def repeats(self, data: dict) -> CreditEntry | None:
+        """A live entry of the clinician with the same title, completion date and credits,
+        or None."""
+        title, completed_on, credits = (data.get(k) for k in ("title", "completed_on", "credits"))
+        if not title or completed_on is None or credits is None:
+            return None
+        found = CreditEntry.objects.live().filter(
+            clinician=self.clinician,
+            title__iexact=title.strip(),
+            completed_on=completed_on,
+            credits=credits,
+        )
+        return found.first()
 
     def entry_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

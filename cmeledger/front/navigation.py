@@ -70,7 +70,7 @@ def links_for(user: User) -> list[Link]:
     else:
         links = []
     if user.is_site_admin:
-        links.append(Link("Disputes", "identity-disputes"))
+        links += [Link("Site admin", "site-admin"), Link("Disputes", "identity-disputes")]
     if user.is_staff:
         links.append(Link("Admin", "admin:index"))
     return links

@@ -20,11 +20,15 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from cmeledger.accounts.models import Certification, License
+from cmeledger.front import glance
 from cmeledger.ledger.dashboard import cycles_for, timeline
+from cmeledger.ledger.models import CreditEntry
 from cmeledger.reports import charts
-from cmeledger.requirements import progress
+from cmeledger.requirements import planner, progress
 
 KEPT_SECONDS = 24 * 3600
+NEXT_SHOWN = 3  # "What is next": the planner's first activities; the planner has the rest
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,11 @@ class Sections:
     charts: SafeString
     cycles: SafeString
     uses: dict[str, list[str]]  # entry id -> the sets and rules it counted toward
+    sets: int = 0  # how many sets the clinician follows
+    # What the first-run checklist asks (front/first_run.py), all inside the key.
+    has_license: bool = False
+    has_certification: bool = False
+    has_credits: bool = False
 
 
 def dashboard_sections(request: HttpRequest, today: date) -> Sections:
@@ -52,9 +61,13 @@ def _render(request: HttpRequest, today: date) -> Sections:
     # The dashboard shows each entry's sets and rules, never the words of why.
     standing = progress.report(user, today, explain=False)
     cycles = cycles_for(user)
+    results = [item.result for item in standing.sets if item.result]
+    needs = [(r.short_name, need) for r in results for need in r.needed]
     context = {
         "today": today,
         "standing": standing.sets,
+        "glances": glance.glances(standing.sets, today),
+        "suggestions": planner.combine(needs)[:NEXT_SHOWN],
         "charts": charts.for_dashboard(user, standing, today),
         "cycles": cycles,
         "timeline": timeline(cycles, today),
@@ -64,5 +77,13 @@ def _render(request: HttpRequest, today: date) -> Sections:
         return render_to_string(f"front/_dashboard_{name}.html", context, request=request)
 
     return Sections(
-        section("standing"), section("charts"), section("cycles"), progress.counted_toward(standing)
+        section("standing"),
+        section("charts"),
+        section("cycles"),
+        progress.counted_toward(standing),
+        len(standing.sets),
+        # Asked apart from the cycles: a license with no dates yet has no cycle.
+        has_license=License.objects.filter(clinician=user).exists(),
+        has_certification=Certification.objects.filter(clinician=user).exists(),
+        has_credits=CreditEntry.objects.owned_by(user).live().exists(),
     )

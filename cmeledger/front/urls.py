@@ -165,4 +165,5 @@ urlpatterns = [
     path("", include("cmeledger.front.urls_directory")),
     path("", include("cmeledger.front.urls_program")),
     path("", include("cmeledger.front.urls_teams")),
+    path("", include("cmeledger.front.urls_site")),
 ]

@@ -17,6 +17,7 @@ from cmeledger.accounts import identity
 from cmeledger.accounts.models import Role
 from cmeledger.front import overview
 from cmeledger.front.correction_views import entry_corrections
+from cmeledger.front.first_run import checklist
 from cmeledger.front.forms import (
     CARRIED_FIELDS,
     AttachForm,
@@ -61,6 +62,7 @@ LANDING = {
     Role.BOARD_STAFF: "board-diplomates",
     Role.TEAM_MANAGER: "teams",
     Role.ORGANIZATION: "organization",
+    Role.SITE_ADMIN: "site-admin",
 }
 
 
@@ -86,6 +88,12 @@ def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
         **listing,
         "today": today,
         "sections": sections,
+        "checklist": checklist(
+            request.user,
+            has_license=sections.has_license,
+            has_certification=sections.has_certification,
+            has_credits=sections.has_credits,
+        ),
         "disputed": [i for i in identity.identifiers_of(request.user) if i.in_dispute],
         "filter_fields": filter_fields_html(listing["filters"]),
     }

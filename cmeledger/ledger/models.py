@@ -221,8 +221,25 @@ class CreditEntry(models.Model):
         errors = entry_date_problems(
             self.start_date, self.end_date, self.completed_on, timezone.localdate()
         )
+        if "completed_on" not in errors and (floor := completion_floor_problem(self.completed_on)):
+            errors["completed_on"] = floor
         if errors:
             raise ValidationError(errors)
+
+
+# No CME record a clinician keeps is older than this: an earlier date is a typing slip
+# (1925 for 2025), refused with the floor named. The same floor as direct credit and
+# transcripts.
+EARLIEST_COMPLETION = date(1950, 1, 1)
+
+
+def completion_floor_problem(completed: date | None) -> str | None:
+    if completed is None or completed >= EARLIEST_COMPLETION:
+        return None
+    return (
+        f"The completion date cannot be before {EARLIEST_COMPLETION:%b} "
+        f"{EARLIEST_COMPLETION.day}, {EARLIEST_COMPLETION.year}: check the year."
+    )
 
 
 def entry_date_problems(

@@ -2,14 +2,15 @@
 
 One row per state (the 50 and DC) and license kind (MD, DO): the set that a license there
 enrolls, its version, how many of its rules are confirmed against the authority and how
-many are not, and the day its sources were read; "missing" where no set applies. Then one
-row per board set. Pure: it reads a Catalog, never the database, so it shows the files as
+many are not, and the day its sources were read; "missing" where no set applies. Then the
+PA and NP licenses, listed only where a set applies, with a count of the states without
+one. Then one row per board set. Pure: it reads a Catalog, never the database, so it shows the files as
 they are (other sets may be added at any time).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from cmeledger.accounts.models import Degree
@@ -21,6 +22,10 @@ from cmeledger.requirements.schema import Confidence, RequirementSet, SetKind
 # have boards too but are outside the promise, so they are not listed as missing.
 STATES = [s for s in USState if s not in (USState.PR, USState.GU, USState.VI)]
 LICENSE_KINDS = [Degree.MD, Degree.DO]
+# Kinds the catalog is still filling in state by state: a row for each of them everywhere
+# would be a hundred "missing" rows that hide the sets that exist, so only the states with
+# a set are listed and the others counted.
+PARTIAL_KINDS = [Degree.PA, Degree.NP]
 NOT_READ = "—"
 
 
@@ -64,10 +69,15 @@ class BoardRow:
 class Coverage:
     licenses: list[LicenseRow]
     boards: list[BoardRow]
+    # PA and NP rows, only for the states where a set applies (never set=None).
+    partial: list[LicenseRow] = field(default_factory=list)
 
     @property
     def missing(self) -> list[LicenseRow]:
         return [row for row in self.licenses if row.set is None]
+
+    def states_with(self, degree: str) -> set[str]:
+        return {row.state for row in self.partial if row.degree == degree}
 
 
 def newest(catalog: Catalog) -> list[RequirementSet]:
@@ -79,26 +89,30 @@ def newest(catalog: Catalog) -> list[RequirementSet]:
     return sorted(found.values(), key=lambda s: s.id)
 
 
+def _rows(sets: list[RequirementSet], state: USState, degree: Degree) -> list[LicenseRow]:
+    """The rows of the sets a license of this kind in this state enrolls (none: [])."""
+    return [
+        LicenseRow(state.value, degree.value, SetSummary.of(s))
+        for s in sets
+        if state.value in s.applies.license_states and degree.value in s.applies.license_degrees
+    ]
+
+
 def coverage(catalog: Catalog) -> Coverage:
     sets = newest(catalog)
     licenses: list[LicenseRow] = []
+    partial: list[LicenseRow] = []
     for state in STATES:
         for degree in LICENSE_KINDS:
-            matching = [
-                SetSummary.of(s)
-                for s in sets
-                if state.value in s.applies.license_states
-                and degree.value in s.applies.license_degrees
-            ]
-            licenses += [LicenseRow(state.value, degree.value, m) for m in matching] or [
-                LicenseRow(state.value, degree.value, None)
-            ]
+            licenses += _rows(sets, state, degree) or [LicenseRow(state.value, degree.value, None)]
+        for degree in PARTIAL_KINDS:
+            partial += _rows(sets, state, degree)
     boards = [
         BoardRow(tuple(s.applies.boards), s.name, SetSummary.of(s))
         for s in sets
         if s.kind == SetKind.BOARD
     ]
-    return Coverage(licenses, boards)
+    return Coverage(licenses, boards, partial)
 
 
 def _set_json(summary: SetSummary | None) -> dict:
@@ -124,6 +138,9 @@ def as_json(result: Coverage) -> dict:
         "licenses": [
             {"state": r.state, "degree": r.degree} | _set_json(r.set) for r in result.licenses
         ],
+        "partial_licenses": [
+            {"state": r.state, "degree": r.degree} | _set_json(r.set) for r in result.partial
+        ],
         "boards": [
             {"boards": list(b.boards), "name": b.name} | _set_json(b.set) for b in result.boards
         ],
@@ -131,10 +148,25 @@ def as_json(result: Coverage) -> dict:
     }
 
 
+def partial_summary(result: Coverage) -> dict[str, dict[str, int]]:
+    """Per PA/NP kind: how many of the states and DC have a set, how many do not, and how
+    many of the sets need no CME."""
+    counts = {}
+    for degree in PARTIAL_KINDS:
+        rows = [r for r in result.partial if r.degree == degree.value]
+        states = result.states_with(degree.value)
+        counts[degree.value] = {
+            "states": len(states),
+            "without": len(STATES) - len(states),
+            "no_cme_required": len({r.state for r in rows if r.set and not r.set.requires_cme}),
+        }
+    return counts
+
+
 def summary(result: Coverage) -> dict:
     present = [r for r in result.licenses if r.set is not None]
     # Each set once, although an MD-and-DO set fills two license rows.
-    distinct = {r.set.set_id: r.set for r in present if r.set} | {
+    distinct = {r.set.set_id: r.set for r in [*present, *result.partial] if r.set} | {
         b.set.set_id: b.set for b in result.boards
     }
     return {
@@ -144,6 +176,7 @@ def summary(result: Coverage) -> dict:
         "no_cme_required": len(
             {(r.state, r.degree) for r in present if r.set and not r.set.requires_cme}
         ),
+        "partial_license_kinds": partial_summary(result),
         "board_sets": len(result.boards),
         "rules_confirmed": sum(s.confirmed for s in distinct.values()),
         "rules_unconfirmed": sum(s.unconfirmed for s in distinct.values()),
@@ -159,14 +192,28 @@ def _cells(s: SetSummary | None) -> list[str]:
 
 
 def as_markdown(result: Coverage) -> str:
-    """Two Markdown tables (licenses, boards) and a summary line, ready for docs/catalog.md."""
-    lines = [
+    """Three Markdown tables (MD and DO licenses, PA and NP licenses, boards) and summary
+    lines, ready for docs/catalog.md."""
+    header = [
         "| State | License | Set | Version | Rules confirmed / unconfirmed | Sources read |",
         "|---|---|---|---|---|---|",
     ]
     names = {s.value: s.label for s in STATES}
+    lines = list(header)
     for r in result.licenses:
         lines.append("| " + " | ".join([names[r.state], r.degree, *_cells(r.set)]) + " |")
+    lines += ["", *header]
+    for r in result.partial:
+        lines.append("| " + " | ".join([names[r.state], r.degree, *_cells(r.set)]) + " |")
+    lines += [
+        "",
+        "; ".join(
+            f"{kind}: {n['states']} of the 50 states and DC have a set "
+            f"({n['no_cme_required']} of them need no CME), {n['without']} without"
+            for kind, n in partial_summary(result).items()
+        )
+        + ".",
+    ]
     lines += [
         "",
         "| Board | Set | Version | Rules confirmed / unconfirmed | Sources read |",

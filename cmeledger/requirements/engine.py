@@ -52,6 +52,7 @@ from cmeledger.requirements.standing import (
     quarter_up,
     set_status,
     share_required,
+    share_status,
     yearly_status,
     years_in,
 )
@@ -630,10 +631,13 @@ class _Evaluation:
             required = self._required(rule)
         remaining = max(ZERO, required - counted)
         span = self._window(rule)
-        status = self._cure_pending(
-            minimum_status(required, counted, span, self.on, paced=isinstance(rule, MinimumTotal)),
-            span,
-        )
+        if isinstance(rule, MinimumShare):
+            judged = share_status(required, counted, total, span, self.on)
+        else:
+            judged = minimum_status(
+                required, counted, span, self.on, paced=isinstance(rule, MinimumTotal)
+            )
+        status = self._cure_pending(judged, span)
         cured = sum(
             (p.counted * p.factor for i in self._fed_by(rule, pieces) if (p := pieces[i]).cure),
             ZERO,
@@ -681,6 +685,12 @@ class _Evaluation:
     def _explain_minimum(
         self, rule, required: Decimal, counted: Decimal, remaining: Decimal, cured: Decimal
     ) -> str:
+        if isinstance(rule, MinimumShare) and not required and not counted:
+            return (
+                f"Nothing counted yet: {format((rule.share * 100).normalize(), 'f')}% of the "
+                "credits counted "
+                f"toward the total must be of this kind, by {self.cycle.end}."
+            )
         text = f"{_fmt(counted)} of {_fmt(required)} counted"
         span = self._window(rule)
         if span != self.cycle:
@@ -796,7 +806,11 @@ class _Evaluation:
                     uses[piece.credit.id] = uses.get(piece.credit.id, ZERO) + piece.counted
         counted = sum(uses.values(), ZERO)
         period = "a calendar year" if rule.per == "calendar-year" else "the cycle"
-        text = f"At most {_fmt(rule.credits)} count in {period}; {_fmt(counted)} of {_fmt(claimed)} counted."
+        text = f"At most {_fmt(rule.credits)} count in {period}; " + (
+            f"{_fmt(counted)} of {_fmt(claimed)} counted."
+            if claimed
+            else "none of your credits in this cycle are of this kind."
+        )
         return RuleResult(
             **base,
             status=Status.MET,

@@ -66,6 +66,16 @@ def share_required(share: Decimal, total: Decimal, total_required: Decimal | Non
     return quarter_up(basis * share)
 
 
+def share_status(
+    required: Decimal, counted: Decimal, total: Decimal, cycle: Window, on: date
+) -> Status:
+    """A minimum share's status. A share of nothing is not met: with no credit counted
+    toward the set yet, "half of it" asks for nothing, yet nothing of the kind is done."""
+    if total <= 0:
+        return component_status(False, cycle, on)
+    return minimum_status(required, counted, cycle, on, paced=False)
+
+
 def pacing(full: Decimal, total: Decimal, cycle: Window, on: date) -> tuple[Decimal, Status]:
     """The credits expected by `on` for a pace of `full` over the cycle, and its status."""
     expected = quarter_down(full * elapsed(cycle, on))

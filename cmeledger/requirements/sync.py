@@ -40,16 +40,34 @@ def version_row(requirement_set: RequirementSet, **extra) -> RequirementSetVersi
     )
 
 
+def _same(row: RequirementSetVersion, requirement_set: RequirementSet) -> bool:
+    """Whether the stored version says what the file says. A digest differs also when the
+    format gained a key with a default since the row was stored (every stored set then
+    lacks it): the stored definition is read again with today's format and compared, and
+    an equal one gets today's digest, so the next sync is quick again."""
+    wanted = digest(requirement_set)
+    if row.digest == wanted:
+        return True
+    try:
+        again = RequirementSet.model_validate(row.definition)
+    except ValueError:
+        return False
+    if digest(again) != wanted:
+        return False
+    RequirementSetVersion.objects.filter(pk=row.pk).update(digest=wanted)
+    return True
+
+
 @transaction.atomic
 def sync(catalog: Catalog | None = None) -> SyncResult:
     catalog = catalog or load_catalog()
-    stored = {(row.set_id, row.version): row.digest for row in RequirementSetVersion.objects.all()}
+    stored = {(row.set_id, row.version): row for row in RequirementSetVersion.objects.all()}
     new, changed = [], []
     for requirement_set in catalog.sets:
         key = (requirement_set.id, requirement_set.version)
         if key not in stored:
             new.append(version_row(requirement_set))
-        elif stored[key] != digest(requirement_set):
+        elif not _same(stored[key], requirement_set):
             changed.append(
                 f"{requirement_set.id} v{requirement_set.version} differs from the synced copy; "
                 f"versions are never overwritten: add {requirement_set.id}-v"

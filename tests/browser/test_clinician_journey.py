@@ -45,7 +45,10 @@ def test_a_license_puts_its_cycle_on_the_dashboard_planner_and_a_shared_transcri
     base = live_server.url
     log_in(page, base, EMAIL, PASSWORD)
     expect(page.get_by_role("heading", name="Certification Dashboard")).to_be_visible()
-    expect(page.get_by_text("Add your board certifications and licenses")).to_be_visible()
+    # A new account: the first-run checklist, with "Add credits" already ticked.
+    checklist = page.locator("section", has=page.get_by_role("heading", name="Get started"))
+    expect(checklist.get_by_role("link", name="Add a license")).to_be_visible()
+    expect(checklist).to_contain_text("Add credits (done)")
 
     # Licenses: the profile's "Add a license" form.
     page.get_by_role("link", name="Profile", exact=True).click()
@@ -74,6 +77,7 @@ def test_a_license_puts_its_cycle_on_the_dashboard_planner_and_a_shared_transcri
     # Dashboard: the Texas cycle now counts the credits.
     page.get_by_role("link", name="Dashboard", exact=True).click()
     cycles = page.locator("section", has=page.get_by_role("heading", name="Your cycles"))
+    cycles.get_by_text("The timeline, and each cycle's credits by type").click()  # folded
     texas = cycles.locator("article.cycle").filter(has_text="Texas")
     expect(texas.first).to_be_visible()
     expect(texas.first.locator(".cycle-total")).to_contain_text("5.5")

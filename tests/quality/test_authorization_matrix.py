@@ -41,6 +41,8 @@ from cmeledger.directory.services import ReportingFields, set_reporting
 from cmeledger.ledger.certificates import store_certificate
 from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.ledger.testing import make_pdf
+from cmeledger.onboarding import services as onboarding
+from cmeledger.onboarding.models import RoleInvitation
 from cmeledger.reporting import services as reporting
 from cmeledger.reporting.models import CorrectionRequest, ReportedRecord, Submission
 from cmeledger.reporting.records import RawRow, raw
@@ -91,6 +93,7 @@ TEAM_PAGE = (LOGIN, 403, 403, 403, OK)
 ANY_USER = (LOGIN, OK, OK, OK, OK)
 PUBLIC = (OK, OK, OK, OK, OK)
 NOT_FOUND = (404, 404, 404, 404, 404)
+SITE_PAGE = (LOGIN, 403, 403, 403, 403)
 
 ROUTES: dict[str, Row] = {
     # Public: no login, nothing of anybody's.
@@ -183,6 +186,15 @@ ROUTES: dict[str, Row] = {
     "set-upload": row("get", "", "staff", LOGIN, 403, 403, OK, 403),  # board staff add sets
     # Site staff decide identity disputes; every other role is told so.
     "identity-disputes": row("get", "", "admin", LOGIN, 403, 403, 403, 403),
+    # The site-admin area: site staff only; everyone else is told so before any lookup.
+    "site-admin": row("get", "", "admin", *SITE_PAGE),
+    "site-organization-add": row("post", "", "admin", *SITE_PAGE),
+    "site-organization": row("get", "site-organization", "admin", *SITE_PAGE),
+    "site-board-add": row("post", "", "admin", *SITE_PAGE),
+    "site-invite": row("post", "", "admin", *SITE_PAGE),
+    "site-invitation-revoke": row("post", "role-invitation", "admin", *SITE_PAGE),
+    # The invitee's page: the secret is the key; a guessed one is "not valid" (404).
+    "invitation": row("get", "role-invitation-secret", "anyone", *NOT_FOUND),
     "identity-decide": row("post", "npi-identifier", "admin", LOGIN, 403, 403, 403, 403),
     "reports": row("get", "", "alice", *CLINICIAN_PAGE),
     "transcript-download": row("get", "", "alice", *CLINICIAN_PAGE),
@@ -227,8 +239,8 @@ ROUTES: dict[str, Row] = {
     "organization-members": row("get", "", "org", *ORG_PAGE),
     # The board's workspace.
     "board-diplomates": row("get", "", "staff", *BOARD_PAGE),
-    # Another board has no compliance run of its own yet: nothing to download.
-    "board-diplomates-csv": row("get", "", "staff", LOGIN, 403, 403, 404, 403),
+    # Another board downloads its own list (its own snapshot), never ABPMR's.
+    "board-diplomates-csv": row("get", "", "staff", *BOARD_PAGE),
     "board-recompute": row("post", "", "staff", *BOARD_PAGE),
     "board-diplomate": row("get", "diplomate", "staff", *BOARD_OBJECT),
     "board-diplomate-certificate": row("get", "diplomate+certificate", "staff", *BOARD_OBJECT),
@@ -505,6 +517,9 @@ def world(alice, bob, board, other_board, org_member, organization, board_staff,
         b"certification_end,status\nPMR00001,Alice,Abbot,,,2022-01-01,,certified\n",
     )
     compliance.compute(board, "abpmr-cc")
+    # The other board's list has its snapshot too (opening the list would make its first).
+    for set_id in compliance.board_sets(other_board):
+        compliance.compute(other_board, set_id)
     w["accreditor"] = BoardAccreditor.objects.filter(board=board).first()
 
     w["team"] = make_team(team_manager, "Wound care unit 7")
@@ -512,6 +527,9 @@ def world(alice, bob, board, other_board, org_member, organization, board_staff,
     Membership.objects.filter(pk=w["member"].pk).update(share_link=w["share-link"])
     second = User.objects.create_user("invitee@example.org", PASSWORD, first_name="Ivy")
     w["invitation"], w["invitation-secret"] = teams.invite(w["team"], second.email, team_manager)
+    w["role-invitation"], w["role-invitation-secret"] = onboarding.invite(
+        "newcomer@example.org", Role.BOARD_STAFF, board=board
+    )
 
     w["strangers"] = {
         "anonymous": None,
@@ -542,6 +560,9 @@ def url_args(kind: str, w: dict) -> list:
         "share-secret": ["not-the-secret-0000"],
         "calendar-secret": ["not-the-secret-0000"],
         "invitation-secret": ["not-the-secret-0000"],
+        "role-invitation-secret": ["i_" + "0" * 32],
+        "role-invitation": [w["role-invitation"].pk],
+        "site-organization": [w["org"].organization_id],
         "license": [w["license"].pk],
         "npi-identifier": ["npi", w["alice"].profile.pk],
         "certification": [w["certification"].pk],
@@ -607,6 +628,8 @@ def snapshot() -> tuple:
         list(BoardAccreditor.objects.values_list("pk")),
         list(Provider.objects.values_list("pk", "updated_at")),
         list(RosterEntry.objects.values_list("pk", "updated_at")),
+        list(RoleInvitation.objects.values_list("pk", "revoked_at", "used_at")),
+        list(User.objects.values_list("pk", "role")),
     )
 
 

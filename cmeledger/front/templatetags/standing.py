@@ -9,6 +9,9 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
+from cmeledger.front import glance
+from cmeledger.requirements.engine import RuleResult, SetResult
+
 register = template.Library()
 
 STATUS_LABELS = {
@@ -21,11 +24,14 @@ STATUS_LABELS = {
 
 
 @register.filter
-def percent_of(counted: Decimal, required: Decimal | None) -> int:
-    """How full a rule's bar is, 0-100 (a rule with nothing required is full)."""
-    if not required:
-        return 100
-    return int(min(Decimal(100), counted * 100 / required))
+def rule_rows(result: SetResult) -> tuple[list[glance.RuleRow], list[RuleResult]]:
+    """The set's requirements with their bars, and the caps with no total to stand by."""
+    return glance.rows(result)
+
+
+@register.filter
+def still_needed(result: SetResult) -> str:
+    return glance.still_needed(result)
 
 
 @register.filter

@@ -148,9 +148,45 @@ def test_recompute_refuses_a_set_that_is_not_the_boards(staff_client, run, board
     assert ComplianceRun.objects.filter(board=board).count() == 1
 
 
-def test_before_any_run_the_list_says_so(staff_client, people):
+def test_a_board_without_a_snapshot_gets_its_first_one_on_opening_the_list(
+    staff_client, people, board
+):
     page = staff_client.get(list_url()).content.decode()
-    assert "No compliance run" in page
+    assert ComplianceRun.objects.filter(board=board, set_id=SET).count() == 1
+    assert "Zimmer" in page and "computed" in page and 'id="stale"' not in page
+
+
+def test_while_the_first_snapshot_waits_for_a_worker_the_list_says_so(
+    staff_client, people, board, settings
+):
+    settings.TASKS = {
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
+    }
+    page = staff_client.get(list_url()).content.decode()
+    assert "The first compliance run for abpmr-cc is in progress" in page
+    staff_client.get(list_url())
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.count() == 1  # reloading queues no second run
+
+
+def test_a_list_older_than_a_change_says_so_and_offers_to_compute(staff_client, run, people, board):
+    page = staff_client.get(list_url()).content.decode()
+    assert 'id="stale"' not in page
+    entry = CreditEntry.objects.filter(clinician=people[1]).get()
+    entry.credits = Decimal("50")
+    entry.save()
+    page = staff_client.get(list_url()).content.decode()
+    assert 'id="stale"' in page and "Entries or the roster changed on" in page
+    assert "Compute the list again" in page
+    staff_client.post(reverse("board-recompute"), {"set": SET})
+    assert 'id="stale"' not in staff_client.get(list_url()).content.decode()
+
+
+def test_a_new_certification_makes_the_list_out_of_date(staff_client, run, board):
+    diplomate(3, board)
+    page = staff_client.get(list_url()).content.decode()
+    assert "Certifications, entries or the roster changed after this list was computed" in page
 
 
 def test_the_drill_down_shows_progress_and_entries_but_no_certificate_outside_an_audit(
@@ -183,7 +219,9 @@ def test_another_boards_staff_see_none_of_these_diplomates(client, other_board_s
     assert client.get(reverse("board-diplomate", args=[people[0].pk])).status_code == 404
     assert client.get(f"{reverse('board-diplomates-csv')}?set={SET}").status_code == 404
     client.post(reverse("board-recompute"), {"set": SET})
-    assert ComplianceRun.objects.count() == 1
+    # Their own board's list got its first snapshot; nothing was computed for ABPMR's set.
+    assert ComplianceRun.objects.filter(set_id=SET).count() == 1
+    assert not ComplianceRun.objects.exclude(board=other_board_staff.board).exclude(pk=run.pk)
 
 
 def board_urls(person, certificate_id="00000000-0000-0000-0000-000000000000") -> list:

@@ -112,17 +112,17 @@ def test_the_numbers_are_also_in_a_table(alice, alice_client):
     }
 
 
-def test_a_clinician_without_credits_gets_a_short_message_and_no_chart(texan, client):
+def test_a_clinician_without_credits_gets_the_checklist_and_no_chart(texan, client):
     client.force_login(texan)
     page = dashboard(client)
-    assert "No credits to chart yet" in page
-    assert "data-chart=" not in page
+    assert 'href="/entries/add/">Add credits</a>' in page
+    assert "Charts" not in page and "data-chart=" not in page
 
 
 def test_another_clinicians_credits_never_appear_in_the_charts(alice_client, bob):
     add(bob, date(2026, 1, 1), "33.25")
     page = dashboard(alice_client)
-    assert "No credits to chart yet" in page
+    assert "data-chart=" not in page
     assert "33.25" not in page
 
 

@@ -110,10 +110,18 @@ def test_the_dashboard_shows_cycles_and_entries_with_source_badges(
     assert "source-organization" in page
 
 
-def test_a_new_clinician_is_told_what_to_add(alice_client):
+def test_a_new_clinician_gets_the_first_run_checklist_instead_of_empty_sections(alice_client):
     page = alice_client.get(reverse("dashboard")).content.decode()
-    assert "board certifications and licenses" in page
-    assert "Add your first credits" in page
+    assert "0 of 4 done" in page
+    for label, url in [
+        ("Add a license", reverse("license-add")),
+        ("Add a board certification", reverse("certification-add")),
+        ("Add credits", reverse("entry-add")),
+        ("Upload a certificate", reverse("certificates")),
+    ]:
+        assert f'<a href="{url}">{label}</a>' in page
+    for empty in ("Your credits", "Your cycles", "Charts", "You follow no requirement sets"):
+        assert empty not in page
 
 
 @pytest.mark.parametrize(
@@ -183,8 +191,11 @@ def test_another_clinicians_entries_never_appear(alice_client, bob):
 
 
 def test_a_search_shows_in_its_askers_form_only_and_the_plain_form_is_unchanged(
-    alice_client, bob, client
+    alice, alice_client, bob, client
 ):
+    # The list (and its filters) shows once there are credits; before, the checklist does.
+    add(alice, "Ethics talk", date(2025, 3, 1))
+    add(bob, "Bob's talk", date(2025, 3, 1))
     plain = alice_client.get(reverse("dashboard")).content.decode()
     searched = alice_client.get(reverse("dashboard"), {"q": "alices words"}).content.decode()
     assert 'value="alices words"' in searched
@@ -197,7 +208,8 @@ def test_a_search_shows_in_its_askers_form_only_and_the_plain_form_is_unchanged(
     assert form in bobs and form in again
 
 
-def test_a_filtered_dashboard_shows_the_chosen_filters_selected(alice_client):
+def test_a_filtered_dashboard_shows_the_chosen_filters_selected(alice, alice_client):
+    add(alice, "Ethics talk", date(2025, 3, 1))
     page = alice_client.get(reverse("dashboard"), {"credit_type": "ama-pra-2", "topic": "ethics"})
     html = page.content.decode()
     assert '<option value="ama-pra-2" selected>' in html

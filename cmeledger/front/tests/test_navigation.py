@@ -84,10 +84,16 @@ def test_every_role_has_about_seven_links_at_most(org_member, board_staff, team_
         assert 0 < len(links_for(user)) <= MOST, user.role
 
 
+def test_a_site_admin_sees_the_site_admin_area_and_the_disputes(db):
+    admin = User.objects.create_user("admin@example.org", PASSWORD, role=Role.SITE_ADMIN)
+    assert labels(admin) == ["Requirement sets", "Site admin", "Disputes"]
+
+
 def test_every_link_leads_to_a_page_its_role_may_open(
     client, alice, org_member, board_staff, team_manager
 ):
-    for user in (alice, org_member, board_staff, team_manager):
+    admin = User.objects.create_user("admin@example.org", PASSWORD, role=Role.SITE_ADMIN)
+    for user in (alice, org_member, board_staff, team_manager, admin):
         client.force_login(user)
         for link in links_for(user):
             assert client.get(link.url).status_code == 200, (user.role, link.label)

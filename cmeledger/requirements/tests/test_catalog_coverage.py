@@ -1,5 +1,6 @@
 """`cmeledger catalog coverage`: per state and license kind, and per board, which set and
-how sure; missing states are named, sets that need no CME say so, bad input is refused."""
+how sure; missing states are named, sets that need no CME say so, PA and NP licenses are
+listed only where a set exists with the others counted, bad input is refused."""
 
 from __future__ import annotations
 
@@ -96,6 +97,46 @@ source = "https://example.org/cc"
 """
 
 
+PA_NP = """
+id = "us-{state}-{kind}"
+name = "{state} {kind}"
+authority = "A board"
+kind = "license"
+version = 1
+effective_from = 2020-01-01
+sources = ["a rule"]
+sources_checked = 2026-12-04
+{body}
+
+[applies]
+license_states = ["{state_upper}"]
+license_degrees = ["{kind_upper}"]
+
+[cycle]
+months = 24
+anchor = "license-expiry"
+"""
+
+PA_RULES = """accepted_credit_types = ["aapa-1"]
+
+[[rules]]
+id = "total"
+kind = "minimum-total"
+name = "40 hours"
+credits = 40
+source = "a rule"
+confidence = "unconfirmed"
+"""
+
+
+def pa_np(state: str, kind: str, body: str) -> str:
+    """A PA or NP license set for one state; `body` holds its top-level keys and rules
+    (TOML allows the [[rules]] tables before [applies])."""
+    return PA_NP.format(
+        state=state, kind=kind, state_upper=state.upper(), kind_upper=kind.upper(), body=body
+    )
+
+
 @pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
     (tmp_path / "us-tx-md-v1.toml").write_text(TEXAS.format(version=1, checked=""))
@@ -189,3 +230,71 @@ def test_it_refuses_a_bad_file_naming_it(catalog_dir):
     (catalog_dir / "us-zz-md-v1.toml").write_text('id = "us-zz-md"\n')
     with pytest.raises(CommandError, match="us-zz-md-v1.toml: name"):
         run("--dir", str(catalog_dir))
+
+
+@pytest.fixture
+def with_pa_np(catalog_dir: Path) -> Path:
+    (catalog_dir / "us-tx-pa-v1.toml").write_text(pa_np("tx", "pa", PA_RULES))
+    (catalog_dir / "us-ca-pa-v1.toml").write_text(pa_np("ca", "pa", PA_RULES))
+    (catalog_dir / "us-ny-np-v1.toml").write_text(pa_np("ny", "np", "requires_cme = false"))
+    return catalog_dir
+
+
+def test_pa_and_np_are_listed_only_where_a_set_exists(with_pa_np):
+    data = json.loads(run("--dir", str(with_pa_np), "--json"))
+    listed = [(r["state"], r["degree"], r["set_id"]) for r in data["partial_licenses"]]
+    assert listed == [("CA", "PA", "us-ca-pa"), ("NY", "NP", "us-ny-np"), ("TX", "PA", "us-tx-pa")]
+    assert all(r["missing"] is False for r in data["partial_licenses"])
+    # The MD and DO table is untouched: still every state, and a PA set fills no MD row.
+    assert len(data["licenses"]) == 102
+    assert {(r["state"], r["degree"]) for r in data["licenses"]}.isdisjoint(
+        {("TX", "PA"), ("NY", "NP")}
+    )
+
+
+def test_pa_and_np_count_the_states_without_a_set(with_pa_np):
+    summary = json.loads(run("--dir", str(with_pa_np), "--json"))["summary"]
+    assert summary["partial_license_kinds"] == {
+        "PA": {"states": 2, "without": 49, "no_cme_required": 0},
+        "NP": {"states": 1, "without": 50, "no_cme_required": 1},
+    }
+    # Their rules count with the others, each set once: Texas MD 1 / 1, the two PA sets
+    # 0 / 1 each, the NP set none, the board 1 / 0.
+    assert (summary["rules_confirmed"], summary["rules_unconfirmed"]) == (2, 3)
+    assert summary["missing"] == 99  # MD and DO only: PA and NP are never "missing"
+
+
+def test_the_markdown_has_a_pa_and_np_table_and_its_counts(with_pa_np):
+    text = run("--dir", str(with_pa_np))
+    assert "| Texas | PA | `us-tx-pa` | 1 | 0 / 1 | 2026-12-04 |" in text
+    assert "| New York | NP | `us-ny-np` | 1 | no CME required | 2026-12-04 |" in text
+    assert (
+        "PA: 2 of the 50 states and DC have a set (0 of them need no CME), 49 without; "
+        "NP: 1 of the 50 states and DC have a set (1 of them need no CME), 50 without."
+    ) in text
+    assert "| Alabama | PA |" not in text and "| Alabama | MD | missing |" in text
+
+
+def test_without_pa_or_np_sets_every_state_is_counted_without(catalog_dir):
+    data = json.loads(run("--dir", str(catalog_dir), "--json"))
+    assert data["partial_licenses"] == []
+    assert data["summary"]["partial_license_kinds"]["NP"] == {
+        "states": 0,
+        "without": 51,
+        "no_cme_required": 0,
+    }
+
+
+def test_the_built_in_catalog_lists_its_pa_and_np_sets():
+    result = coverage(load_catalog())
+    assert ("TX", "PA") in {(r.state, r.degree) for r in result.partial}
+    assert ("TX", "NP") in {(r.state, r.degree) for r in result.partial}
+    assert all(r.set is not None for r in result.partial)
+
+
+def test_a_pa_set_for_a_territory_only_is_not_listed(catalog_dir):
+    # Territories are outside the promise (STATES), so their sets neither list nor count.
+    (catalog_dir / "us-pr-pa-v1.toml").write_text(pa_np("pr", "pa", PA_RULES))
+    data = json.loads(run("--dir", str(catalog_dir), "--json"))
+    assert data["partial_licenses"] == []
+    assert data["summary"]["partial_license_kinds"]["PA"]["without"] == 51

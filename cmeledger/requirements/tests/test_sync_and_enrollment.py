@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from datetime import date
 
 import pytest
@@ -17,7 +19,7 @@ from cmeledger.requirements.enrollment import (
 )
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.schema import Applies, RequirementSet
-from cmeledger.requirements.sync import sync
+from cmeledger.requirements.sync import digest, sync
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +52,30 @@ def test_a_changed_version_is_refused_not_overwritten():
 
 def test_the_sync_command_reports_a_conflict(monkeypatch):
     sync()
-    RequirementSetVersion.objects.filter(set_id="us-ca-md").update(digest="0" * 64)
+    row = RequirementSetVersion.objects.get(set_id="us-ca-md", version=1)
+    row.definition = {**row.definition, "name": "Stored before the file was edited"}
+    row.digest = "0" * 64
+    row.save()
     with pytest.raises(CommandError, match="never overwritten"):
         call_command("catalog", "sync", stdout=io.StringIO())
+
+
+def test_a_version_stored_before_the_format_gained_a_key_is_still_the_same():
+    """Installs synced before `sources_checked` and `requires_cme` existed hold
+    definitions without them (and digests over that): the next sync must not call every
+    such file changed, which stopped `make run` on every upgraded install."""
+    sync()
+    row = RequirementSetVersion.objects.get(set_id="us-tx-md", version=1)
+    older = {
+        k: v for k, v in row.definition.items() if k not in ("sources_checked", "requires_cme")
+    }
+    row.definition = older
+    row.digest = hashlib.sha256(json.dumps(older, sort_keys=True).encode()).hexdigest()
+    row.save()
+    result = sync()
+    assert result.added == []
+    row.refresh_from_db()
+    assert row.digest == digest(load_catalog().get("us-tx-md", 1))
 
 
 def test_licenses_and_certifications_enroll_automatically(alice, board):

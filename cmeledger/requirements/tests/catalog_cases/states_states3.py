@@ -518,7 +518,7 @@ CASES = [
     ),
     # Michigan DO (license expiry 2027-12-31: 2025-01-01 .. 2027-12-31) -----------------
     Case(
-        "mi do met; one-time trainings by certificate of attendance",
+        "mi do met; trainings by certificate of attendance",
         "us-mi-do",
         "2027-12-01",
         [
@@ -541,7 +541,9 @@ CASES = [
             "controlled-substances": ("met", "1"),
             "implicit-bias": ("met", "3"),
             "human-trafficking": ("met", "1"),
-            "opioid-awareness": ("met", "2"),  # the in-cycle controlled-substance hour too
+            # v2: due every cycle (R 338.3135(1)), so the 2019 training no longer counts;
+            # the in-cycle controlled-substance hour meets it.
+            "opioid-awareness": ("met", "1"),
         },
         {"dea_registrant": True, "degree": "DO"},
     ),

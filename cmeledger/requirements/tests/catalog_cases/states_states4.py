@@ -564,9 +564,9 @@ CASES = [
         DO,
     ),
     Case(
-        "tx do not met after the period: aoa 1-b is informal",
+        "tx do not met after the period and its 30 days: aoa 1-b is informal",
         "us-tx-do",
-        "2027-03-01",
+        "2027-03-31",  # v2: a shortfall may be made up until 2027-03-30
         [
             c("48", "2025-06-01", "aoa-1b"),
             c("2", "2025-07-01", "aoa-1a", "ethics"),
