@@ -40,6 +40,7 @@ from cmeledger.ledger.certificates import CertificateRejected, inspect
 from cmeledger.ledger.models import Certificate, CreditEntry
 from cmeledger.ledger.services import EDITABLE_FIELDS
 from cmeledger.portable.schema import LEDGER_MEMBER, EntryDoc, LedgerDoc
+from cmeledger.requirements import choices
 from cmeledger.requirements.models import Enrollment
 
 MAX_JSON_BYTES = 200 * 1_048_576
@@ -278,9 +279,37 @@ def _certification_key(cert) -> tuple:
     return (cert.board, cert.board_id_number, cert.cycle_start)
 
 
+def _enrollment_key(doc) -> tuple:
+    return (
+        doc.set_id,
+        _license_key(doc.license) if doc.license else None,
+        _certification_key(doc.certification) if doc.certification else None,
+    )
+
+
+def _file_degree(document: LedgerDoc) -> str | None:
+    """The degree the clinician will have once the file is in: the file's profile, or
+    the stored one when the file has none."""
+    if document.clinician.profile is not None:
+        return document.clinician.profile.degree
+    email = document.clinician.email
+    return (
+        ClinicianProfile.objects.filter(user__email__iexact=email)
+        .values_list("degree", flat=True)
+        .first()
+    )
+
+
 def _enrollment_problems(document: LedgerDoc) -> list[str]:
+    """The enrollments obey the rules of the Requirements page: a known set, each listed
+    once, and a set chosen by hand only when the page would let the clinician add it.
+    Those that name a license or certification are checked in phase two, against what
+    the record enrolls in (`_enrollments`)."""
     licenses = {_license_key(lic) for lic in document.clinician.licenses}
     certifications = {_certification_key(c) for c in document.clinician.certifications}
+    versions = choices.latest_versions()
+    degree = _file_degree(document)
+    seen: set[tuple] = set()
     problems = []
     for index, enrollment in enumerate(document.enrollments):
         where = f"enrollments[{index}]"
@@ -290,6 +319,21 @@ def _enrollment_problems(document: LedgerDoc) -> list[str]:
             _certification_key(enrollment.certification) not in certifications
         ):
             problems.append(f"{where}.certification: not among clinician.certifications")
+        key = _enrollment_key(enrollment)
+        if key in seen:
+            problems.append(f"{where}: {enrollment.set_id} with the same record is listed twice")
+        seen.add(key)
+        row = versions.get(enrollment.set_id)
+        if row is None:
+            problems.append(
+                f"{where}.set_id: there is no requirement set “{enrollment.set_id}” here"
+            )
+            continue
+        by_hand = enrollment.license is None and enrollment.certification is None
+        if by_hand and enrollment.dropped_at is None:
+            reason = choices.refusal(row.requirement_set(), degree)
+            if reason:
+                problems.append(f"{where} ({enrollment.set_id}): refused, {reason}")
     return problems
 
 
@@ -464,15 +508,35 @@ def _update_entry(entry: CreditEntry, doc: EntryDoc, certs, orgs) -> bool:
 
 
 def _enrollments(user: User, document: LedgerDoc) -> None:
-    """Merge on set and enrolling record; the file's dates and state win."""
+    """Merge on set and enrolling record; the file's dates and state win. A license or
+    certification enrolls only in the sets it governs: by now (the profile is written)
+    those enrollments exist, made by `enroll_automatically` as for a record saved on the
+    page, so a file's enrollment through a record that made none is refused."""
     licenses = {_license_key(lic): lic for lic in user.licenses.all()}
     certifications = {
         (c.board.code, c.board_id_number, c.cycle_start): c
         for c in user.certifications.select_related("board")
     }
-    for doc in document.enrollments:
+    made = set(
+        Enrollment.objects.filter(clinician=user).values_list(
+            "set_id", "license_id", "certification_id"
+        )
+    )
+    problems = []
+    for index, doc in enumerate(document.enrollments):
         lic = licenses[_license_key(doc.license)] if doc.license else None
         cert = certifications[_certification_key(doc.certification)] if doc.certification else None
+        record = lic or cert
+        if (
+            record is not None
+            and (doc.set_id, getattr(lic, "pk", None), getattr(cert, "pk", None)) not in made
+        ):
+            problems.append(
+                f"enrollments[{index}] ({doc.set_id}): refused, the {_record_words(doc)} does "
+                f"not enroll in {choices.set_name(doc.set_id)}; a license or certification "
+                "enrolls only in the sets that govern it"
+            )
+            continue
         Enrollment.objects.update_or_create(
             clinician=user,
             set_id=doc.set_id,
@@ -484,6 +548,16 @@ def _enrollments(user: User, document: LedgerDoc) -> None:
                 "dropped_at": doc.dropped_at,
             },
         )
+    if problems:
+        raise LedgerFileError(problems)  # the transaction around write() undoes it all
+
+
+def _record_words(doc) -> str:
+    if doc.license:
+        lic = doc.license
+        return f"{lic.state} {lic.profession} license {lic.number}"
+    cert = doc.certification
+    return f"{cert.board.upper()} certification from {cert.cycle_start}"
 
 
 def write(ledger: LedgerFile) -> ImportResult:

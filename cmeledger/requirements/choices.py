@@ -190,3 +190,27 @@ def drop_enrollment(user: User, enrollment_id: int) -> Enrollment:
         enrollment.dropped_at = timezone.now()
         enrollment.save(update_fields=["dropped_at"])
     return enrollment
+
+
+@transaction.atomic
+def drop_set(user: User, set_id: str) -> list[Enrollment]:
+    """Stop following a set by its id (the command line's way): every live enrollment in
+    it is dropped, chosen or automatic, as `drop_enrollment` drops one."""
+    rows = list(
+        Enrollment.objects.select_for_update().filter(clinician=user, set_id=set_id).order_by("id")
+    )
+    live = [row for row in rows if row.dropped_at is None]
+    if not live:
+        if rows:
+            last = max(row.dropped_at for row in rows if row.dropped_at is not None)
+            raise NoSuchEnrollment(
+                f"You stopped following {set_name(set_id)} on {last:%b %-d, %Y} already."
+            )
+        if newest(set_id) is None:
+            raise UnknownSet(f"There is no requirement set “{set_id}”.")
+        raise NoSuchEnrollment(f"You do not follow {set_name(set_id)}.")
+    now = timezone.now()
+    for row in live:
+        row.dropped_at = now
+        row.save(update_fields=["dropped_at"])
+    return live

@@ -110,3 +110,89 @@ def proration(full: Window, started: date) -> tuple[int, int]:
     first = started if started.day == 1 else add_months(started.replace(day=1), 1)
     inside = max(0, (full.end.year - first.year) * 12 + full.end.month - first.month + 1)
     return min(inside, total), total
+
+
+# Choosing a cycle other than the current one ----------------------------------------------
+
+DAY = timedelta(days=1)
+# No set reaches back further; stepping stops here, so a huge negative number ends quickly.
+EARLIEST = date(1900, 1, 1)
+
+
+class NoSuchCycle(ValueError):
+    """The chosen cycle does not exist for this set: before the first, not begun, or a
+    certification's (which has only its own dates)."""
+
+
+_ONE_CERTIFICATION_CYCLE = (
+    "a certification has one cycle, its own dates ({} to {}), which is cycle 1; an earlier "
+    "cycle is an earlier certification, which you add on your profile"
+)
+
+
+def previous_window(cycle: Cycle, anchors: Anchors, current: Window) -> Window:
+    """The cycle of the same series that ended the day before `current` began."""
+    if cycle.anchor == Anchor.CERTIFICATION:
+        raise NoSuchCycle(_ONE_CERTIFICATION_CYCLE.format(current.start, current.end))
+    if cycle.anchor == Anchor.LICENSE_EXPIRY:
+        return _ending_on(current.start - DAY, cycle.months)
+    return window(cycle, anchors, current.start - DAY)
+
+
+def _back(cycle: Cycle, anchors: Anchors, current: Window, steps: int) -> Window:
+    found = current
+    for _ in range(steps):
+        if found.start <= EARLIEST:
+            raise NoSuchCycle(f"{steps} cycles back would begin before {EARLIEST}")
+        found = previous_window(cycle, anchors, found)
+    return found
+
+
+def number_of(cycle: Cycle, anchors: Anchors, current: Window, started: date | None) -> int | None:
+    """Which cycle `current` is, counting from 1 for the cycle that holds `started` (the day
+    the clinician became subject to the set); None when that day is not known. A
+    certification's cycle is its own dates, so always 1."""
+    if cycle.anchor == Anchor.CERTIFICATION:
+        return 1
+    if started is None:
+        return None
+    number, found = 1, current
+    while found.start > started and found.start > EARLIEST:
+        found = previous_window(cycle, anchors, found)
+        number += 1
+    return number
+
+
+def chosen_window(
+    cycle: Cycle, anchors: Anchors, current: Window, started: date | None, choice: int
+) -> tuple[Window, int | None]:
+    """The cycle `choice` names, with its number: a positive choice counts from the first
+    cycle (1), a negative one back from the current (-1 is the one before it)."""
+    if cycle.anchor == Anchor.CERTIFICATION:
+        if choice == 1:
+            return current, 1
+        raise NoSuchCycle(_ONE_CERTIFICATION_CYCLE.format(current.start, current.end))
+    number = number_of(cycle, anchors, current, started)
+    if choice > 0:
+        if number is None:
+            raise NoSuchCycle(
+                f"cycle {choice} counts from the first cycle, which starts on the day you "
+                "became subject to the set, and that day is not on record (a license's "
+                "first-licensed or issue date); use current, previous or a negative number"
+            )
+        if choice > number:
+            raise NoSuchCycle(
+                f"cycle {choice} has not begun: the current cycle is cycle {number} "
+                f"({current.start} to {current.end})"
+            )
+        steps = number - choice
+    else:
+        steps = -choice
+        if number is not None and steps >= number:
+            first = _back(cycle, anchors, current, number - 1)
+            raise NoSuchCycle(
+                f"cycle {choice} would be before the first cycle, {first.start} to "
+                f"{first.end} (cycle 1; the current one is cycle {number})"
+            )
+    found = _back(cycle, anchors, current, steps)
+    return found, None if number is None else number - steps

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
+from cmeledger.lib.credits import Amount
 from cmeledger.requirements import allocation
 from cmeledger.requirements.cycles import (
     Anchors,
@@ -159,7 +160,7 @@ def matches(select: Selector, credit: Credit) -> bool:
 @dataclass(slots=True)
 class Use:
     entry_id: str
-    credits: Decimal
+    credits: Amount
 
 
 @dataclass
@@ -171,9 +172,9 @@ class RuleResult:
     confidence: str
     note: str
     status: Status
-    required: Decimal | None  # a maximum for caps; None for components and n/a rules
-    counted: Decimal
-    remaining: Decimal
+    required: Amount | None  # a maximum for caps; None for components and n/a rules
+    counted: Amount
+    remaining: Amount
     due: date | None
     explanation: str
     entries: list[Use] = field(default_factory=list)
@@ -183,7 +184,7 @@ class RuleResult:
 class RuleShare:
     rule_id: str
     rule_name: str
-    credits: Decimal
+    credits: Amount
 
 
 @dataclass(slots=True)
@@ -192,9 +193,9 @@ class EntryResult:
     title: str
     completed_on: date
     credit_type: str
-    claimed: Decimal
-    counted: Decimal  # claimed credit this set used
-    weighted: Decimal  # what it added to the set's credit total, after weights
+    claimed: Amount
+    counted: Amount  # claimed credit this set used
+    weighted: Amount  # what it added to the set's credit total, after weights
     rules: list[RuleShare]
     explanation: list[str]
 
@@ -204,7 +205,7 @@ class Need:
     set_id: str
     rule_id: str
     rule_name: str
-    credits: Decimal | None  # None for a component (an activity record, not credit)
+    credits: Amount | None  # None for a component (an activity record, not credit)
     credit_types: list[str]
     topics: list[str]
     component: str | None
@@ -230,9 +231,9 @@ class SetResult:
     cycle_start: date
     cycle_end: date
     status: Status
-    total_counted: Decimal
-    carry_in: Decimal
-    carry_out: Decimal
+    total_counted: Amount
+    carry_in: Amount
+    carry_out: Amount
     prorated: Prorated | None
     method: str  # "all counted" or "optimized under caps"
     rules: list[RuleResult]
@@ -344,7 +345,9 @@ class _Evaluation:
         self.explain = explain
         cure_days = rset.cure.days if rset.cure is not None else 0
         self.deadline = cycle.end + timedelta(days=cure_days)
-        self.curing = cycle.end < on <= self.deadline
+        # While a shortfall can still be made up: from the cycle's last day (not its
+        # deadline any more) to the day before the cure's, which is the deadline itself.
+        self.curing = cure_days > 0 and cycle.end <= on < self.deadline
         self.accepted = frozenset(rset.accepted_credit_types)
         started = facts.started_on
         self.first_renewal = started is not None and started >= cycle.start

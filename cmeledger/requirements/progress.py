@@ -23,13 +23,23 @@ from cmeledger.accounts.models import Certification, ClinicianProfile, License, 
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.queries import ledger_stamp
 from cmeledger.requirements import choices
-from cmeledger.requirements.cycles import Anchors, MissingAnchor, Window, window
+from cmeledger.requirements.cycles import (
+    Anchors,
+    MissingAnchor,
+    NoSuchCycle,
+    Window,
+    chosen_window,
+    number_of,
+    window,
+)
 from cmeledger.requirements.engine import Credit, Credits, Facts, SetResult, evaluate
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.schema import RequirementSet
 
 FORMAT = "cmeledger-progress"
 FORMAT_VERSION = 1
+CURRENT = "current"
+PREVIOUS = "previous"
 
 
 @dataclass
@@ -40,6 +50,9 @@ class EnrollmentProgress:
     because: str  # what enrolled the clinician: a license, a certification, or a choice
     result: SetResult | None
     problem: str | None  # why there is no result (a missing date, no version in force)
+    # Which cycle was judged, counting from 1 for the first (docs/formats/progress.md);
+    # None when the day the clinician became subject to the set is not on record.
+    cycle_number: int | None = None
 
 
 @dataclass
@@ -49,12 +62,43 @@ class Report:
     clinician: str
     on: date
     sets: list[EnrollmentProgress] = field(default_factory=list)
+    cycle: str = CURRENT  # the cycle asked for: current, previous or a number
 
     def result(self, set_id: str) -> SetResult | None:
         return next((p.result for p in self.sets if p.set_id == set_id and p.result), None)
 
 
 REPORT = TypeAdapter(Report)
+
+
+class BadCycle(ValueError):
+    """A cycle choice that names no cycle at all (0, text) or needs a set it lacks."""
+
+
+def cycle_choice(text: str | None, set_id: str | None) -> int | None:
+    """`current` (None), `previous` (-1) or a cycle number: N counts from the first cycle
+    (1), -N back from the current one (-1 is the one before it). Numbers differ from set
+    to set, so one needs the set named."""
+    word = CURRENT if text is None else text.strip().lower()
+    if word == CURRENT:
+        return None
+    if word == PREVIOUS:
+        return -1
+    try:
+        number = int(word)
+    except ValueError:
+        raise BadCycle(
+            f"{text!r} is not a cycle: write current, previous, a cycle number counted from "
+            "the first (1, 2, …) or back from the current one (-1, -2, …)"
+        ) from None
+    if number == 0:
+        raise BadCycle(
+            "0 is not a cycle: cycles count from 1 (the first) or back from the current one "
+            "(-1 is the previous); write current for the current cycle"
+        )
+    if not set_id:
+        raise BadCycle(f"cycle {number} counts the cycles of one set: name the set too")
+    return number
 
 
 def credits_of(user: User) -> list[Credit]:
@@ -169,10 +213,13 @@ def report(
     set_id: str | None = None,
     extra: Iterable[Credit] = (),
     explain: bool = True,
+    cycle: int | None = None,
 ) -> Report:
     """Where `user` stands on `on` in every set they follow (or one); `extra` adds planned
     credits that are not in the ledger (the planner's what-if). `explain=False` leaves out
-    each entry's explanation, which only the entry page and the JSON report show."""
+    each entry's explanation, which only the entry page and the JSON report show.
+    `cycle` judges another cycle than the current one (see `cycle_choice`); a set that
+    has no such cycle says why in its `problem`, and when no set has it, NoSuchCycle."""
     index = Credits([*credits_of(user), *extra])
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = list(user.licenses.all())
@@ -187,11 +234,31 @@ def report(
     versions: dict[str, list[RequirementSetVersion]] = {}
     for row in RequirementSetVersion.objects.filter(set_id__in={e.set_id for e in enrollments}):
         versions.setdefault(row.set_id, []).append(row)
-    out = Report(FORMAT, FORMAT_VERSION, user.email, on)
+    label = CURRENT if cycle is None else PREVIOUS if cycle == -1 else str(cycle)
+    out = Report(FORMAT, FORMAT_VERSION, user.email, on, cycle=label)
+    missing: list[str] = []
     with _without_cycle_collection():
         for enrollment in enrollments:
-            out.sets.append(_progress(enrollment, versions, index, profile, licenses, on, explain))
+            item = _progress(enrollment, versions, index, profile, licenses, on, explain, cycle)
+            if isinstance(item, NoSuchCycle):
+                missing.append(str(item))
+                item = item.progress
+            out.sets.append(item)
+    if enrollments and len(missing) == len(enrollments):
+        raise NoSuchCycle("; ".join(missing))
     return out
+
+
+def _asked(choice: int | None) -> str:
+    return "previous cycle" if choice == -1 else f"cycle {choice}"
+
+
+class _Missing(NoSuchCycle):
+    """A set without the chosen cycle: the report keeps its line, with the reason."""
+
+    def __init__(self, message: str, progress: EnrollmentProgress) -> None:
+        super().__init__(message)
+        self.progress = progress
 
 
 def _progress(
@@ -202,7 +269,8 @@ def _progress(
     licenses: list,
     on: date,
     explain: bool,
-) -> EnrollmentProgress:
+    choice: int | None = None,
+) -> EnrollmentProgress | _Missing:
     facts = facts_for(enrollment, profile, licenses, on)
     progress = EnrollmentProgress(
         enrollment.id,
@@ -215,12 +283,36 @@ def _progress(
     if enrollment.set_id not in versions:
         progress.problem = f"The set {enrollment.set_id} is not in the catalog."
         return progress
+    rows = versions[enrollment.set_id]
     try:
-        rset, cycle = _judged_by(versions[enrollment.set_id], facts.anchors, on)
+        rset, cycle = _judged_by(rows, facts.anchors, on)
+        if choice is None:
+            progress.cycle_number = number_of(rset.cycle, facts.anchors, cycle, facts.started_on)
+        else:
+            rset, cycle, progress.cycle_number = _chosen(rows, rset, cycle, facts, on, choice)
         progress.result = evaluate(rset, index, facts, on, cycle=cycle, explain=explain)
     except MissingAnchor as missing:
         progress.problem = f"No cycle can be worked out: {missing}."
+    except NoSuchCycle as absent:
+        name = rset.short_name or rset.id
+        progress.problem = f"{name} has no {_asked(choice)}: {absent}."
+        return _Missing(f"{name}: {absent}", progress)
     return progress
+
+
+def _chosen(
+    rows: list[RequirementSetVersion],
+    rset: RequirementSet,
+    current: Window,
+    facts: Facts,
+    on: date,
+    choice: int,
+) -> tuple[RequirementSet, Window, int | None]:
+    """The chosen cycle, judged by the version in force when it ended (or today, if it
+    has not ended): a closed cycle keeps the rules it ran under."""
+    found, number = chosen_window(rset.cycle, facts.anchors, current, facts.started_on, choice)
+    row = version_in_force(rows, min(on, found.end))
+    return (row.requirement_set() if row else rset), found, number
 
 
 def facts_for(enrollment: Enrollment, profile, licenses: list, on: date) -> Facts:

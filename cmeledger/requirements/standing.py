@@ -45,6 +45,12 @@ def elapsed(cycle: Window, on: date) -> Decimal:
     return Decimal((on - cycle.start).days + 1) / Decimal(cycle.days)
 
 
+def due_passed(cycle: Window, on: date) -> bool:
+    """Whether the cycle's deadline has come: on its last day a rule still short is not
+    met (the deadline is that day), not on track or behind."""
+    return on >= cycle.end
+
+
 def minimum_status(
     required: Decimal, counted: Decimal, cycle: Window, on: date, paced: bool
 ) -> Status:
@@ -52,7 +58,7 @@ def minimum_status(
     category can be done any time before the deadline, so it is on track until then."""
     if counted >= required:
         return Status.MET
-    if on > cycle.end:
+    if due_passed(cycle, on):
         return Status.NOT_MET
     if paced and counted < quarter_down(required * elapsed(cycle, on)):
         return Status.BEHIND
@@ -83,7 +89,7 @@ def pacing(full: Decimal, total: Decimal, cycle: Window, on: date) -> tuple[Deci
         return expected, Status.MET
     if expected - total <= 0:
         return expected, Status.ON_TRACK
-    return expected, Status.NOT_MET if on > cycle.end else Status.BEHIND
+    return expected, Status.NOT_MET if due_passed(cycle, on) else Status.BEHIND
 
 
 def pace_over_cycle(credits_per_year: Decimal, months: int) -> Decimal:
@@ -93,7 +99,7 @@ def pace_over_cycle(credits_per_year: Decimal, months: int) -> Decimal:
 def component_status(done: bool, cycle: Window, on: date) -> Status:
     if done:
         return Status.MET
-    return Status.NOT_MET if on > cycle.end else Status.ON_TRACK
+    return Status.NOT_MET if due_passed(cycle, on) else Status.ON_TRACK
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ def set_status(statuses: Iterable[Status], cycle: Window, on: date) -> Status:
         return Status.MET
     # A rule can be lost before the cycle ends (a part of it, a year of participation
     # gone by): the set cannot be met any more either.
-    if on > cycle.end or Status.NOT_MET in live:
+    if due_passed(cycle, on) or Status.NOT_MET in live:
         return Status.NOT_MET
     if any(s == Status.BEHIND for s in live):
         return Status.BEHIND

@@ -39,12 +39,12 @@ CASES = [
         PA,
     ),
     Case(
-        "ca pa hours from the day before the cycle do not count and 45 is behind on expiry day",
+        "ca pa hours from the day before the cycle do not count and 45 is not met on expiry day",
         "us-ca-pa",
         "2027-04-30",
         [c("10", "2025-04-30", "aapa-1"), c("45", "2025-05-01", "aapa-1")],
-        "behind",
-        {"total": ("behind", "45")},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("not-met", "45")},
         PA,
     ),
     # California NP (cycle 2025-07-01 .. 2027-06-30) -----------------------------------
@@ -356,8 +356,8 @@ CASES = [
         "us-pa-pa",
         "2026-12-31",
         [c("2", "2025-04-01", "aapa-1", "opioid-prescribing")],
-        "on-track",
-        {"child-abuse": ("on-track", "0"), "opioids": "met"},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"child-abuse": ("not-met", "0"), "opioids": "met"},
         PA_DEA,
     ),
     Case(
@@ -560,7 +560,7 @@ CASES = [
         NP,
     ),
     Case(
-        "mi np 24 hours on the expiry day is behind though every topic is met",
+        "mi np 24 hours on the expiry day is not met though every topic is met",
         "us-mi-np",
         "2027-03-31",
         [
@@ -569,8 +569,8 @@ CASES = [
             c("20", "2026-01-01", CH),
             c("1", "2018-01-01", "attendance", "human-trafficking"),
         ],
-        "behind",
-        {"total": ("behind", "24"), "pain": "met", "implicit-bias": "met"},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("not-met", "24"), "pain": "met", "implicit-bias": "met"},
         NP,
     ),
     # Illinois NP (cycle 2024-06-01 .. 2026-05-31) -------------------------------------
@@ -650,8 +650,8 @@ CASES = [
         "us-nc-np",
         "2026-06-30",
         [c("1", "2025-06-15", CH, "controlled-substances")],
-        "on-track",
-        {"controlled-substances": ("on-track", "0")},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"controlled-substances": ("not-met", "0")},
         NP_DEA,
     ),
     Case(
@@ -738,12 +738,12 @@ CASES = [
         PA_DEA,
     ),
     Case(
-        "nc pa 40 category 1 hours on the last day of the period is behind",
+        "nc pa 40 category 1 hours on the last day of the period is not met",
         "us-nc-pa",
         "2026-06-30",
         [c("40", "2024-09-01", "aapa-1"), c("10", "2025-01-01", "ama-pra-2")],
-        "behind",
-        {"total": ("behind", "40"), "controlled-substances": "not-applicable"},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("not-met", "40"), "controlled-substances": "not-applicable"},
         PA,
     ),
     Case(

@@ -196,8 +196,8 @@ CASES = [
         "us-pa-md",
         "2026-12-31",
         pa_md_hundred(),
-        "on-track",
-        {"total": ("met", "100"), "opioids": ("on-track", "0")},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("met", "100"), "opioids": ("not-met", "0")},
         {"dea_registrant": True},
     ),
     Case(
@@ -209,8 +209,8 @@ CASES = [
             c("2", "2025-01-01", "aoa-1a", "child-abuse"),
             c("78", "2026-01-01", "ama-pra-2"),
         ],
-        "on-track",
-        {"total": ("met", "100"), "aoa-1a": ("met", "22"), "patient-safety": ("on-track", "0")},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("met", "100"), "aoa-1a": ("met", "22"), "patient-safety": ("not-met", "0")},
     ),
     Case(
         "pa do twelve category 2 patient-safety hours make it met",

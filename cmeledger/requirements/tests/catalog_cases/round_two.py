@@ -111,7 +111,7 @@ CASES = [
             "first-half": ("met", "150"),
             "second-half": ("met", "150"),
             "self-assessment-first-half": ("not-met", "0"),
-            "self-assessment-second-half": ("on-track", "0"),
+            "self-assessment-second-half": ("not-met", "0"),  # its last day (issue 19)
         },
         MOC,
     ),

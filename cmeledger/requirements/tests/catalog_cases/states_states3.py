@@ -25,12 +25,12 @@ CASES = [
         {"dea_registrant": True},
     ),
     Case(
-        "ms category 2 does not count: behind on the cycle's last day",
+        "ms category 2 does not count: not met on the cycle's last day",
         "us-ms-md",
         "2026-06-30",
         [c("30", "2024-08-01"), c("20", "2025-08-01", "ama-pra-2")],
-        "behind",
-        {"total": ("behind", "30"), "controlled-substances": "not-applicable"},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("not-met", "30"), "controlled-substances": "not-applicable"},
     ),
     Case(
         "ms the day after the cycle starts the next one with nothing counted",
@@ -209,8 +209,8 @@ CASES = [
             c("2", "2025-06-01", "aoa-1a", "ethics"),
             c("2", "2024-02-01", "aoa-1a", "suicide-prevention"),
         ],
-        "behind",
-        {"total": ("behind", "35"), "category-1a": ("met", "35")},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("not-met", "35"), "category-1a": ("met", "35")},
     ),
     Case(
         "nv do ama category 2 counts toward the total but not category 1-a",
@@ -372,12 +372,12 @@ CASES = [
         {"dea_registrant": True, "degree": "DO"},
     ),
     Case(
-        "nc category 2 does not count: behind at the end of the birth month",
+        "nc category 2 does not count: not met at the end of the birth month",
         "us-nc-md",
         "2027-05-31",
         [c("30", "2024-06-01"), c("30", "2025-06-01", "ama-pra-2")],
-        "behind",
-        {"total": ("behind", "30"), "controlled-substances": "not-applicable"},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("not-met", "30"), "controlled-substances": "not-applicable"},
     ),
     Case(
         "nc after the birth month the 36 months end a year later; older credits drop out",
@@ -457,12 +457,12 @@ CASES = [
         {"dea_registrant": True, "degree": "DO"},
     ),
     Case(
-        "ok do category 2 does not count: behind on the last day",
+        "ok do category 2 does not count: not met on the last day",
         "us-ok-do",
         "2026-06-30",
         [c("10", "2025-07-01", "aoa-1a"), c("6", "2026-01-01", "aoa-2a")],
-        "behind",
-        {"total": ("behind", "10")},
+        "not-met",  # the last day is the deadline (issue 19)
+        {"total": ("not-met", "10")},
         {"degree": "DO"},
     ),
     Case(
