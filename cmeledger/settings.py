@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cmeledger.front.context.site",
+                "cmeledger.front.navigation.navigation",
             ],
             # Every template writes numbers, dates and plurals the same way without loading
             # them: `|credits`, humanize's `|intcomma`, and i18n's `{% blocktranslate count %}`.

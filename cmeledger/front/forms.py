@@ -98,8 +98,9 @@ class EntryForm(forms.ModelForm):
         return data
 
     def repeats(self, data: dict) -> CreditEntry | None:
-        """A live entry of the clinician with the same title, completion date and credits,
-        or None."""
+        """A live entry of the clinician with the same title, completion date, credits and
+        credit type, or None. The credit type counts: one activity jointly accredited
+        gives 6.25 AMA PRA credits and 6.25 nursing contact hours, two entries by design."""
         title, completed_on, credits = (data.get(k) for k in ("title", "completed_on", "credits"))
         if not title or completed_on is None or credits is None:
             return None
@@ -108,6 +109,7 @@ class EntryForm(forms.ModelForm):
             title__iexact=title.strip(),
             completed_on=completed_on,
             credits=credits,
+            credit_type=data.get("credit_type"),
         )
         return found.first()
 

@@ -267,6 +267,9 @@ def test_the_nav_gives_staff_their_workspace_and_clinicians_none_of_it(client, b
     client.force_login(alice)
     page = client.get(reverse("profile")).content.decode()
     assert reverse("board-diplomates") not in page
+    # A clinician applies for direct credit from "Add credits" (the bar links it once
+    # there is an application: test_navigation.py).
+    page = client.get(reverse("entry-add")).content.decode()
     assert f'href="{reverse("direct-credit")}"' in page
 
 

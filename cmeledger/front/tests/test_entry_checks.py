@@ -47,9 +47,15 @@ def test_ticking_save_it_again_saves_the_repeat_on_purpose(alice, alice_client):
 
 @pytest.mark.parametrize(
     "change",
-    [{"credits": "3.00"}, {"completed_on": "2025-03-01"}, {"title": "Another workshop"}],
+    [
+        {"credits": "3.00"},
+        {"completed_on": "2025-03-01"},
+        {"title": "Another workshop"},
+        # One jointly accredited activity: AMA PRA credits and nursing contact hours.
+        {"credit_type": "ancc-contact-hour"},
+    ],
 )
-def test_a_different_title_date_or_amount_is_no_repeat(alice, alice_client, change):
+def test_a_different_title_date_amount_or_credit_type_is_no_repeat(alice, alice_client, change):
     post(alice_client)
     assert post(alice_client, **change).status_code == 302
 
