@@ -38,7 +38,10 @@ def test_an_nccpa_certification_enrolls_the_nccpa_set():
     sync()
     pa = make_clinician("pa@example.org", "Pat", "Ames", degree="PA")
     cert = Certification.objects.create(
-        clinician=pa, board=body("nccpa"), cycle_start=date(2025, 5, 1), cycle_end=date(2026, 12, 31)
+        clinician=pa,
+        board=body("nccpa"),
+        cycle_start=date(2025, 5, 1),
+        cycle_end=date(2026, 12, 31),
     )
     enrolled = Enrollment.objects.filter(clinician=pa)
     assert {(e.set_id, e.certification_id) for e in enrolled} == {("nccpa-pa", cert.pk)}
@@ -48,7 +51,10 @@ def test_nurse_practitioner_certifications_enroll_their_own_bodys_set():
     sync()
     np = make_clinician("np@example.org", "Noor", "Park", degree="NP")
     aanpcb = Certification.objects.create(
-        clinician=np, board=body("aanpcb"), cycle_start=date(2021, 1, 1), cycle_end=date(2025, 12, 31)
+        clinician=np,
+        board=body("aanpcb"),
+        cycle_start=date(2021, 1, 1),
+        cycle_end=date(2025, 12, 31),
     )
     ancc = Certification.objects.create(
         clinician=np, board=body("ancc"), cycle_start=date(2022, 1, 1), cycle_end=date(2026, 12, 31)
