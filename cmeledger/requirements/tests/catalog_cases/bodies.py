@@ -206,6 +206,15 @@ CASES = [
         NP_LICENSED,
     ),
     Case(
+        "ancc asks pharmacology of nurse practitioners only, not of an rn",
+        "ancc-np",
+        "2027-01-01",
+        [c("75", "2022-05-01", CH)],
+        "met",
+        {"total": ("met", "75"), "pharmacology": "not-applicable"},
+        {"degree": "RN", "components": frozenset({"valid-license"})},
+    ),
+    Case(
         "ancc does not count aapa category 1",
         "ancc-np",
         "2027-01-01",
