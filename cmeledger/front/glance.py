@@ -96,17 +96,23 @@ def still_needed(result: SetResult) -> str:
 
 
 def next_step(result: SetResult) -> NextStep | None:
-    """The one thing to do next: a topic first (an activity on it counts toward the total
-    too), then another credit need, then the total, then a record that is not credit."""
+    """The one thing to do next: the need due first; on the same day a topic first (an
+    activity on it counts toward the total too), then another credit need, then the
+    total, then a record that is not credit. A yearly record due this December comes
+    before credits due at the cycle's end next year."""
     needs = [n for n in result.needed if n.credits is None or n.credits > 0]
     if not needs:
         return None
-    topics = [n for n in needs if n.credits and n.topics]
-    narrower = [n for n in needs if n.credits and not n.topics and n.rule_id != "total"]
-    total = [n for n in needs if n.credits and n.rule_id == "total"]
-    records = [n for n in needs if n.credits is None]
-    need = (topics or narrower or total or records)[0]
+    need = min(needs, key=lambda n: (n.due or date.max, _rank(n)))
     return NextStep(_what(need), need.due)
+
+
+def _rank(need: Need) -> int:
+    if need.credits is None:
+        return 3
+    if need.topics:
+        return 0
+    return 2 if need.rule_id == "total" else 1
 
 
 def _what(need: Need) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
-from cmeledger.lib.credits import credit_text, credits_phrase
+from cmeledger.lib.credits import credit_text, credits_phrase, day_text
 from cmeledger.requirements.engine import Need, SetResult, Status
 
 PREFERRED = [CreditType.AMA_PRA_1, CreditType.AOA_1A, CreditType.AAPA_1, CreditType.AMA_PRA_2]
@@ -74,7 +74,7 @@ def combine(needs: list[tuple[str, Need]]) -> list[Suggestion]:
                     None,
                     need.due,
                     [Gap(set_name, need.rule_name, None)],
-                    f"{need.rule_name} before {need.due} for {set_name}",
+                    f"{need.rule_name} before {day_text(need.due)} for {set_name}",
                 )
             )
     return sorted(suggestions, key=lambda s: (s.before, -len(s.closes), s.sentence))
@@ -132,7 +132,7 @@ def _suggest(
         credit_type=credit_type,
         before=before,
         closes=[Gap(s, n.rule_name, n.credits) for s, n in group],
-        sentence=f"{what}{kind}, before {before}, {reach}",
+        sentence=f"{what}{kind}, before {day_text(before)}, {reach}",
     )
 
 
