@@ -18,6 +18,7 @@ from cmeledger.accounts.models import ApiToken, Board, Certification, User
 from cmeledger.conftest import make_clinician
 from cmeledger.portable.ledger_import import import_bytes
 from cmeledger.requirements import progress
+from cmeledger.requirements.catalog import load_catalog
 from cmeledger.requirements.models import Enrollment
 from cmeledger.requirements.testing import body_set_toml, store_set
 
@@ -220,3 +221,11 @@ def test_the_api_shows_the_body_its_credential_and_the_set_it_enrolled(pa, body_
         True,
         "NCCPA certification Jan 1, 2025 to Dec 31, 2026",
     )
+
+
+def test_every_body_a_catalog_set_names_is_one_a_fresh_install_has(db):
+    # Reads the real catalog: a set naming a body no migration seeds would enroll nobody,
+    # and a ledger file with that body's certification would be refused.
+    named = {code for s in load_catalog().sets for code in s.applies.boards}
+    assert {"nccpa", "aanpcb", "ancc"} <= named
+    assert named <= set(Board.objects.values_list("code", flat=True))
