@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.translation import ngettext
 
 from cmeledger.ledger.vocabulary import Topic
+from cmeledger.lib.credits import Unit, unit_word
 from cmeledger.reports.deadlines import fmt, missing_words
 from cmeledger.requirements.engine import Need, RuleResult, SetResult, Status
 from cmeledger.requirements.progress import EnrollmentProgress
@@ -92,7 +93,7 @@ def still_needed(result: SetResult) -> str:
     """What is still needed, in one sentence: "5.25 credits; Longitudinal Assessment"."""
     if result.status == Status.MET:
         return ""
-    return "; ".join(missing_words(result.needed))
+    return "; ".join(missing_words(result.needed, result.unit))
 
 
 def next_step(result: SetResult) -> NextStep | None:
@@ -106,16 +107,16 @@ def next_step(result: SetResult) -> NextStep | None:
     total = [n for n in needs if n.credits and n.rule_id == "total"]
     records = [n for n in needs if n.credits is None]
     need = (topics or narrower or total or records)[0]
-    return NextStep(_what(need), need.due)
+    return NextStep(_what(need, result.unit), need.due)
 
 
-def _what(need: Need) -> str:
+def _what(need: Need, set_unit: str = Unit.CREDITS) -> str:
     if need.credits is None:
         return need.rule_name
     amount = fmt(need.credits)
     if need.topics:
         return f"{amount} h {_topics(need.topics)}"
-    unit = ngettext("credit", "credits", 1 if need.credits == 1 else 2)
+    unit = unit_word(need.credits, set_unit)
     if need.rule_id == "total":
         return f"{amount} more {unit}"
     return f"{amount} {unit} toward “{need.rule_name}”"
