@@ -249,7 +249,7 @@ class SetResult:
     needed: list[Need]
     # What the set counts in (credits, contact-hours, hours): the words, not the numbers.
     # Last, with a default, so a result kept from before the field existed still reads.
-    unit: str = Unit.CREDITS
+    unit: Unit = Unit.CREDITS
 
     def entry(self, entry_id: str) -> EntryResult | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -477,7 +477,7 @@ class _Evaluation:
             rules=results,
             entries=entries,
             needed=self._needs(results),
-            unit=self.rset.unit,
+            unit=Unit(self.rset.unit),
         )
 
     def _fed_by(self, rule, pieces: list[_Piece]) -> list[int]:
