@@ -90,6 +90,8 @@ class EntryForm(forms.ModelForm):
         """Plain words for what the clinician received; the hint speaks to their degree."""
         field = self.fields["awarded_as"]
         field.label = "What you received"
+        # A form posted without it (an older page, a script) means the credit.
+        field.required = False
         field.widget = forms.RadioSelect()
         field.choices = [
             (AwardedAs.CREDIT.value, "The credit"),
@@ -109,6 +111,9 @@ class EntryForm(forms.ModelForm):
             else "Physicians receive the credit. A certificate of participation is what "
             "other clinicians receive at an activity designated for credit."
         )
+
+    def clean_awarded_as(self) -> str:
+        return self.cleaned_data.get("awarded_as") or AwardedAs.CREDIT
 
     def clean(self) -> dict:
         data = super().clean()
