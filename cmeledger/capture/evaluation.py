@@ -405,11 +405,11 @@ def participation_statement(pdf: Canvas, t: Truth, r: random.Random) -> None:
         pdf.setFont("Helvetica", 11)
         pdf.drawString(180, y, value)
         y -= 24
-    y = _wrapped(pdf, 72, y - 20, ACCME_STATEMENT.format(provider=t.provider), 95)
+    below = _wrapped(pdf, 72, y - 20, ACCME_STATEMENT.format(provider=t.provider), 95)
     _wrapped(
         pdf,
         72,
-        y - 8,
+        below - 8,
         f"This activity was designated for {credit_text(t.credits)} AMA PRA Category 1 "
         "Credits™. This statement of participation is issued to non-physician participants; "
         "physician assistants and nurse practitioners may report it to their certifying body.",

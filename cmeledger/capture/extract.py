@@ -130,8 +130,18 @@ CREDIT_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = tuple(
             Confidence.SURE,
             PARTICIPATION,
         ),
-        (rf"maximum of {_NUMBER} AMA PRA Category 1 Credit", "ama-pra-1", Confidence.SURE, "credit"),
-        (rf"maximum of {_NUMBER} AMA PRA Category 2 Credit", "ama-pra-2", Confidence.SURE, "credit"),
+        (
+            rf"maximum of {_NUMBER} AMA PRA Category 1 Credit",
+            "ama-pra-1",
+            Confidence.SURE,
+            "credit",
+        ),
+        (
+            rf"maximum of {_NUMBER} AMA PRA Category 2 Credit",
+            "ama-pra-2",
+            Confidence.SURE,
+            "credit",
+        ),
         (rf"{_NUMBER} AOA Category 1-?A", "aoa-1a", Confidence.SURE, "credit"),
         (rf"{_NUMBER} AOA Category 1-?B", "aoa-1b", Confidence.SURE, "credit"),
         (rf"{_NUMBER} AOA Category 2-?A", "aoa-2a", Confidence.SURE, "credit"),
@@ -141,11 +151,26 @@ CREDIT_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = tuple(
         (rf"{_NUMBER} AAPA Category 1", "aapa-1", Confidence.SURE, "credit"),
         (rf"{_NUMBER} SA-?CME", "sa-cme", Confidence.SURE, "credit"),
         (rf"{_NUMBER} MOC points?", "moc-points", Confidence.SURE, "credit"),
-        (rf"contact hours?(?: awarded)?\s*:?\s*{_NUMBER}", "ancc-contact-hour", Confidence.SURE, "credit"),
-        (rf"{_NUMBER} (?:ANCC )?(?:nursing )?contact hours?", "ancc-contact-hour", Confidence.SURE, "credit"),
+        (
+            rf"contact hours?(?: awarded)?\s*:?\s*{_NUMBER}",
+            "ancc-contact-hour",
+            Confidence.SURE,
+            "credit",
+        ),
+        (
+            rf"{_NUMBER} (?:ANCC )?(?:nursing )?contact hours?",
+            "ancc-contact-hour",
+            Confidence.SURE,
+            "credit",
+        ),
         (rf"{_NUMBER} AMA PRA Category 1", "ama-pra-1", Confidence.CHECK, "credit"),
         # "Category 1 Credit" names a category, not an amount.
-        (rf"(?<!Category )(?<![\d.]){_NUMBER} (?:CME )?credits?\b", "ama-pra-1", Confidence.CHECK, "credit"),
+        (
+            rf"(?<!Category )(?<![\d.]){_NUMBER} (?:CME )?credits?\b",
+            "ama-pra-1",
+            Confidence.CHECK,
+            "credit",
+        ),
     )
 )
 

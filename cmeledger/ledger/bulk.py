@@ -136,6 +136,8 @@ KINDS = _choices(ActivityKind)
 SOURCES = _choices(Source)
 AWARDED = _choices(AwardedAs)
 TOPICS = _choices(Topic)
+
+
 def _max_length(name: str) -> int:
     field = CreditEntry._meta.get_field(name)
     assert isinstance(field, models.CharField | models.TextField) and field.max_length

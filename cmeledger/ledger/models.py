@@ -227,7 +227,7 @@ class CreditEntry(models.Model):
         return self.awarded_as == AwardedAs.PARTICIPATION
 
     def credit_words(self) -> str:
-        """"AMA PRA Category 1 Credit™ — certificate of participation", or the type alone."""
+        """The credit type in words, naming a certificate of participation where it is one."""
         return credit_words(self.credit_type, self.awarded_as)
 
     def topic_labels(self) -> list[str]:

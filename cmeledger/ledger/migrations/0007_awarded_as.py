@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0006_pharmacology_topic'),
+        ("ledger", "0006_pharmacology_topic"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='creditentry',
-            name='awarded_as',
-            field=models.CharField(choices=[('credit', 'Credit'), ('participation', 'Certificate of participation')], default='credit', max_length=16, verbose_name='received'),
+            model_name="creditentry",
+            name="awarded_as",
+            field=models.CharField(
+                choices=[("credit", "Credit"), ("participation", "Certificate of participation")],
+                default="credit",
+                max_length=16,
+                verbose_name="received",
+            ),
         ),
     ]
