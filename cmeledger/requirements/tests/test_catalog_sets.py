@@ -187,6 +187,8 @@ CASES = [
             c("20", "2025-03-01", "sa-cme"),  # 30
             c("30", "2025-04-01", "aapa-1", activity_kind="performance-improvement"),  # 20x2 + 10
             c("20", "2025-05-01", "aapa-1"),
+            # nccpa-pa v2: the recertification exam (here PANCE) within ten years.
+            c("0.25", "2020-06-01", "attendance", activity_kind="longitudinal-assessment"),
         ],
         "met",
         {"total": ("met", "100"), "category-1": ("met", "100")},
