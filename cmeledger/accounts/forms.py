@@ -235,7 +235,8 @@ class LicenseForm(forms.ModelForm):
 
 class CertificationForm(forms.ModelForm):
     board = forms.ModelChoiceField(
-        queryset=Board.objects.order_by("name"), empty_label="Choose your board"
+        queryset=Board.objects.order_by("name"),
+        empty_label="Choose your board",
     )
 
     class Meta:
@@ -247,6 +248,32 @@ class CertificationForm(forms.ModelForm):
             "cycle_end": "The date your current certification or CC cycle ends.",
         }
         widgets = {"cycle_start": DateInput(), "cycle_end": DateInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the bodies of the clinician's degree: a PA chooses NCCPA, not among 28
+        # physician boards. A certification kept from before a change of degree stays
+        # choosable, so editing its dates does not force a new body on it.
+        degree = (
+            ClinicianProfile.objects.filter(user_id=self.instance.clinician_id)
+            .values_list("degree", flat=True)
+            .first()
+        )
+        offered = Board.objects.offered_to(degree)
+        if self.instance.board_id is not None:
+            offered = offered | Board.objects.filter(pk=self.instance.board_id)
+        field = cast("forms.ModelChoiceField", self.fields["board"])
+        field.queryset = offered.order_by("name")
+        if degree in (Degree.PA, Degree.NP):
+            field.label = "Certifying body"
+            field.empty_label = "Choose your certifying body"
+            self.fields["board_id_number"].label = (
+                "NCCPA ID" if degree == Degree.PA else "Certificate number"
+            )
+            self.fields["board_id_number"].help_text = (
+                "The number your certifying body gives you; reporting organizations use it "
+                "to match your credits."
+            )
 
 
 class TokenForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from cmeledger.lib.board_ids import board_id_problem
 from cmeledger.lib.npi import is_valid_npi
 from cmeledger.lib.states import USState
 
@@ -104,11 +105,50 @@ class VerifiedIdentifier(models.Model):
         return getattr(self, f"{self.STATE_FIELD}_note")
 
 
+class Profession(models.TextChoices):
+    """Whom a certifying body certifies. The certification form offers a clinician the
+    bodies of their own degree: a PA is never certified by ABIM, nor an MD by NCCPA."""
+
+    PHYSICIAN = "physician", "Physicians"
+    PA = "PA", "Physician assistants"
+    NP = "NP", "Nurse practitioners"
+
+
+# The profession of each degree that has certifying bodies of its own. RN and "other"
+# are absent on purpose: they are offered every body rather than none.
+DEGREE_PROFESSION: dict[str, str] = {
+    Degree.MD: Profession.PHYSICIAN,
+    Degree.DO: Profession.PHYSICIAN,
+    Degree.PA: Profession.PA,
+    Degree.NP: Profession.NP,
+}
+
+
+class BoardQuerySet(models.QuerySet["Board"]):
+    def offered_to(self, degree: str | None) -> BoardQuerySet:
+        """The bodies that certify clinicians of this degree; every body when the degree
+        has none of its own (RN, other) or is not known yet."""
+        profession = DEGREE_PROFESSION.get(degree or "")
+        return self.filter(profession=profession) if profession else self.all()
+
+
 class Board(models.Model):
-    """A certifying board (ABPMR, ABIM, ...)."""
+    """A certifying body: an ABMS or AOA board for physicians, NCCPA for physician
+    assistants, AANPCB or ANCC for nurse practitioners."""
 
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
+    profession = models.CharField(
+        max_length=10,
+        choices=Profession.choices,
+        default=Profession.PHYSICIAN,
+        db_default=Profession.PHYSICIAN,
+    )
+    # What a certificant writes after their name ("PA-C"), for pages that speak the
+    # profession's language; blank where the body's boards have no one word (ABMS).
+    credential = models.CharField(max_length=20, blank=True, default="", db_default="")
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -294,8 +334,16 @@ class Certification(VerifiedIdentifier):
         return f"{self.board.code.upper()} {self.specialty} {self.cycle_start}–{self.cycle_end}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
+        problem = board_id_problem(self.board_id_number) if self.board_id_number else None
+        if problem:
+            errors["board_id_number"] = (
+                f"Enter the ID as your certifying body prints it: {problem}."
+            )
         if self.cycle_start and self.cycle_end and self.cycle_end <= self.cycle_start:
-            raise ValidationError({"cycle_end": "The cycle must end after it starts."})
+            errors["cycle_end"] = "The cycle must end after it starts."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -67,9 +67,19 @@ class LicenseOut(Schema):
 
 class CertificationOut(Schema):
     id: int
-    board: str = Field(description="The board's code, e.g. `abpmr`.")
+    board: str = Field(
+        description="The certifying body's code: a board such as `abpmr`, or `nccpa`, "
+        "`aanpcb`, `ancc`."
+    )
     board_name: str
-    board_id_number: str
+    board_profession: str = Field(description="Whom the body certifies: `physician`, `PA` or `NP`.")
+    credential: str = Field(
+        description="What its certificants write after their name, e.g. `PA-C`; "
+        "empty for the ABMS and AOA boards."
+    )
+    board_id_number: str = Field(
+        description="The board ID, NCCPA ID or certificate number the body gives."
+    )
     board_id_state: IdentifierState = Field(description="claimed, verified or disputed.")
     board_id_state_note: str = Field(description=STATE_NOTE)
     specialty: str

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.translation import ngettext
 
 from cmeledger.ledger.vocabulary import Topic
+from cmeledger.lib.credits import Unit, unit_word
 from cmeledger.reports.deadlines import fmt, missing_words
 from cmeledger.requirements.engine import Need, RuleResult, SetResult, Status
 from cmeledger.requirements.progress import EnrollmentProgress
@@ -92,30 +93,36 @@ def still_needed(result: SetResult) -> str:
     """What is still needed, in one sentence: "5.25 credits; Longitudinal Assessment"."""
     if result.status == Status.MET:
         return ""
-    return "; ".join(missing_words(result.needed))
+    return "; ".join(missing_words(result.needed, result.unit))
 
 
 def next_step(result: SetResult) -> NextStep | None:
-    """The one thing to do next: a topic first (an activity on it counts toward the total
-    too), then another credit need, then the total, then a record that is not credit."""
+    """The one thing to do next: the need due first; on the same day a topic first (an
+    activity on it counts toward the total too), then another credit need, then the
+    total, then a record that is not credit. A yearly record due this December comes
+    before credits due at the cycle's end next year."""
     needs = [n for n in result.needed if n.credits is None or n.credits > 0]
     if not needs:
         return None
-    topics = [n for n in needs if n.credits and n.topics]
-    narrower = [n for n in needs if n.credits and not n.topics and n.rule_id != "total"]
-    total = [n for n in needs if n.credits and n.rule_id == "total"]
-    records = [n for n in needs if n.credits is None]
-    need = (topics or narrower or total or records)[0]
-    return NextStep(_what(need), need.due)
+    need = min(needs, key=lambda n: (n.due or date.max, _rank(n)))
+    return NextStep(_what(need, result.unit), need.due)
 
 
-def _what(need: Need) -> str:
+def _rank(need: Need) -> int:
+    if need.credits is None:
+        return 3
+    if need.topics:
+        return 0
+    return 2 if need.rule_id == "total" else 1
+
+
+def _what(need: Need, set_unit: str = Unit.CREDITS) -> str:
     if need.credits is None:
         return need.rule_name
     amount = fmt(need.credits)
     if need.topics:
         return f"{amount} h {_topics(need.topics)}"
-    unit = ngettext("credit", "credits", 1 if need.credits == 1 else 2)
+    unit = unit_word(need.credits, set_unit)
     if need.rule_id == "total":
         return f"{amount} more {unit}"
     return f"{amount} {unit} toward “{need.rule_name}”"

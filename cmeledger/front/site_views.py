@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmeledger.accounts.models import Board, Organization, Role, User
+from cmeledger.accounts.models import Board, Organization, Profession, Role, User
 from cmeledger.onboarding import services
 from cmeledger.onboarding.models import RoleInvitation
 from cmeledger.onboarding.services import INVITABLE, InvitationGone, OnboardingError, Terms
@@ -87,6 +87,20 @@ class BoardForm(_Distinct):
         label="Code",
         max_length=32,
         help_text="Lowercase letters, digits and hyphens, e.g. “abpmr”.",
+    )
+    profession = forms.ChoiceField(
+        label="Certifies",
+        choices=Profession.choices,
+        initial=Profession.PHYSICIAN,
+        # A form sent without it (a script, an older page) adds a physicians' board.
+        required=False,
+        help_text="The certification form offers the body to clinicians of this degree.",
+    )
+    credential = forms.CharField(
+        label="Credential",
+        max_length=20,
+        required=False,
+        help_text="What its certificants write after their name, e.g. “PA-C”; may be empty.",
     )
 
 
@@ -176,7 +190,13 @@ def board_add(request: HttpRequest) -> HttpResponse:
     form = BoardForm(request.POST)
     if form.is_valid():
         try:
-            board = services.create_board(form.cleaned_data["code"], form.cleaned_data["name"])
+            data = form.cleaned_data
+            board = services.create_board(
+                data["code"],
+                data["name"],
+                data["profession"] or Profession.PHYSICIAN,
+                data["credential"],
+            )
         except OnboardingError as error:
             _refuse(form, error)
         else:

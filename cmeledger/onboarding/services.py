@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cmeledger.accounts.models import Board, Organization, Role, User
+from cmeledger.accounts.models import Board, Organization, Profession, Role, User
 from cmeledger.onboarding.models import RoleInvitation
 from cmeledger.reporting.models import Agreement, CredentialKind
 
@@ -204,14 +204,38 @@ def boards_from_codes(codes: Iterable[str]) -> tuple[Board, ...]:
 # Boards -----------------------------------------------------------------------------------
 
 
-def create_board(code: str, name: str) -> Board:
+def _clean_credential(raw: str) -> str:
+    credential = (raw or "").strip()
+    if len(credential) > 20 or any(c.isspace() for c in credential):
+        raise OnboardingError(
+            f"Write the credential as one word of at most 20 characters, like “PA-C”; "
+            f"“{credential[:40]}” is not one.",
+            "credential",
+        )
+    return credential
+
+
+def create_board(
+    code: str, name: str, profession: str = Profession.PHYSICIAN, credential: str = ""
+) -> Board:
+    """A certifying body: a physicians' board unless `profession` says it certifies PAs
+    or NPs, whose certification form then offers it to clinicians of that degree."""
     code = _clean_slug(code, "code", "board's code", 32)
     name = _clean_name(name, "board")
+    if profession not in Profession.values:
+        known = ", ".join(Profession.values)
+        raise OnboardingError(
+            f"“{profession}” is not a profession a body certifies (known: {known}).",
+            "profession",
+        )
+    credential = _clean_credential(credential)
     if Board.objects.filter(code=code).exists():
         raise OnboardingError(f"A board with the code “{code}” already exists.", "code")
     try:
         with transaction.atomic():
-            return Board.objects.create(code=code, name=name)
+            return Board.objects.create(
+                code=code, name=name, profession=profession, credential=credential
+            )
     except IntegrityError:
         raise OnboardingError(f"A board with the code “{code}” already exists.", "code") from None
 

@@ -60,8 +60,16 @@ class LicenseDoc(Strict):
 
 
 class CertificationDoc(Strict):
-    board: str = Field(description="The board's code, e.g. `abpmr`.", max_length=32)
-    board_id_number: str = Field("", max_length=40)
+    board: str = Field(
+        description="The certifying body's code: a board such as `abpmr`, or `nccpa`, "
+        "`aanpcb`, `ancc`; one the install knows.",
+        max_length=32,
+    )
+    board_id_number: str = Field(
+        "",
+        description="The board ID, NCCPA ID or certificate number the body gives.",
+        max_length=40,
+    )
     specialty: str = Field("", max_length=120)
     cycle_start: date
     cycle_end: date

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from django.db import transaction
 
 from cmeledger.accounts.models import Board, Organization
+from cmeledger.lib.board_ids import BOARD_ID_MAX, board_id_problem
 from cmeledger.lib.npi import is_valid_npi
 from cmeledger.reporting.models import Member
 
@@ -41,8 +42,12 @@ def _member_problems(number: int, values: dict[str, str], boards: set[str]) -> l
         problems.append(f"row {number}, board_id: give the board and the board ID together")
     elif board and board not in boards:
         problems.append(f"row {number}, board: unknown board '{board[:32]}'")
-    if len(board_id) > 40:
-        problems.append(f"row {number}, board_id: longer than 40 characters")
+    if len(board_id) > BOARD_ID_MAX:
+        problems.append(f"row {number}, board_id: longer than {BOARD_ID_MAX} characters")
+    elif board_id and board_id_problem(board_id):
+        problems.append(
+            f"row {number}, board_id: '{board_id}' is not an ID: {board_id_problem(board_id)}"
+        )
     return problems
 
 

@@ -30,6 +30,7 @@ from cmeledger.ledger.vocabulary import (
     CreditType,
     Topic,
 )
+from cmeledger.lib.board_ids import board_id_problem
 from cmeledger.lib.npi import is_valid_npi
 from cmeledger.lib.states import USState
 
@@ -390,6 +391,8 @@ def _learner_problems(v: tuple[str, ...], boards: frozenset[str]) -> list[Proble
         problems.append(Problem("board", f"unknown board '{board[:32]}'"))
     if bool(board) != bool(board_id):
         problems.append(Problem("board_id", "give the board and the board ID together"))
+    elif board_id and (fix := board_id_problem(board_id)):
+        problems.append(Problem("board_id", f"'{board_id[:40]}' is not a board ID: {fix}"))
     if npi and not is_valid_npi(npi):
         problems.append(Problem("npi", f"'{npi[:20]}' is not a valid 10-digit NPI"))
     if state and state not in _STATES:

@@ -20,7 +20,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
-from cmeledger.lib.credits import Amount, credit_text, day_text
+from cmeledger.lib.credits import (
+    Amount,
+    Unit,
+    counted_of,
+    credit_text,
+    day_text,
+    set_amount,
+    unit_word,
+)
 from cmeledger.requirements import allocation
 from cmeledger.requirements.cycles import (
     Anchors,
@@ -247,6 +255,9 @@ class SetResult:
     rules: list[RuleResult]
     entries: list[EntryResult]
     needed: list[Need]
+    # What the set counts in (credits, contact-hours, hours): the words, not the numbers.
+    # Last, with a default, so a result kept from before the field existed still reads.
+    unit: Unit = Unit.CREDITS
 
     def entry(self, entry_id: str) -> EntryResult | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -482,6 +493,7 @@ class _Evaluation:
             rules=results,
             entries=entries,
             needed=self._needs(results),
+            unit=Unit(self.rset.unit),
         )
 
     def _fed_by(self, rule, pieces: list[_Piece]) -> list[int]:
@@ -705,10 +717,10 @@ class _Evaluation:
         if isinstance(rule, MinimumShare) and not required and not counted:
             return (
                 f"Nothing counted yet: {format((rule.share * 100).normalize(), 'f')}% of the "
-                "credits counted "
+                f"{unit_word(2, self.rset.unit)} counted "
                 f"toward the total must be of this kind, by {self.cycle.end}."
             )
-        text = f"{_fmt(counted)} of {_fmt(required)} counted"
+        text = f"{counted_of(counted, required, self.rset.unit)} counted"
         span = self._window(rule)
         if span != self.cycle:
             first, last = rule.part.years
@@ -826,7 +838,7 @@ class _Evaluation:
                     uses[piece.credit.id] = uses.get(piece.credit.id, ZERO) + piece.counted
         counted = sum(uses.values(), ZERO)
         period = "a calendar year" if rule.per == "calendar-year" else "the cycle"
-        text = f"At most {_fmt(rule.credits)} count in {period}; " + (
+        text = f"At most {set_amount(rule.credits, self.rset.unit)} count in {period}; " + (
             f"{_fmt(counted)} of {_fmt(claimed)} counted."
             if claimed
             else "none of your credits in this cycle are of this kind."
@@ -848,7 +860,8 @@ class _Evaluation:
         status = self._cure_pending(status, self.cycle)
         remaining = max(ZERO, expected - total)
         text = (
-            f"{_fmt(rule.credits_per_year)} a year on average: {_fmt(expected)} expected by "
+            f"{set_amount(rule.credits_per_year, self.rset.unit)} a year on average: "
+            f"{_fmt(expected)} expected by "
             f"{min(self.on, self.cycle.end)}, {_fmt(total)} counted."
         )
         return RuleResult(

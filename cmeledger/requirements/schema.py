@@ -22,6 +22,7 @@ from pydantic import (
 
 from cmeledger.accounts.models import Degree
 from cmeledger.ledger.vocabulary import ActivityKind, CreditType, Topic
+from cmeledger.lib.credits import Unit
 
 Credits = Annotated[Decimal, Field(ge=0, le=10_000, multiple_of=Decimal("0.25"))]
 SetId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
@@ -243,6 +244,11 @@ class RequirementSet(Strict):
     )
     requires_cme: bool = Field(
         True, description="False: the authority requires no CME for this license (no rules)."
+    )
+    unit: Unit = Field(
+        Unit.CREDITS,
+        description="What the authority counts in: credits, contact-hours (nursing boards) "
+        "or hours; only the words change, the arithmetic is the same.",
     )
     applies: Applies = Applies()
     cycle: Cycle

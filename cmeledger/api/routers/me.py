@@ -33,6 +33,8 @@ def me(request: HttpRequest) -> dict:
                 "id": c.pk,
                 "board": c.board.code,
                 "board_name": c.board.name,
+                "board_profession": c.board.profession,
+                "credential": c.board.credential,
                 "board_id_number": c.board_id_number,
                 "board_id_state": c.board_id_state,
                 "board_id_state_note": c.board_id_state_note,

@@ -126,6 +126,16 @@ def test_the_next_step_is_a_topic_first_then_the_total_then_a_record():
     assert glance.next_step(result) is None
 
 
+def test_the_next_step_is_the_need_due_first_whatever_its_kind():
+    # ABPMR: this year's LA-PM&R is due in December; the credits only at the cycle's end.
+    soon, later = date(2026, 12, 31), date(2027, 12, 31)
+    total = Need("s", "total", "total", Decimal("5.25"), ["ama-pra-1"], [], None, later, "")
+    yearly = Need("s", "la", "LA-PM&R this year", None, [], [], "x", soon, "")
+    result = abpmr([])
+    result.needed = [total, yearly]
+    assert glance.next_step(result) == glance.NextStep("LA-PM&R this year", soon)
+
+
 @pytest.mark.parametrize(
     ("days", "words"),
     [(87, "87 days left"), (1, "1 day left"), (0, "due today"), (-3, "the cycle has ended")],

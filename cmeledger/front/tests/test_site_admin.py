@@ -110,6 +110,17 @@ def test_a_board_is_added_and_a_duplicate_is_refused(admin_client, board):
     assert _counts() == before
 
 
+def test_a_body_certifying_pas_is_added_with_its_credential_and_listed(admin_client):
+    form = {"code": "nbx", "name": "National Board of X", "profession": "PA", "credential": "PA-X"}
+    response = admin_client.post(reverse("site-board-add"), form)
+    assert response.status_code == 302
+    made = Board.objects.get(code="nbx")
+    assert (made.profession, made.credential) == ("PA", "PA-X")
+    page = admin_client.get(reverse("site-admin")).content.decode()
+    assert "Physician assistants (PA-X)" in page
+    assert "Nurse practitioners (-BC)" in page  # ANCC, seeded
+
+
 def test_an_invitation_is_sent_and_its_link_shown_once(admin_client, board):
     form = {"email": "bo@example.org", "role": "board-staff", "board": board.pk}
     response = admin_client.post(reverse("site-invite"), form)

@@ -171,7 +171,7 @@ def test_the_planner_combines_a_topic_gap_shared_by_two_sets(ethics_board, clien
     client.force_login(ethics_board)
     page = client.get(reverse("planner")).content.decode()
     assert re.search(
-        r"3 h ethics, AMA PRA Category 1 Credit™, before 2026-12-31, closes a gap in (TX MD and EB|EB and TX MD) at once",
+        r"3 h ethics, AMA PRA Category 1 Credit™, before Dec 31, 2026, closes a gap in (TX MD and EB|EB and TX MD) at once",
         page,
     )
 

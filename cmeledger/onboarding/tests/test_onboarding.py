@@ -271,3 +271,43 @@ def test_the_demo_webinars_are_reported_records_matched_to_the_demo_clinician():
     assert records.count() == 8
     assert set(records.values_list("state", flat=True)) == {RecordState.MATCHED}
     assert reported.filter(specialty_related=True).count() == 8
+
+
+def test_a_body_certifying_pas_or_nps_is_created_with_its_credential(db):
+    made = services.create_board("nbx", "National Board of X", "NP", "XNP-C")
+    assert (made.profession, made.credential) == ("NP", "XNP-C")
+    assert services.create_board("aby", "American Board of Y").profession == "physician"
+
+
+@pytest.mark.parametrize(
+    ("profession", "credential", "field", "says"),
+    [
+        ("dentist", "", "profession", "“dentist” is not a profession a body certifies"),
+        ("PA", "PA C", "credential", "one word of at most 20 characters"),
+        ("PA", "X" * 21, "credential", "one word of at most 20 characters"),
+    ],
+)
+def test_a_body_with_an_unknown_profession_or_a_bad_credential_is_refused(
+    db, profession, credential, field, says
+):
+    before = _counts()
+    with pytest.raises(OnboardingError, match=says) as refused:
+        services.create_board("nbx", "National Board of X", profession, credential)
+    assert refused.value.field == field
+    assert _counts() == before
+
+
+def test_the_board_command_creates_and_lists_a_pa_body(db):
+    out = run(
+        "board", "create", "nbx", "--name", "National Board of X",
+        "--profession", "PA", "--credential", "PA-X",
+    )  # fmt: skip
+    assert "Created the board National Board of X (nbx)" in out
+    listed = run("board", "list")
+    assert "nbx\tNational Board of X\tPA (PA-X)\t0 staff" in listed
+    assert (
+        "nccpa\tNational Commission on Certification of Physician Assistants\tPA (PA-C)" in listed
+    )
+    assert "abpmr\tAmerican Board of Physical Medicine and Rehabilitation\tphysician\t" in listed
+    with pytest.raises(CommandError, match="invalid choice"):
+        run("board", "create", "nby", "--name", "Y", "--profession", "dentist")
