@@ -253,6 +253,11 @@ class RequirementSet(Strict):
     applies: Applies = Applies()
     cycle: Cycle
     accepted_credit_types: list[CreditType] = Field([], validate_default=True)
+    accepted_participation: list[CreditType] = Field(
+        [],
+        description="Credit types whose certificates of participation count as that credit "
+        "(NCCPA: AMA PRA Category 1 for PAs); empty: they never count.",
+    )
     rules: list[Rule] = []
     carry_forward: CarryForward | None = None
     weights: list[Weight] = []
@@ -277,6 +282,11 @@ class RequirementSet(Strict):
             raise ValueError("requires_cme = false: a set that requires no CME has no rules")
         if not self.requires_cme and self.cure:
             raise ValueError("requires_cme = false: a set that requires no CME has no cure")
+        unaccepted = [t for t in self.accepted_participation if t not in self.accepted_credit_types]
+        if unaccepted:
+            raise ValueError(
+                f"accepted_participation: {', '.join(unaccepted)} not in accepted_credit_types"
+            )
         if self.applies.certification_years and not self.applies.boards:
             raise ValueError("applies.certification_years: name the boards it narrows")
         for rule in self.rules:
