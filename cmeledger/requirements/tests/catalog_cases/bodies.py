@@ -32,6 +32,30 @@ def exam(on: str):
 
 
 CASES = [
+    # Certificates of participation (accepted_participation = ["ama-pra-1"] in all three) -
+    Case(
+        "nccpa counts a certificate of participation as category 1",
+        "nccpa-pa",
+        "2026-12-31",
+        [
+            c("30", "2025-03-01", participation=True),
+            c("20", "2025-04-01", "aapa-1"),
+            c("50", "2026-05-01", "ama-pra-2"),
+            exam("2017-06-01"),
+        ],
+        "met",
+        {"total": ("met", "100"), "category-1": ("met", "50")},
+        PA,
+    ),
+    Case(
+        "ancc counts a certificate of participation toward the 75 hours and pharmacology",
+        "ancc-np",
+        "2026-12-31",
+        [c("50", "2023-03-01", participation=True), c("25", "2024-04-01", CH, "pharmacology")],
+        "met",
+        {"total": ("met", "75"), "pharmacology": ("met", "25")},
+        NP_LICENSED,
+    ),
     # NCCPA v2 (two-year cycle 2025-01-01 .. 2026-12-31) --------------------------------
     Case(
         "nccpa counts aoa 1-a and aafp prescribed as category 1",
