@@ -141,11 +141,14 @@ def glance(item: EnrollmentProgress, today: date) -> Glance:
     if result is None:
         return Glance(item, "", None, None, [], [])
     requirements, limits = rows(result)
+    step = next_step(result)
+    # Days left to the step the line names; a yearly record is due before the cycle ends.
+    deadline = step.due if step and step.due else result.cycle_end
     return Glance(
         item=item,
         still_needed=still_needed(result),
-        days_left=(result.cycle_end - today).days,
-        next_step=next_step(result),
+        days_left=(deadline - today).days,
+        next_step=step,
         rows=requirements,
         limits=limits,
     )
