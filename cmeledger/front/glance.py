@@ -47,6 +47,8 @@ class Glance:
     next_step: NextStep | None
     rows: list[RuleRow]
     limits: list[RuleResult]  # caps with no total to stand beside
+    # A step's date can pass while its cycle runs on (a yearly record missed last year).
+    cycle_running: bool = False
 
     @property
     def result(self) -> SetResult | None:
@@ -57,7 +59,7 @@ class Glance:
         if self.days_left is None:
             return ""
         if self.days_left < 0:
-            return "the cycle has ended"
+            return "overdue" if self.cycle_running else "the cycle has ended"
         if self.days_left == 0:
             return "due today"
         return ngettext("%(days)d day left", "%(days)d days left", self.days_left) % {
@@ -149,6 +151,7 @@ def glance(item: EnrollmentProgress, today: date) -> Glance:
         still_needed=still_needed(result),
         days_left=(deadline - today).days,
         next_step=step,
+        cycle_running=result.cycle_end >= today,
         rows=requirements,
         limits=limits,
     )

@@ -137,6 +137,7 @@ def test_the_next_step_is_the_need_due_first_whatever_its_kind():
     assert glance.next_step(result) == glance.NextStep("LA-PM&R this year", soon)
     item = EnrollmentProgress(1, "abpmr-cc", True, "a certification", result, None)
     assert glance.glance(item, date(2026, 12, 1)).days_left_words == "30 days left"
+    assert glance.glance(item, date(2027, 1, 5)).days_left_words == "overdue"
 
 
 @pytest.mark.parametrize(
