@@ -612,24 +612,28 @@ def owner_args(kind: str, w: dict) -> list:
 
 
 def snapshot() -> tuple:
-    """What a refused request must leave as it was."""
+    """What a refused request must leave as it was, in pk order: PostgreSQL returns an
+    unordered query's rows as they lie, and a row another request touched (a log-in
+    stamps the user) moves."""
     return (
-        list(CreditEntry.objects.values_list("pk", "title", "credits", "deleted_at")),
-        list(Certificate.objects.values_list("pk", "shared_with_boards")),
-        list(License.objects.values_list("pk", "number")),
-        list(Certification.objects.values_list("pk", "cycle_end")),
-        list(Enrollment.objects.values_list("pk")),
-        list(ApiToken.objects.values_list("pk", "revoked_at")),
-        list(ReportedRecord.objects.values_list("pk", "state")),
-        list(CorrectionRequest.objects.values_list("pk", "status")),
-        list(Submission.objects.values_list("pk", "status")),
-        list(Item.objects.values_list("pk", "state")),
-        list(Organization.objects.values_list("pk")),
-        list(BoardAccreditor.objects.values_list("pk")),
-        list(Provider.objects.values_list("pk", "updated_at")),
-        list(RosterEntry.objects.values_list("pk", "updated_at")),
-        list(RoleInvitation.objects.values_list("pk", "revoked_at", "used_at")),
-        list(User.objects.values_list("pk", "role")),
+        list(
+            CreditEntry.objects.order_by("pk").values_list("pk", "title", "credits", "deleted_at")
+        ),
+        list(Certificate.objects.order_by("pk").values_list("pk", "shared_with_boards")),
+        list(License.objects.order_by("pk").values_list("pk", "number")),
+        list(Certification.objects.order_by("pk").values_list("pk", "cycle_end")),
+        list(Enrollment.objects.order_by("pk").values_list("pk")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(ReportedRecord.objects.order_by("pk").values_list("pk", "state")),
+        list(CorrectionRequest.objects.order_by("pk").values_list("pk", "status")),
+        list(Submission.objects.order_by("pk").values_list("pk", "status")),
+        list(Item.objects.order_by("pk").values_list("pk", "state")),
+        list(Organization.objects.order_by("pk").values_list("pk")),
+        list(BoardAccreditor.objects.order_by("pk").values_list("pk")),
+        list(Provider.objects.order_by("pk").values_list("pk", "updated_at")),
+        list(RosterEntry.objects.order_by("pk").values_list("pk", "updated_at")),
+        list(RoleInvitation.objects.order_by("pk").values_list("pk", "revoked_at", "used_at")),
+        list(User.objects.order_by("pk").values_list("pk", "role")),
     )
 
 
