@@ -11,7 +11,14 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from cmeledger.accounts.models import Degree, IdentifierState
-from cmeledger.ledger.vocabulary import Accreditor, ActivityKind, CreditType, Source, Topic
+from cmeledger.ledger.vocabulary import (
+    Accreditor,
+    ActivityKind,
+    AwardedAs,
+    CreditType,
+    Source,
+    Topic,
+)
 
 # Far beyond any real ledger, and inside every database's integer range.
 MAX_OFFSET = 1_000_000
@@ -106,6 +113,12 @@ class EntryOut(Schema):
     completed_on: date
     credit_type: CreditType
     credits: Decimal = Field(description='In steps of 0.25, as a string such as `"2.50"`.')
+    awarded_as: AwardedAs = Field(
+        AwardedAs.CREDIT,
+        description="`participation`: a certificate of participation for an activity "
+        "designated for `credit_type` (a PA or NP at an AMA PRA Category 1 activity), "
+        "not the credit itself; only designated credit types.",
+    )
     topics: list[Topic]
     specialty_related: bool
     notes: str
@@ -131,6 +144,12 @@ class EntryIn(Schema):
     completed_on: date
     credit_type: CreditType
     credits: Decimal = Field(description="Above 0, at most 100, in steps of 0.25.")
+    awarded_as: AwardedAs = Field(
+        AwardedAs.CREDIT,
+        description="`participation`: a certificate of participation for an activity "
+        "designated for `credit_type` (a PA or NP at an AMA PRA Category 1 activity), "
+        "not the credit itself; only designated credit types.",
+    )
     topics: list[Topic] = []
     specialty_related: bool = False
     notes: str = Field("", max_length=5000)
@@ -156,6 +175,7 @@ class EntryPatch(Schema):
     completed_on: date | None = None
     credit_type: CreditType | None = None
     credits: Decimal | None = None
+    awarded_as: AwardedAs | None = None
     topics: list[Topic] | None = None
     specialty_related: bool | None = None
     notes: str | None = Field(None, max_length=5000)

@@ -53,6 +53,7 @@ from cmeledger.accounts.models import Board, Certification, ClinicianProfile, Li
 from cmeledger.boards import freshness, listing
 from cmeledger.boards.models import ComplianceRow, ComplianceRun
 from cmeledger.ledger.models import CreditEntry
+from cmeledger.ledger.vocabulary import AwardedAs
 from cmeledger.lib.bulk import insert_rows
 from cmeledger.lib.credits import credit_text
 from cmeledger.requirements import allocation
@@ -142,9 +143,22 @@ FAST_SET_FIELDS = frozenset(
         "applies",
         "cycle",
         "accepted_credit_types",
+        "accepted_participation",
         "rules",
     }
 )
+
+
+def accepted_q(rset: RequirementSet) -> Q:
+    """Entries the set counts toward its total, as the calculator's `_accepts`: an accepted
+    credit type, and a certificate of participation only for the types whose certificates
+    the set accepts (none unless it says so)."""
+    q = Q(credit_type__in=list(rset.accepted_credit_types))
+    if rset.accepted_participation:
+        return q & (
+            Q(awarded_as=AwardedAs.CREDIT) | Q(credit_type__in=list(rset.accepted_participation))
+        )
+    return q & Q(awarded_as=AwardedAs.CREDIT)
 
 
 def _selector_q(select: Selector) -> Q | None:
@@ -291,9 +305,7 @@ def _buckets(plan: Plan, certifications: Q) -> Iterator[tuple[int, list[Bucket]]
         if plan.cycle_years is not None
         else None
     )
-    accepted = ExpressionWrapper(
-        Q(credit_type__in=list(plan.rset.accepted_credit_types)), output_field=BooleanField()
-    )
+    accepted = ExpressionWrapper(accepted_q(plan.rset), output_field=BooleanField())
     # One filter() call, so the certification conditions share one join.
     rows = (
         CreditEntry.objects.counted()

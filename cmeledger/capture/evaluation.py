@@ -68,6 +68,9 @@ class Truth:
     activity_kind: str
     location: str
     topics: tuple[str, ...]
+    # "participation": a certificate of participation for an activity designated for
+    # `credit_type` (what a PA or NP receives at an AMA PRA Category 1 activity).
+    awarded_as: str = "credit"
     # Further credits the certificate awards for the same activity, as (credit type,
     # amount): each should come back as a draft of its own.
     also: tuple[tuple[str, Decimal], ...] = ()
@@ -75,7 +78,15 @@ class Truth:
     def expected(self) -> list[Truth]:
         """The drafts a perfect reading gives: this credit, then each further one."""
         others = [
-            Truth(**{**self.__dict__, "credit_type": kind, "credits": amount, "also": ()})
+            Truth(
+                **{
+                    **self.__dict__,
+                    "credit_type": kind,
+                    "credits": amount,
+                    "awarded_as": "credit",
+                    "also": (),
+                }
+            )
             for kind, amount in self.also
         ]
         return [self, *others]
@@ -91,6 +102,7 @@ class Truth:
             "completed_on": self.completed_on,
             "credits": self.credits,
             "credit_type": self.credit_type,
+            "awarded_as": self.awarded_as,
             "activity_kind": self.activity_kind,
             "location": self.location,
             "topics": self.topics,
@@ -344,6 +356,79 @@ def attendance(pdf: Canvas, t: Truth, r: random.Random) -> None:
     )
 
 
+def participation(pdf: Canvas, t: Truth, r: random.Random) -> None:
+    """A PA's or NP's certificate for an AMA PRA Category 1 activity: the heading names
+    the certificate, the statement the designation, and no credit is awarded."""
+    pdf.setPageSize(letter)
+    _border(pdf)
+    _centered(pdf, 700, t.provider, "Helvetica-Bold", 15)
+    _logo(pdf, 306, 640, r.randrange(6))
+    _centered(pdf, 580, "Certificate of Participation", "Times-Bold", 26)
+    _centered(pdf, 545, "This is to certify that")
+    _centered(pdf, 515, f"{t.learner_name}, {t.degree}", "Times-Roman", 20)
+    _centered(pdf, 485, f"has participated in the {AMA_FORMATS[t.activity_kind]} titled")
+    _centered(pdf, 458, t.title, "Times-Italic", 16)
+    _centered(pdf, 430, f"Date: {long_date(t.completed_on)}")
+    _centered(pdf, 410, f"Location: {t.location}")
+    y = _wrapped(pdf, 72, 360, ACCME_STATEMENT.format(provider=t.provider), 95)
+    _wrapped(
+        pdf,
+        72,
+        y - 8,
+        f"{t.provider} designates this {AMA_FORMATS[t.activity_kind]} for a maximum of "
+        f"{credit_text(t.credits)} AMA PRA Category 1 Credits™. Physicians should claim only "
+        "the credit commensurate with the extent of their participation in the activity. "
+        "Other health care professionals receive this certificate of participation.",
+        95,
+    )
+
+
+def participation_statement(pdf: Canvas, t: Truth, r: random.Random) -> None:
+    """A statement for non-physicians in two columns; the designation first, the
+    certificate named after it."""
+    pdf.setPageSize(letter)
+    _logo(pdf, 80, 720, r.randrange(6))
+    pdf.setFont("Helvetica-Bold", 18)
+    pdf.drawString(120, 712, t.provider)
+    pdf.setFont("Helvetica", 14)
+    pdf.drawString(120, 690, "Statement for Non-Physician Participants")
+    rows = [
+        ("Participant:", f"{t.learner_name}, {t.degree}"),
+        ("Activity:", t.title),
+        ("Date:", us_date(t.completed_on)),
+        ("Location:", t.location),
+    ]
+    y = 630
+    for label, value in rows:
+        pdf.setFont("Helvetica-Bold", 11)
+        pdf.drawString(72, y, label)
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(180, y, value)
+        y -= 24
+    below = _wrapped(pdf, 72, y - 20, ACCME_STATEMENT.format(provider=t.provider), 95)
+    _wrapped(
+        pdf,
+        72,
+        below - 8,
+        f"This activity was designated for {credit_text(t.credits)} AMA PRA Category 1 "
+        "Credits™. This statement of participation is issued to non-physician participants; "
+        "physician assistants and nurse practitioners may report it to their certifying body.",
+        95,
+    )
+
+
+def physician_with_note(pdf: Canvas, t: Truth, r: random.Random) -> None:
+    """A physician's certificate that also says what others receive: still credit."""
+    classic(pdf, t, r)
+    _wrapped(
+        pdf,
+        110,
+        150,
+        "Non-physician participants receive a certificate of participation.",
+        105,
+    )
+
+
 def moc(pdf: Canvas, t: Truth, r: random.Random) -> None:
     pdf.setPageSize(letter)
     _logo(pdf, 80, 720, r.randrange(6))
@@ -504,7 +589,31 @@ LAYOUTS: dict[str, tuple[Layout, str, str, tuple[str, ...], bool, tuple[str, ...
     ),
     "osteopathic": (osteopathic, "aoa-1a", "aoa", ("live",), False, ("DO",)),
     "nursing": (nursing, "ancc-contact-hour", "ancc", ("live",), False, ("RN", "NP")),
-    "attendance": (attendance, "attendance", "accme", ("live",), True, ("PA-C", "RN", "PhD")),
+    "attendance": (attendance, "ama-pra-1", "accme", ("live",), True, ("PA-C", "RN", "PhD")),
+    "participation": (
+        participation,
+        "ama-pra-1",
+        "accme",
+        ("live", "enduring", "internet-live"),
+        False,
+        ("PA-C", "NP", "APRN"),
+    ),
+    "participation-statement": (
+        participation_statement,
+        "ama-pra-1",
+        "accme",
+        ("live",),
+        False,
+        ("PA-C", "NP"),
+    ),
+    "physician-with-note": (
+        physician_with_note,
+        "ama-pra-1",
+        "accme",
+        ("live",),
+        False,
+        ("MD", "DO"),
+    ),
     "moc": (moc, "moc-points", "accme", ("live",), False, ("MD", "DO")),
     "self-assessment": (
         self_assessment,
@@ -542,6 +651,10 @@ LAYOUTS: dict[str, tuple[Layout, str, str, tuple[str, ...], bool, tuple[str, ...
 }
 
 
+# Layouts of certificates of participation: no credit, an activity designated for it.
+PARTICIPATION_LAYOUTS = frozenset({"attendance", "participation", "participation-statement"})
+
+
 def make_truth(r: random.Random, layout: str) -> Truth:
     _, credit_type, accreditor, kinds, multi_day, degrees = LAYOUTS[layout]
     title, topics = r.choice(TITLES)
@@ -560,6 +673,7 @@ def make_truth(r: random.Random, layout: str) -> Truth:
         activity_kind=r.choice(kinds),
         location=r.choice(CITIES),
         topics=topics,
+        awarded_as="participation" if layout in PARTICIPATION_LAYOUTS else "credit",
     )
     if layout == "jointly-accredited":
         # MOC points often differ from the credit hours: a test counts for some.

@@ -38,6 +38,7 @@ FIELDS = (
     "completed_on",
     "credits",
     "credit_type",
+    "awarded_as",
     "activity_kind",
     "location",
     "topics",
@@ -97,41 +98,79 @@ _DEGREE = "|".join(re.escape(d) for d in DEGREES)
 _CANONICAL_DEGREE = {degree.upper(): degree for degree in DEGREES}
 _STATES = "|".join(USState.values)
 
-# (pattern over the page's text with lines joined, credit type, confidence); the first
-# that matches decides the draft's credit. Attendance comes first: its statement names
-# AMA PRA credit too. Other *sure* statements of other credit types (a jointly
-# accredited activity's ANCC hours and MOC points) become drafts of their own.
-CREDIT_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), credit_type, confidence)
-    for pattern, credit_type, confidence in (
+# A certificate of participation (or attendance) for an activity designated for AMA PRA
+# Category 1 Credit™: what a PA or NP receives there. The draft keeps the designation as
+# its credit type and says "participation" (ledger AwardedAs).
+PARTICIPATION = "participation"
+# Designation statements, as certificates of participation word them; after the
+# certificate's heading, or before a sentence naming the certificate.
+_DESIGNATED = (
+    rf"designat\w+ (?:this [\w -]{{3,60}}? )?for (?:a maximum of )?{_NUMBER} AMA PRA Category 1"
+)
+_OF_PARTICIPATION = r"(?:certificate|statement) of (?:attendance|participation)"
+
+# (pattern over the page's text with lines joined, credit type, confidence, received);
+# the first that matches decides the draft's credit. Participation comes first: its
+# statement names AMA PRA credit too. Other *sure* statements of other credit types (a
+# jointly accredited activity's ANCC hours and MOC points) become drafts of their own.
+CREDIT_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), credit_type, confidence, received)
+    for pattern, credit_type, confidence, received in (
         (
-            rf"certificate of (?:attendance|participation).*?designated for (?:a maximum of )?"
-            rf"{_NUMBER} AMA PRA Category 1",
-            "attendance",
+            rf"{_OF_PARTICIPATION}.*?{_DESIGNATED}",
+            "ama-pra-1",
             Confidence.SURE,
+            PARTICIPATION,
         ),
         (
-            rf"designated for (?:a maximum of )?{_NUMBER} AMA PRA Category 1 Credits?\W*"
-            r"(?:\w+\W+){0,12}?(?:confirms|certif\w+) (?:of )?(?:attendance|participation)",
-            "attendance",
+            rf"{_DESIGNATED} Credits?\W*"
+            r"(?:\w+\W+){0,16}?(?:(?:confirms|certif\w+) (?:of )?(?:attendance|participation)"
+            r"|(?:certificate|statement) of (?:attendance|participation))",
+            "ama-pra-1",
             Confidence.SURE,
+            PARTICIPATION,
         ),
-        (rf"maximum of {_NUMBER} AMA PRA Category 1 Credit", "ama-pra-1", Confidence.SURE),
-        (rf"maximum of {_NUMBER} AMA PRA Category 2 Credit", "ama-pra-2", Confidence.SURE),
-        (rf"{_NUMBER} AOA Category 1-?A", "aoa-1a", Confidence.SURE),
-        (rf"{_NUMBER} AOA Category 1-?B", "aoa-1b", Confidence.SURE),
-        (rf"{_NUMBER} AOA Category 2-?A", "aoa-2a", Confidence.SURE),
-        (rf"{_NUMBER} AOA Category 2-?B", "aoa-2b", Confidence.SURE),
-        (rf"{_NUMBER} Prescribed credit", "aafp-prescribed", Confidence.SURE),
-        (rf"{_NUMBER} Elective credit", "aafp-elective", Confidence.SURE),
-        (rf"{_NUMBER} AAPA Category 1", "aapa-1", Confidence.SURE),
-        (rf"{_NUMBER} SA-?CME", "sa-cme", Confidence.SURE),
-        (rf"{_NUMBER} MOC points?", "moc-points", Confidence.SURE),
-        (rf"contact hours?(?: awarded)?\s*:?\s*{_NUMBER}", "ancc-contact-hour", Confidence.SURE),
-        (rf"{_NUMBER} (?:ANCC )?(?:nursing )?contact hours?", "ancc-contact-hour", Confidence.SURE),
-        (rf"{_NUMBER} AMA PRA Category 1", "ama-pra-1", Confidence.CHECK),
+        (
+            rf"maximum of {_NUMBER} AMA PRA Category 1 Credit",
+            "ama-pra-1",
+            Confidence.SURE,
+            "credit",
+        ),
+        (
+            rf"maximum of {_NUMBER} AMA PRA Category 2 Credit",
+            "ama-pra-2",
+            Confidence.SURE,
+            "credit",
+        ),
+        (rf"{_NUMBER} AOA Category 1-?A", "aoa-1a", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} AOA Category 1-?B", "aoa-1b", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} AOA Category 2-?A", "aoa-2a", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} AOA Category 2-?B", "aoa-2b", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} Prescribed credit", "aafp-prescribed", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} Elective credit", "aafp-elective", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} AAPA Category 1", "aapa-1", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} SA-?CME", "sa-cme", Confidence.SURE, "credit"),
+        (rf"{_NUMBER} MOC points?", "moc-points", Confidence.SURE, "credit"),
+        (
+            rf"contact hours?(?: awarded)?\s*:?\s*{_NUMBER}",
+            "ancc-contact-hour",
+            Confidence.SURE,
+            "credit",
+        ),
+        (
+            rf"{_NUMBER} (?:ANCC )?(?:nursing )?contact hours?",
+            "ancc-contact-hour",
+            Confidence.SURE,
+            "credit",
+        ),
+        (rf"{_NUMBER} AMA PRA Category 1", "ama-pra-1", Confidence.CHECK, "credit"),
         # "Category 1 Credit" names a category, not an amount.
-        (rf"(?<!Category )(?<![\d.]){_NUMBER} (?:CME )?credits?\b", "ama-pra-1", Confidence.CHECK),
+        (
+            rf"(?<!Category )(?<![\d.]){_NUMBER} (?:CME )?credits?\b",
+            "ama-pra-1",
+            Confidence.CHECK,
+            "credit",
+        ),
     )
 )
 
@@ -419,17 +458,17 @@ def _amount(text: str, confidence: str) -> Guess | None:
     return Guess(amount.quantize(Decimal("0.01")), Confidence.SURE if sure else Confidence.CHECK)
 
 
-def all_credits(joined: str) -> list[tuple[Guess, Guess]]:
-    """Every credit the page awards, as (amount, credit type), the deciding one first:
-    one per credit type, from statements that do not overlap (an attendance statement
-    quotes the AMA PRA designation it rests on). Weak signs count only when no
-    statement was found, and then only the first."""
-    found: list[tuple[Guess, Guess]] = []
+def awarded_credits(joined: str) -> list[tuple[Guess, Guess, Guess]]:
+    """Every credit the page awards, as (amount, credit type, what was received), the
+    deciding one first: one per credit type, from statements that do not overlap (a
+    participation statement quotes the AMA PRA designation it rests on). Weak signs
+    count only when no statement was found, and then only the first."""
+    found: list[tuple[Guess, Guess, Guess]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, credit_type, confidence in CREDIT_PATTERNS:
+    for pattern, credit_type, confidence, received in CREDIT_PATTERNS:
         if confidence != Confidence.SURE and found:
             break
-        if any(credit_type == kind.value for _, kind in found):
+        if any(credit_type == kind.value for _, kind, _ in found):
             continue
         for match in pattern.finditer(joined):
             start, end = match.span()
@@ -439,11 +478,26 @@ def all_credits(joined: str) -> list[tuple[Guess, Guess]]:
             if amount is None:
                 continue
             taken.append((start, end))
-            found.append((amount, Guess(credit_type, confidence)))
+            found.append((amount, Guess(credit_type, confidence), Guess(received, confidence)))
             break
     # The deciding credit first, then the others as the certificate lists them.
-    order = dict(zip((kind.value for _, kind in found), taken, strict=True))
+    order = dict(zip((kind.value for _, kind, _ in found), taken, strict=True))
     return found[:1] + sorted(found[1:], key=lambda credit: order[credit[1].value])
+
+
+# Degrees the AMA PRA credit system awards credit to: on their certificates, words about
+# a certificate of participation speak to the other learners in the room.
+PHYSICIAN_DEGREES = frozenset({"MD", "DO", "MBBS"})
+
+
+def _received(found: Guess, degree: Guess) -> Guess:
+    """Participation wording decides only for a learner who is not a physician; "Certificate
+    of Participation" heads some physicians' certificates too."""
+    if found.value != PARTICIPATION:
+        return found
+    if degree.value in PHYSICIAN_DEGREES:
+        return Guess("credit", Confidence.CHECK)
+    return found if degree.found else Guess(PARTICIPATION, Confidence.CHECK)
 
 
 def activity_kind(lines: list[str], joined: str, credit_type: object) -> Guess:
@@ -517,8 +571,8 @@ def read_page(text: str, page: int = 1, clinician_name: str = "") -> Draft:
     excluded = learner_lines | ({str(found_provider.value)} if found_provider.found else set())
     found_title = title(lines, joined, excluded)
     start, end = dates(lines, joined)
-    awarded = all_credits(joined)
-    amount, credit_type = awarded[0] if awarded else (NOTHING, NOTHING)
+    awarded = awarded_credits(joined)
+    amount, credit_type, received = awarded[0] if awarded else (NOTHING, NOTHING, NOTHING)
     fields = {
         "learner_name": name,
         "degree": degree,
@@ -529,13 +583,14 @@ def read_page(text: str, page: int = 1, clinician_name: str = "") -> Draft:
         "completed_on": end,
         "credits": amount,
         "credit_type": credit_type,
+        "awarded_as": _received(received, degree),
         "activity_kind": activity_kind(lines, joined, credit_type.value),
         "location": location(lines, learner_lines),
         "topics": topics(found_title.value),
     }
     if not end.found:
         fields["start_date"] = NOTHING
-    draft = Draft(page, fields, also=awarded[1:])
+    draft = Draft(page, fields, also=[(a, t) for a, t, _ in awarded[1:]])
     if clinician_name and name.found and not same_person(str(name.value), clinician_name):
         draft.warnings.append(
             f"The certificate is made out to {name.value}, not {clinician_name}: check that "
@@ -559,6 +614,9 @@ def each_credit(draft: Draft) -> list[Draft]:
     drafts = []
     for amount, credit_type in every:
         fields = {**draft.fields, "credits": amount, "credit_type": credit_type}
+        if credit_type is not draft.fields["credit_type"]:
+            # Only the deciding statement can be a participation one; the others award credit.
+            fields["awarded_as"] = Guess("credit", credit_type.confidence)
         note = (
             f"This certificate awards {named} for the same activity: each is offered as an "
             f"entry of its own; this one is the {_credit_words(amount, credit_type)}."

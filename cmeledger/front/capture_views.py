@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cmeledger.capture import services as services_capture
-from cmeledger.capture.extract import Confidence, Draft
+from cmeledger.capture.extract import NOTHING, Confidence, Draft
 from cmeledger.capture.models import Reading
 from cmeledger.front.forms import EntryForm
 from cmeledger.front.views import own_certificate
@@ -33,6 +33,7 @@ FORM_FIELDS = (
     "start_date",
     "completed_on",
     "credit_type",
+    "awarded_as",
     "credits",
     "topics",
 )
@@ -42,7 +43,8 @@ def initial_of(draft: Draft) -> tuple[dict, dict[str, str]]:
     """The form's initial values and each filled field's confidence."""
     initial, confidence = {}, {}
     for name in FORM_FIELDS:
-        guess = draft.fields[name]
+        # A draft read before a field existed (awarded_as) lacks it: not found.
+        guess = draft.fields.get(name, NOTHING)
         if guess.found and guess.value not in (None, ()):
             initial[name] = list(guess.value) if name == "topics" else guess.value
             confidence[name] = guess.confidence

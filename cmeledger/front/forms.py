@@ -15,6 +15,7 @@ from cmeledger.ledger.services import EDITABLE_FIELDS
 from cmeledger.ledger.vocabulary import (
     CREDIT_STEP,
     MAX_CREDITS_PER_ENTRY,
+    AwardedAs,
     CreditType,
     Source,
     Topic,
@@ -31,8 +32,13 @@ CARRIED_FIELDS = (
     "end_date",
     "completed_on",
     "credit_type",
+    "awarded_as",
     "specialty_related",
 )
+
+# Who receives a certificate of participation rather than the credit: the clinicians the
+# AMA PRA credit system does not award credit to (AMA PRA booklet: physicians only).
+PARTICIPATION_DEGREES = frozenset({"PA", "NP", "RN", "other"})
 
 MAX_FILES_PER_UPLOAD = 20
 
@@ -78,6 +84,36 @@ class EntryForm(forms.ModelForm):
         self.fields["title"].widget.attrs["autofocus"] = True
         prompt(self.fields["accreditor"], "Choose the accreditor")
         prompt(self.fields["credit_type"], "Choose the credit type")
+        self._word_awarded_as()
+
+    def _word_awarded_as(self) -> None:
+        """Plain words for what the clinician received; the hint speaks to their degree."""
+        field = self.fields["awarded_as"]
+        field.label = "What you received"
+        # A form posted without it (an older page, a script) means the credit.
+        field.required = False
+        field.widget = forms.RadioSelect()
+        field.choices = [
+            (AwardedAs.CREDIT.value, "The credit"),
+            (
+                AwardedAs.PARTICIPATION.value,
+                "A certificate of participation for an activity designated for this credit",
+            ),
+        ]
+        # RelatedObjectDoesNotExist is an AttributeError: no profile, no degree.
+        profile = getattr(self.clinician, "profile", None)
+        degree = getattr(profile, "degree", "")
+        field.help_text = (
+            "At an activity designated for AMA PRA Category 1 Credit™, physician "
+            "assistants and nurse practitioners receive a certificate of participation: "
+            "choose the designated credit type above and this second answer."
+            if degree in PARTICIPATION_DEGREES
+            else "Physicians receive the credit. A certificate of participation is what "
+            "other clinicians receive at an activity designated for credit."
+        )
+
+    def clean_awarded_as(self) -> str:
+        return self.cleaned_data.get("awarded_as") or AwardedAs.CREDIT
 
     def clean(self) -> dict:
         data = super().clean()

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.translation import ngettext
 
 from cmeledger.ledger.vocabulary import Topic
+from cmeledger.lib.credits import Unit, unit_word
 from cmeledger.reports.deadlines import fmt, missing_words
 from cmeledger.requirements.engine import Need, RuleResult, SetResult, Status
 from cmeledger.requirements.progress import EnrollmentProgress
@@ -92,7 +93,7 @@ def still_needed(result: SetResult) -> str:
     """What is still needed, in one sentence: "5.25 credits; Longitudinal Assessment"."""
     if result.status == Status.MET:
         return ""
-    return "; ".join(missing_words(result.needed))
+    return "; ".join(missing_words(result.needed, result.unit))
 
 
 def next_step(result: SetResult) -> NextStep | None:
@@ -104,7 +105,7 @@ def next_step(result: SetResult) -> NextStep | None:
     if not needs:
         return None
     need = min(needs, key=lambda n: (n.due or date.max, _rank(n)))
-    return NextStep(_what(need), need.due)
+    return NextStep(_what(need, result.unit), need.due)
 
 
 def _rank(need: Need) -> int:
@@ -115,13 +116,13 @@ def _rank(need: Need) -> int:
     return 2 if need.rule_id == "total" else 1
 
 
-def _what(need: Need) -> str:
+def _what(need: Need, set_unit: str = Unit.CREDITS) -> str:
     if need.credits is None:
         return need.rule_name
     amount = fmt(need.credits)
     if need.topics:
         return f"{amount} h {_topics(need.topics)}"
-    unit = ngettext("credit", "credits", 1 if need.credits == 1 else 2)
+    unit = unit_word(need.credits, set_unit)
     if need.rule_id == "total":
         return f"{amount} more {unit}"
     return f"{amount} {unit} toward “{need.rule_name}”"

@@ -62,12 +62,11 @@ def _render(request: HttpRequest, today: date) -> Sections:
     standing = progress.report(user, today, explain=False)
     cycles = cycles_for(user)
     results = [item.result for item in standing.sets if item.result]
-    needs = [(r.short_name, need) for r in results for need in r.needed]
     context = {
         "today": today,
         "standing": standing.sets,
         "glances": glance.glances(standing.sets, today),
-        "suggestions": planner.combine(needs)[:NEXT_SHOWN],
+        "suggestions": planner.plan(results)[:NEXT_SHOWN],
         "charts": charts.for_dashboard(user, standing, today),
         "cycles": cycles,
         "timeline": timeline(cycles, today),

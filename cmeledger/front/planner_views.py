@@ -65,14 +65,13 @@ def planner_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     standing = progress.report(request.user, today)
     results = [item.result for item in standing.sets if item.result]
-    needs = [(r.short_name, need) for r in results for need in r.needed]
     form = PlannedActivityForm(request.GET if "credits" in request.GET else None)
     changes = None
     if form.is_bound and form.is_valid():
         after = progress.report(request.user, today, extra=[form.planned()])
         changes = planner.compare(results, [i.result for i in after.sets if i.result])
     context = {
-        "suggestions": planner.combine(needs),
+        "suggestions": planner.plan(results),
         "form": form,
         "changes": changes,
         "has_sets": bool(standing.sets),

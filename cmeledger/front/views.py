@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmeledger.accounts import identity
+from cmeledger.accounts.credentials import display_name_with_credential
 from cmeledger.accounts.models import Role
 from cmeledger.front import overview
 from cmeledger.front.correction_views import entry_corrections
@@ -96,6 +97,7 @@ def _clinician_dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "disputed": [i for i in identity.identifiers_of(request.user) if i.in_dispute],
         "filter_fields": filter_fields_html(listing["filters"]),
+        "clinician_name": display_name_with_credential(request.user, today),
     }
     return render(request, "front/dashboard.html", context)
 

@@ -38,6 +38,7 @@ from cmeledger.ledger.models import (
     EntryTopic,
     RevisionAction,
     entry_date_problems,
+    participation_problem,
     validate_credits,
 )
 from cmeledger.ledger.services import EDITABLE_FIELDS, EntryLocked, plain
@@ -46,6 +47,7 @@ from cmeledger.ledger.vocabulary import (
     MAX_CREDITS_PER_ENTRY,
     Accreditor,
     ActivityKind,
+    AwardedAs,
     CreditType,
     Source,
     Topic,
@@ -87,6 +89,7 @@ class NewEntry(NamedTuple):
     specialty_related: bool = False
     notes: str = ""
     source: str = Source.SELF.value
+    awarded_as: str = AwardedAs.CREDIT.value
     reported_by_id: int | None = None
     reported_record_id: int | None = None
     topics: tuple[str, ...] = ()
@@ -96,8 +99,10 @@ class NewEntry(NamedTuple):
     deleted_at: datetime | None = None
 
 
-# NewEntry's values for ENTRY_COLUMNS[1:16], picked in one C call per entry.
-_COLUMN_VALUES = itemgetter(*(NewEntry._fields.index(name) for name in ENTRY_COLUMNS[1:16]))
+# NewEntry's values for ENTRY_COLUMNS from clinician_id to reported_record_id, picked in
+# one C call per entry.
+_PICKED = ENTRY_COLUMNS[1 : ENTRY_COLUMNS.index("reported_record_id") + 1]
+_COLUMN_VALUES = itemgetter(*(NewEntry._fields.index(name) for name in _PICKED))
 
 
 class HistoryRow(NamedTuple):
@@ -129,7 +134,10 @@ CREDIT_TYPES = _choices(CreditType)
 ACCREDITORS = _choices(Accreditor) | {""}
 KINDS = _choices(ActivityKind)
 SOURCES = _choices(Source)
+AWARDED = _choices(AwardedAs)
 TOPICS = _choices(Topic)
+
+
 def _max_length(name: str) -> int:
     field = CreditEntry._meta.get_field(name)
     assert isinstance(field, models.CharField | models.TextField) and field.max_length
@@ -153,9 +161,14 @@ def _entry_problems(entry: NewEntry, today: date) -> dict[str, str]:
         ("accreditor", ACCREDITORS),
         ("activity_kind", KINDS),
         ("source", SOURCES),
+        ("awarded_as", AWARDED),
     ):
         if getattr(entry, name) not in allowed:
             problems[name] = f"Value {getattr(entry, name)!r} is not a valid choice."
+    if "awarded_as" not in problems and (
+        problem := participation_problem(entry.credit_type, entry.awarded_as)
+    ):
+        problems["awarded_as"] = problem
     try:
         validate_credits(entry.credits)
     except ValidationError as error:
@@ -197,6 +210,7 @@ def _plainly_good(e: NewEntry, today: date) -> bool:
         and e.accreditor in ACCREDITORS
         and e.activity_kind in KINDS
         and e.source in SOURCES
+        and e.awarded_as == "credit"
         and all(code in TOPICS for code in e.topics)
     )
 
@@ -246,6 +260,7 @@ def created_json(e: NewEntry, texts: dict[str, str]) -> str:
         f'"accreditor":[null,"{e.accreditor}"],"activity_kind":[null,"{e.activity_kind}"]'
         f'{start}{end},"completed_on":[null,"{e.completed_on.isoformat()}"],'
         f'"credit_type":[null,"{e.credit_type}"],"credits":[null,"{e.credits:.2f}"],'
+        f'"awarded_as":[null,"{e.awarded_as}"],'
         f'"specialty_related":[null,{"true" if e.specialty_related else "false"}],'
         f'"notes":[null,{notes}],"topics":[null,[{topics}]],'
         f'"certificates":[null,[{certificates}]]}}'

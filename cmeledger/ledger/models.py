@@ -15,11 +15,14 @@ from cmeledger.accounts.models import Organization
 from cmeledger.ledger.vocabulary import (
     CREDIT_STEP,
     MAX_CREDITS_PER_ENTRY,
+    PARTICIPATION_TYPES,
     Accreditor,
     ActivityKind,
+    AwardedAs,
     CreditType,
     Source,
     Topic,
+    credit_words,
 )
 
 # Sources the clinician owns (Source.clinician_editable), spelled out for the index.
@@ -142,6 +145,11 @@ class CreditEntry(models.Model):
     completed_on = models.DateField("completion date")
     credit_type = models.CharField(max_length=32, choices=CreditType.choices)
     credits = models.DecimalField(max_digits=6, decimal_places=2, validators=[validate_credits])
+    # "participation": a certificate of participation for an activity designated for
+    # `credit_type` (a PA or NP at an AMA PRA Category 1 activity), not the credit itself.
+    awarded_as = models.CharField(
+        "received", max_length=16, choices=AwardedAs.choices, default=AwardedAs.CREDIT
+    )
     specialty_related = models.BooleanField(default=False)
     notes = models.TextField(blank=True, max_length=5000)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SELF)
@@ -214,6 +222,14 @@ class CreditEntry(models.Model):
     def topics(self) -> list[str]:
         return sorted(link.topic for link in self.topic_links.all())
 
+    @property
+    def is_participation(self) -> bool:
+        return self.awarded_as == AwardedAs.PARTICIPATION
+
+    def credit_words(self) -> str:
+        """The credit type in words, naming a certificate of participation where it is one."""
+        return credit_words(self.credit_type, self.awarded_as)
+
     def topic_labels(self) -> list[str]:
         return [Topic(code).label for code in self.topics]
 
@@ -221,6 +237,8 @@ class CreditEntry(models.Model):
         errors = entry_date_problems(
             self.start_date, self.end_date, self.completed_on, timezone.localdate()
         )
+        if problem := participation_problem(self.credit_type, self.awarded_as):
+            errors["awarded_as"] = problem
         if "completed_on" not in errors and (floor := completion_floor_problem(self.completed_on)):
             errors["completed_on"] = floor
         if errors:
@@ -239,6 +257,17 @@ def completion_floor_problem(completed: date | None) -> str | None:
     return (
         f"The completion date cannot be before {EARLIEST_COMPLETION:%b} "
         f"{EARLIEST_COMPLETION.day}, {EARLIEST_COMPLETION.year}: check the year."
+    )
+
+
+def participation_problem(credit_type: str, awarded_as: str) -> str | None:
+    """A certificate of participation names the credit its activity was designated for."""
+    if awarded_as != AwardedAs.PARTICIPATION or credit_type in PARTICIPATION_TYPES:
+        return None
+    label = CreditType(credit_type).label if credit_type in CreditType.values else credit_type
+    return (
+        f"A certificate of participation is for an activity designated for credit; "
+        f"{label} is not designated. Choose the credit type the activity was designated for."
     )
 
 

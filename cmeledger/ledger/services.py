@@ -34,6 +34,7 @@ EDITABLE_FIELDS = (
     "completed_on",
     "credit_type",
     "credits",
+    "awarded_as",
     "specialty_related",
     "notes",
 )

@@ -24,6 +24,43 @@ class CreditType(models.TextChoices):
     ATTENDANCE = "attendance", "Certificate of attendance"
 
 
+class AwardedAs(models.TextChoices):
+    """What the clinician received for an activity designated for the entry's credit type.
+
+    A PA or NP at an activity designated for AMA PRA Category 1 Credit™ receives a
+    certificate of participation, not the credit itself; the entry keeps the designation
+    as its credit type and says so here, so each requirement set can decide whether it
+    accepts it (a set's `accepted_participation`)."""
+
+    CREDIT = "credit", "Credit"
+    PARTICIPATION = "participation", "Certificate of participation"
+
+
+# Credit types a provider designates an activity for, so a certificate of participation
+# can name one. Self-claimed types (AMA PRA Category 2, AOA 1-B and 2) and a certificate
+# of attendance designate nothing.
+PARTICIPATION_TYPES = frozenset(
+    {
+        CreditType.AMA_PRA_1,
+        CreditType.AOA_1A,
+        CreditType.AAFP_PRESCRIBED,
+        CreditType.AAFP_ELECTIVE,
+        CreditType.RCPSC_1,
+        CreditType.ANCC_CONTACT_HOUR,
+        CreditType.AAPA_1,
+    }
+)
+
+
+def credit_words(credit_type: str, awarded_as: str = AwardedAs.CREDIT) -> str:
+    """The credit type in plain words, with "certificate of participation" when that is
+    what the clinician received."""
+    label = CreditType(credit_type).label if credit_type in CreditType.values else credit_type
+    if awarded_as == AwardedAs.PARTICIPATION:
+        return f"{label} — certificate of participation"
+    return str(label)
+
+
 class Topic(models.TextChoices):
     ETHICS = "ethics", "Ethics"
     PAIN_MANAGEMENT = "pain-management", "Pain management"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Annotated
 
 from django.utils.formats import date_format, number_format
@@ -29,15 +30,55 @@ def credit_text(value: Decimal | int | None, *, grouping: bool = True) -> str:
     return number_format(Decimal(plain), force_grouping=True)
 
 
-def credits_phrase(value: Decimal | int, unit: str = "credit") -> str:
-    """ "1 credit", "0 credits", "1.5 credits": the amount with its word, singular only
-    for exactly one. `unit` is "credit" or "hour"."""
-    amount = credit_text(value)
+class Unit(StrEnum):
+    """What a requirement set counts in, as its authority words it (docs/catalog.md,
+    `unit`): physician and PA bodies count credits, nursing boards contact hours, and a
+    few nursing rules plain hours."""
+
+    CREDITS = "credits"
+    CONTACT_HOURS = "contact-hours"
+    HOURS = "hours"
+
+
+def _one(value: Decimal | int) -> int:
     # ngettext takes a whole number: 1 picks the singular, any other the plural.
-    one = 1 if Decimal(value) == 1 else 2
-    if unit == "hour":
+    return 1 if Decimal(value) == 1 else 2
+
+
+def unit_word(value: Decimal | int | None, unit: str = Unit.CREDITS) -> str:
+    """The unit's word for this amount: "credit" for 1, "contact hours" for 12.5."""
+    one = _one(value or 0)
+    if unit == Unit.CONTACT_HOURS:
+        return ngettext("contact hour", "contact hours", one)
+    if unit in (Unit.HOURS, "hour"):
+        return ngettext("hour", "hours", one)
+    return ngettext("credit", "credits", one)
+
+
+def credits_phrase(value: Decimal | int, unit: str = Unit.CREDITS) -> str:
+    """ "1 credit", "0 credits", "1.5 contact hours": the amount with its unit's word,
+    singular only for exactly one. `unit` is a Unit (or the older "credit", "hour")."""
+    amount = credit_text(value)
+    one = _one(value)
+    if unit == Unit.CONTACT_HOURS:
+        return ngettext("%(amount)s contact hour", "%(amount)s contact hours", one) % {
+            "amount": amount
+        }
+    if unit in (Unit.HOURS, "hour"):
         return ngettext("%(amount)s hour", "%(amount)s hours", one) % {"amount": amount}
     return ngettext("%(amount)s credit", "%(amount)s credits", one) % {"amount": amount}
+
+
+def set_amount(value: Decimal | int, unit: str = Unit.CREDITS) -> str:
+    """An amount in a set's rule explanation: "12 contact hours" for a set that names its
+    unit, the bare "12" for one that counts credits (board sets that count MOC points are
+    credit sets too, and "credits" would name the wrong thing for them)."""
+    return credit_text(value) if unit == Unit.CREDITS else credits_phrase(value, unit)
+
+
+def counted_of(counted: Decimal | int, required: Decimal | int, unit: str = Unit.CREDITS) -> str:
+    """ "12.5 of 75 contact hours" ("12.5 of 75" in a credit set): counted against required."""
+    return f"{credit_text(counted)} of {set_amount(required, unit)}"
 
 
 def day_text(value: date | None) -> str:

@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cmeledger.accounts.models import Degree
 from cmeledger.ledger.models import CertificateKind, RevisionAction
-from cmeledger.ledger.vocabulary import Accreditor, ActivityKind, CreditType, Source, Topic
+from cmeledger.ledger.vocabulary import (
+    Accreditor,
+    ActivityKind,
+    AwardedAs,
+    CreditType,
+    Source,
+    Topic,
+)
 from cmeledger.lib.states import USState
 
 FORMAT = "cmeledger-ledger"
@@ -113,6 +120,12 @@ class EntryDoc(Strict):
     completed_on: date
     credit_type: CreditType
     credits: Decimal = Field(description='Decimal string in steps of 0.25, e.g. "2.50".')
+    awarded_as: AwardedAs = Field(
+        AwardedAs.CREDIT,
+        description='"participation": a certificate of participation for an activity '
+        "designated for credit_type (a PA or NP at an AMA PRA Category 1 activity), "
+        "not the credit itself.",
+    )
     topics: list[Topic] = []
     specialty_related: bool = False
     notes: str = Field("", max_length=5000)

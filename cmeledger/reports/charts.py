@@ -20,7 +20,7 @@ from django.db.models.functions import ExtractYear
 from cmeledger.accounts.models import User
 from cmeledger.ledger.models import CreditEntry
 from cmeledger.ledger.vocabulary import CreditType
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import Unit, counted_of, credit_text, set_amount, unit_word
 from cmeledger.requirements.engine import SetResult
 from cmeledger.requirements.progress import Report
 
@@ -385,6 +385,7 @@ class PaceChart:
     top: int = TOP
     baseline: int = BASELINE
     tick_label_y: int = BASELINE + 18
+    unit: str = Unit.CREDITS  # the set's: "Contact hours counted toward …"
 
     @property
     def points(self) -> str:
@@ -401,9 +402,11 @@ class PaceChart:
     @property
     def description(self) -> str:
         return (
-            f"Credits counted toward {self.name} from {day_label(self.cycle_start)} to "
+            f"{unit_word(2, self.unit).capitalize()} counted toward {self.name} from "
+            f"{day_label(self.cycle_start)} to "
             f"{day_label(self.cycle_end)}, as a solid line, against a dashed pace line "
-            f"rising evenly from 0 to the required {fmt(self.required)}. {self.summary}"
+            f"rising evenly from 0 to the required {set_amount(self.required, self.unit)}. "
+            f"{self.summary}"
         )
 
 
@@ -435,10 +438,16 @@ def time_ticks(start: date, end: date) -> list[Tick]:
 
 
 def _standing(
-    chart_on: date, start: date, end: date, counted: Decimal, required: Decimal, expected: Decimal
+    chart_on: date,
+    start: date,
+    end: date,
+    counted: Decimal,
+    required: Decimal,
+    expected: Decimal,
+    unit: str = Unit.CREDITS,
 ) -> tuple[PaceStanding, str]:
     if counted >= required:
-        return PaceStanding.REACHED, f"{fmt(counted)} of {fmt(required)} counted: reached."
+        return PaceStanding.REACHED, f"{counted_of(counted, required, unit)} counted: reached."
     if chart_on < start:
         return (
             PaceStanding.NOT_STARTED,
@@ -447,7 +456,7 @@ def _standing(
     if chart_on > end:
         return (
             PaceStanding.ENDED_SHORT,
-            f"The cycle ended on {day_label(end)} with {fmt(counted)} of {fmt(required)} counted, "
+            f"The cycle ended on {day_label(end)} with {counted_of(counted, required, unit)} counted, "
             f"{fmt(required - counted)} short.",
         )
     tail = f"{fmt(counted)} counted, {fmt(expected)} expected by today, {fmt(required)} needed by {day_label(end)}."
@@ -560,7 +569,7 @@ def pace_chart(result: SetResult, key: str = "") -> PaceChart | None:
             progress.append(Point(x, y))
         progress.append(Point(max(x_at(min(on, end)), progress[-1].x), y))
     expected = pace_on(required, start, end, on)
-    standing, summary = _standing(on, start, end, counted, required, expected)
+    standing, summary = _standing(on, start, end, counted, required, expected, result.unit)
     pace_end = Point(LEFT + PLOT_W, _y(required, axis_max))
     today_x = x_at(on) if start <= on <= end else None
     today = Label(today_x, TOP - 6, "middle", "Today") if today_x is not None else None
@@ -594,6 +603,7 @@ def pace_chart(result: SetResult, key: str = "") -> PaceChart | None:
         pace_label=pace_label,
         progress_label=progress_label,
         rows=_monthly(result, required, credited, end),
+        unit=result.unit,
     )
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cmeledger.accounts.models import User
 from cmeledger.ledger.vocabulary import CreditType, Topic
-from cmeledger.lib.credits import credit_text
+from cmeledger.lib.credits import Unit, credit_text, day_text, unit_word
 from cmeledger.reports.models import DEFAULT_REMINDER_DAYS, DeadlinePreferences
 from cmeledger.requirements import choices, progress
 from cmeledger.requirements.engine import Need, SetResult, Status
@@ -40,10 +40,10 @@ class Deadline:
 
     @property
     def gap(self) -> str:
-        """ "12 AMA PRA Category 1 credits, 2 of them on ethics, by 2027-12-31"."""
+        """ "12 AMA PRA Category 1 credits, 2 of them on ethics, by Dec 31, 2027"."""
         if not self.has_gap:
             return ""
-        return ", ".join(self.missing) + f", by {self.deadline.isoformat()}"
+        return ", ".join(self.missing) + f", by {day_text(self.deadline)}"
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,14 @@ def _deadline(result: SetResult, today: date) -> Deadline:
         deadline=result.cycle_end,
         status=result.status,
         days_left=(result.cycle_end - today).days,
-        missing=[] if result.status == Status.MET else missing_words(result.needed),
+        missing=[] if result.status == Status.MET else missing_words(result.needed, result.unit),
     )
 
 
-def missing_words(needs: list[Need]) -> list[str]:
+def missing_words(needs: list[Need], unit: str = Unit.CREDITS) -> list[str]:
     """The needs as phrases: the overall credit need first, then the narrower ones "of
-    them" (they count toward it too), then components that are not credit."""
+    them" (they count toward it too), then components that are not credit. Amounts of no
+    one credit type are in the set's `unit` ("5.25 contact hours")."""
     credit_needs = [n for n in needs if n.credits is not None and n.credits > 0]
     plain = [n for n in credit_needs if not n.topics]
     principal = next((n for n in plain if n.rule_id == "total"), None)
@@ -106,17 +107,17 @@ def missing_words(needs: list[Need]) -> list[str]:
     phrases = []
     if principal is not None:
         phrases.append(
-            f"{fmt(principal.credits)} {_unit(principal.credit_types, principal.credits)}"
+            f"{fmt(principal.credits)} {_unit(principal.credit_types, principal.credits, unit)}"
         )
     for need in credit_needs:
         if need is not principal:
-            phrases.append(_narrower(need, of_them=principal is not None))
+            phrases.append(_narrower(need, of_them=principal is not None, unit=unit))
     phrases += [n.rule_name for n in needs if n.credits is None]
     return phrases
 
 
-def _narrower(need: Need, of_them: bool) -> str:
-    amount, unit = fmt(need.credits), _unit(need.credit_types, need.credits)
+def _narrower(need: Need, of_them: bool, unit: str) -> str:
+    amount, unit = fmt(need.credits), _unit(need.credit_types, need.credits, unit)
     if need.topics:
         what = f"on {_topics(need.topics)}"
     elif len(need.credit_types) == 1:
@@ -132,10 +133,10 @@ def fmt(value: Decimal | None) -> str:
     return credit_text(value or Decimal(0))
 
 
-def _unit(credit_types: list[str], amount: Decimal | None) -> str:
+def _unit(credit_types: list[str], amount: Decimal | None, unit: str) -> str:
     one = amount == 1
     if len(credit_types) != 1 or credit_types[0] not in CreditType.values:
-        return "credit" if one else "credits"
+        return unit_word(amount, unit)
     label = str(CreditType(credit_types[0]).label).replace("™", "").removesuffix(" Credit")
     if label.endswith("hours"):
         return label[:-1] if one else label

@@ -308,7 +308,7 @@ def write_packet(
 def cover_pdf(data: Transcript, summary: PacketSummary, contents: list[str]) -> bytes:
     """The packet's first page(s): whose packet, for which cycle, and what is inside.
     Pure: nothing here reads the database."""
-    title = f"Audit packet: {data.clinician_name}, {data.set_name}"
+    title = f"Audit packet: {data.clinician_title or data.clinician_name}, {data.set_name}"
     story = _cover_story(data, summary, contents)
     return build(story, page=letter, margin=0.75 * inch, title=title)
 
@@ -317,7 +317,7 @@ def _cover_story(data: Transcript, summary: PacketSummary, contents: list[str]) 
     version = f", version {data.set_version}" if data.set_version else ""
     with_proof = summary.entry_count - len(summary.missing)
     facts = [
-        f"Clinician: {data.clinician_name} ({data.email})",
+        f"Clinician: {data.clinician_title or data.clinician_name} ({data.email})",
         f"Requirement set: {data.set_name}{version}",
         f"Cycle: {data.period}",
         f"Generated: {day_text(summary.generated_at)} {summary.generated_at:%H:%M} UTC",

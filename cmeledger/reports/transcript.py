@@ -17,10 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cmeledger.accounts.credentials import credential, display_name_with_credential, license_words
 from cmeledger.accounts.models import ClinicianProfile, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.vocabulary import Source
-from cmeledger.lib.credits import day_text
+from cmeledger.lib.credits import Unit, credits_phrase, day_text
 from cmeledger.reports.models import IssuedTranscript, ShareLink, new_code
 from cmeledger.requirements import progress
 from cmeledger.requirements.engine import SetResult, Status
@@ -75,9 +76,9 @@ class TypeTotal:
 
 @dataclass
 class Transcript:
-    clinician_name: str
+    clinician_name: str  # the name alone
     email: str
-    degree: str
+    degree: str  # the credential: "MD", "PA-C" for a PA certified by NCCPA, "NP"
     npi: str
     licenses: list[str]
     certifications: list[str]
@@ -96,6 +97,14 @@ class Transcript:
     code: str = ""
     generated_at: datetime | None = None
     verify_url: str = ""
+    # Where the name stands alone (titles, headings): "Pat Lee, PA-C"; a physician's name.
+    clinician_title: str = ""
+    unit: str = Unit.CREDITS  # what the set counts in; a range transcript counts credits
+
+    @property
+    def counted_words(self) -> str:
+        """ "12.5 contact hours counted", in the set's unit."""
+        return f"{credits_phrase(self.total_counted, self.unit)} counted"
 
     @property
     def total_claimed(self) -> Decimal:
@@ -184,20 +193,23 @@ def _set_result(user: User, set_id: str, on: date, today: date) -> SetResult:
 def _identity(user: User, start: date, end: date, on: date) -> Transcript:
     profile = ClinicianProfile.objects.filter(user=user).first()
     licenses = [
-        f"{lic.state} {lic.get_profession_display()} license {lic.number}"
-        + (f", expires {day_text(lic.expires_on)}" if lic.expires_on else "")
+        license_words(lic) + (f", expires {day_text(lic.expires_on)}" if lic.expires_on else "")
         for lic in user.licenses.order_by("state", "number")
     ]
+    # The certifying body by its full name ("National Commission on Certification of
+    # Physician Assistants"), as the Board row spells it.
     certifications = [
         f"{cert.board.name}"
+        + (f", {cert.specialty}" if cert.specialty else "")
         + (f", ID {cert.board_id_number}" if cert.board_id_number else "")
         + f", cycle {day_text(cert.cycle_start)} to {day_text(cert.cycle_end)}"
         for cert in user.certifications.select_related("board").order_by("cycle_start")
     ]
     return Transcript(
         clinician_name=user.display_name,
+        clinician_title=display_name_with_credential(user, on),
         email=user.email,
-        degree=profile.get_degree_display() if profile else "",
+        degree=credential(user, on, profile.degree if profile else ""),
         npi=profile.npi if profile else "",
         licenses=licenses,
         certifications=certifications,
@@ -214,6 +226,7 @@ def _fill_from_set(data: Transcript, result: SetResult) -> None:
     data.authority = result.authority
     data.status = result.status
     data.total_counted = result.total_counted
+    data.unit = result.unit
     data.rules = [
         RuleLine(
             name=rule.name,

@@ -12,7 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cmeledger.ledger.vocabulary import Accreditor, CreditType, Topic
-from cmeledger.lib.credits import credit_text, day_text
+from cmeledger.lib.credits import Unit, credit_text, credits_phrase, day_text, unit_word
 from cmeledger.reports import pdf
 from cmeledger.reports.transcript import Transcript, label, source_label, status_label
 
@@ -29,7 +29,7 @@ def transcript_pdf(data: Transcript) -> bytes:
     if data.code:
         footer += f" · Verification code {data.code} · check it at {data.verify_url}"
     story = [*_header(data), *_rules(data), *_entries(data), *_type_totals(data), *_notes(data)]
-    title = f"CME transcript: {data.clinician_name}"
+    title = f"CME transcript: {data.clinician_title or data.clinician_name}"
     subject = data.set_name or data.period
     return pdf.build(story, page=PAGE, margin=MARGIN, title=title, subject=subject, footer=footer)
 
@@ -38,7 +38,11 @@ def _header(data: Transcript) -> list:
     what = f"{data.set_name} (version {data.set_version})" if data.set_id else ""
     lines = [
         Paragraph("CME transcript", pdf.TITLE),
-        Paragraph(f"<b>{_text(data.clinician_name)}</b>, {_text(data.degree)}", BODY),
+        Paragraph(
+            f"<b>{_text(data.clinician_name)}</b>"
+            + (f", {_text(data.degree)}" if data.degree else ""),
+            BODY,
+        ),
         Paragraph(
             f"Email {_text(data.email)}" + (f" · NPI {_text(data.npi)}" if data.npi else ""), BODY
         ),
@@ -52,7 +56,8 @@ def _header(data: Transcript) -> list:
         lines.append(
             Paragraph(
                 f"<b>Cycle:</b> {data.period} · <b>Status on {day_text(data.on)}:</b> "
-                f"{status_label(data.status)} · <b>Credits counted:</b> {_num(data.total_counted)}",
+                f"{status_label(data.status)} · <b>Counted:</b> "
+                f"{credits_phrase(data.total_counted, data.unit)}",
                 BODY,
             )
         )
@@ -90,7 +95,10 @@ def _rules(data: Transcript) -> list:
     table.setStyle(
         TableStyle([("ALIGN", (1, 0), (3, -1), "RIGHT"), ("ALIGN", (4, 0), (4, -1), "LEFT")])
     )
-    return [Paragraph("Totals against each rule", pdf.HEADING), table]
+    heading = "Totals against each rule"
+    if data.unit != Unit.CREDITS:  # say what the numbers count: "in contact hours"
+        heading += f", in {unit_word(2, data.unit)}"
+    return [Paragraph(heading, pdf.HEADING), table]
 
 
 def _entry_row(entry, widths: list[float]) -> list:

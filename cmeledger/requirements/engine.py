@@ -20,7 +20,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
-from cmeledger.lib.credits import Amount, credit_text, day_text
+from cmeledger.lib.credits import (
+    Amount,
+    Unit,
+    counted_of,
+    credit_text,
+    day_text,
+    set_amount,
+    unit_word,
+)
 from cmeledger.requirements import allocation
 from cmeledger.requirements.cycles import (
     Anchors,
@@ -79,6 +87,9 @@ class Credit:
     activity_kind: str = "other"
     specialty_related: bool = False
     title: str = ""
+    # A certificate of participation for an activity designated for `credit_type`
+    # (ledger AwardedAs.PARTICIPATION): counts only where the set accepts it.
+    participation: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,8 @@ class Credits:
             if credit.topics:
                 parts.append("topic " + ", ".join(sorted(_topic_label(t) for t in credit.topics)))
             parts.append(_type_label(credit.credit_type))
+            if credit.participation:
+                parts.append("certificate of participation")
             parts.append(f"completed {day_text(credit.completed_on)}")
             text = self._described[credit.id] = ", ".join(parts)
         return text
@@ -198,6 +211,9 @@ class EntryResult:
     weighted: Amount  # what it added to the set's credit total, after weights
     rules: list[RuleShare]
     explanation: list[str]
+    # "participation": a certificate of participation for an activity designated for
+    # credit_type (ledger AwardedAs), counted only where the set accepts those.
+    awarded_as: str = "credit"
 
 
 @dataclass
@@ -239,6 +255,9 @@ class SetResult:
     rules: list[RuleResult]
     entries: list[EntryResult]
     needed: list[Need]
+    # What the set counts in (credits, contact-hours, hours): the words, not the numbers.
+    # Last, with a default, so a result kept from before the field existed still reads.
+    unit: Unit = Unit.CREDITS
 
     def entry(self, entry_id: str) -> EntryResult | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -347,6 +366,7 @@ class _Evaluation:
         # deadline any more) to the day before the cure's, which is the deadline itself.
         self.curing = cure_days > 0 and cycle.end <= on < self.deadline
         self.accepted = frozenset(rset.accepted_credit_types)
+        self.accepted_participation = frozenset(rset.accepted_participation)
         started = facts.started_on
         self.first_renewal = started is not None and started >= cycle.start
         self.scale: Prorated | None = None
@@ -358,6 +378,13 @@ class _Evaluation:
         self._members: dict[str, list[int]] = {}
 
     # Inputs, narrowed --------------------------------------------------------------
+
+    def _accepts(self, credit: Credit) -> bool:
+        """The set counts this credit toward its total: its type is accepted, and a
+        certificate of participation only where the set accepts those for its type."""
+        if credit.credit_type not in self.accepted:
+            return False
+        return not credit.participation or credit.credit_type in self.accepted_participation
 
     def _scaled(self, credits: Decimal) -> Decimal:
         if self.scale is None:
@@ -386,7 +413,7 @@ class _Evaluation:
         pieces: list[_Piece] = []
         budgets = {i: w.first_credits for i, w in enumerate(self.rset.weights) if w.first_credits}
         for credit in self.index.between(self.cycle.start, self.cycle.end):
-            if credit.credit_type not in self.accepted:
+            if not self._accepts(credit):
                 continue
             base = max(
                 [Decimal(1)]
@@ -466,6 +493,7 @@ class _Evaluation:
             rules=results,
             entries=entries,
             needed=self._needs(results),
+            unit=Unit(self.rset.unit),
         )
 
     def _fed_by(self, rule, pieces: list[_Piece]) -> list[int]:
@@ -509,7 +537,7 @@ class _Evaluation:
         out: list[_Piece] = []
         after = self.cycle.end + _DAY
         for credit in self.index.between(after, self.deadline):
-            if credit.credit_type not in self.accepted or not short:
+            if not self._accepts(credit) or not short:
                 continue
             piece = _Piece(credit, credit.credits, Decimal(1), cure=True)
             fed = [rule_id for rule_id in short if self._feeds(by_id[rule_id], piece)]
@@ -535,10 +563,10 @@ class _Evaluation:
         )
         extra = ZERO
         for credit in self.index.candidates(rule.select, reach.start, reach.end):
-            in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
+            in_cycle = credit.completed_on in self.cycle and self._accepts(credit)
             if in_cycle:
                 continue  # allocated
-            if credit.credit_type in self.accepted or not rule.within_total:
+            if self._accepts(credit) or not rule.within_total:
                 extra += credit.credits
         return extra
 
@@ -678,8 +706,8 @@ class _Evaluation:
                 else self._window(rule)
             )
             for credit in self.index.candidates(rule.select, reach.start, reach.end):
-                in_cycle = credit.completed_on in self.cycle and credit.credit_type in self.accepted
-                if not in_cycle and (credit.credit_type in self.accepted or not rule.within_total):
+                in_cycle = credit.completed_on in self.cycle and self._accepts(credit)
+                if not in_cycle and (self._accepts(credit) or not rule.within_total):
                     amounts[credit.id] = amounts.get(credit.id, ZERO) + credit.credits
         return [Use(entry_id, credits) for entry_id, credits in amounts.items()]
 
@@ -689,10 +717,10 @@ class _Evaluation:
         if isinstance(rule, MinimumShare) and not required and not counted:
             return (
                 f"Nothing counted yet: {format((rule.share * 100).normalize(), 'f')}% of the "
-                "credits counted "
+                f"{unit_word(2, self.rset.unit)} counted "
                 f"toward the total must be of this kind, by {self.cycle.end}."
             )
-        text = f"{_fmt(counted)} of {_fmt(required)} counted"
+        text = f"{counted_of(counted, required, self.rset.unit)} counted"
         span = self._window(rule)
         if span != self.cycle:
             first, last = rule.part.years
@@ -810,7 +838,7 @@ class _Evaluation:
                     uses[piece.credit.id] = uses.get(piece.credit.id, ZERO) + piece.counted
         counted = sum(uses.values(), ZERO)
         period = "a calendar year" if rule.per == "calendar-year" else "the cycle"
-        text = f"At most {_fmt(rule.credits)} count in {period}; " + (
+        text = f"At most {set_amount(rule.credits, self.rset.unit)} count in {period}; " + (
             f"{_fmt(counted)} of {_fmt(claimed)} counted."
             if claimed
             else "none of your credits in this cycle are of this kind."
@@ -832,7 +860,8 @@ class _Evaluation:
         status = self._cure_pending(status, self.cycle)
         remaining = max(ZERO, expected - total)
         text = (
-            f"{_fmt(rule.credits_per_year)} a year on average: {_fmt(expected)} expected by "
+            f"{set_amount(rule.credits_per_year, self.rset.unit)} a year on average: "
+            f"{_fmt(expected)} expected by "
             f"{min(self.on, self.cycle.end)}, {_fmt(total)} counted."
         )
         return RuleResult(
@@ -923,6 +952,7 @@ class _Evaluation:
                     weighted=weighted,
                     rules=rules_used,
                     explanation=words,
+                    awarded_as="participation" if credit.participation else "credit",
                 )
             )
         return out
@@ -956,6 +986,11 @@ class _Evaluation:
         elif credit.credit_type not in self.accepted:
             words.append(
                 f"Not counted: {_type_label(credit.credit_type)} is not accepted by {self.rset.name}."
+            )
+        elif not self._accepts(credit):
+            words.append(
+                f"Not counted: certificate of participation for {_type_label(credit.credit_type)}"
+                f" — {self.rset.name} does not accept these, only the credit itself."
             )
         if counted < credit.credits and own:
             words.append(

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from cmeledger.ledger.vocabulary import CreditType, Topic
-from cmeledger.lib.credits import credit_text, credits_phrase, day_text
+from cmeledger.lib.credits import Unit, credit_text, credits_phrase, day_text
 from cmeledger.requirements.engine import Need, SetResult, Status
 
 PREFERRED = [CreditType.AMA_PRA_1, CreditType.AOA_1A, CreditType.AAPA_1, CreditType.AMA_PRA_2]
@@ -47,24 +47,35 @@ def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _best_type(needs: list[Need]) -> str | None:
-    """A credit type every need accepts, preferring the most widely accepted kinds."""
+def _best_type(needs: list[Need], first: str | None = None) -> str | None:
+    """A credit type every need accepts, preferring `first` (ANCC contact hours for a set
+    counted in contact hours), then the most widely accepted kinds."""
     common: set[str] | None = None
     for need in needs:
         if need.credit_types:
             common = set(need.credit_types) if common is None else common & set(need.credit_types)
     if common is None:
         return None
-    for preferred in PREFERRED:
+    for preferred in ([first] if first else []) + PREFERRED:
         if preferred in common:
             return preferred
     return min(common) if common else ""
 
 
-def combine(needs: list[tuple[str, Need]]) -> list[Suggestion]:
-    """Group (set short name, need) pairs into activities that close several gaps at once."""
+def plan(results: list[SetResult]) -> list[Suggestion]:
+    """Every open need of these results, combined; amounts in each set's unit."""
+    needs = [(r.short_name, need) for r in results for need in r.needed]
+    return combine(needs, {r.short_name: r.unit for r in results})
+
+
+def combine(needs: list[tuple[str, Need]], units: dict[str, str] | None = None) -> list[Suggestion]:
+    """Group (set short name, need) pairs into activities that close several gaps at once.
+    `units` gives a set's unit by short name (credits when not given)."""
+    units = units or {}
     suggestions = _topic_suggestions([(s, n) for s, n in needs if n.topics and n.credits])
-    suggestions += _credit_suggestions([(s, n) for s, n in needs if not n.topics and n.credits])
+    suggestions += _credit_suggestions(
+        [(s, n) for s, n in needs if not n.topics and n.credits], units
+    )
     for set_name, need in needs:
         if need.component:
             suggestions.append(
@@ -99,26 +110,33 @@ def _topic_suggestions(needs: list[tuple[str, Need]]) -> list[Suggestion]:
     return out
 
 
-def _credit_suggestions(needs: list[tuple[str, Need]]) -> list[Suggestion]:
+def _credit_suggestions(needs: list[tuple[str, Need]], units: dict[str, str]) -> list[Suggestion]:
     by_type: dict[str | None, list[tuple[str, Need]]] = {}
     for set_name, need in needs:
-        by_type.setdefault(_best_type([need]), []).append((set_name, need))
+        nursing = units.get(set_name) == Unit.CONTACT_HOURS
+        first = CreditType.ANCC_CONTACT_HOUR if nursing else None
+        by_type.setdefault(_best_type([need], first), []).append((set_name, need))
     return [
-        _suggest(None, credit_type, group)
+        _suggest(None, credit_type, group, units)
         for credit_type, group in sorted(by_type.items(), key=lambda kv: str(kv[0]))
     ]
 
 
 def _suggest(
-    topic: str | None, credit_type: str | None, group: list[tuple[str, Need]]
+    topic: str | None,
+    credit_type: str | None,
+    group: list[tuple[str, Need]],
+    units: dict[str, str] | None = None,
 ) -> Suggestion:
     credits = max(n.credits or Decimal(0) for _, n in group)  # combine passes credit needs only
     before = min(n.due for _, n in group)
     sets = _joined([s for s, _ in group])
+    # Sets of one unit say it ("8 contact hours"); sets of mixed units, credits.
+    named = {(units or {}).get(s, Unit.CREDITS) for s, _ in group}
     what = (
         f"{credit_text(credits)} h {_label(Topic, topic).lower()}"
         if topic
-        else credits_phrase(credits)
+        else credits_phrase(credits, named.pop() if len(named) == 1 else Unit.CREDITS)
     )
     kind = f", {_label(CreditType, credit_type)}" if credit_type else ""
     reach = (

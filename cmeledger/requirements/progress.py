@@ -22,6 +22,7 @@ from pydantic import TypeAdapter
 from cmeledger.accounts.models import Certification, ClinicianProfile, License, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
 from cmeledger.ledger.queries import ledger_stamp
+from cmeledger.ledger.vocabulary import AwardedAs
 from cmeledger.lib.credits import day_text
 from cmeledger.requirements import choices
 from cmeledger.requirements.cycles import (
@@ -121,6 +122,7 @@ def credits_of(user: User) -> list[Credit]:
             "activity_kind",
             "specialty_related",
             "title",
+            "awarded_as",
         )
     )
     return [
@@ -133,8 +135,18 @@ def credits_of(user: User) -> list[Credit]:
             activity_kind=activity_kind,
             specialty_related=specialty_related,
             title=title,
+            participation=awarded_as == AwardedAs.PARTICIPATION,
         )
-        for pk, completed_on, credits, credit_type, activity_kind, specialty_related, title in rows
+        for (
+            pk,
+            completed_on,
+            credits,
+            credit_type,
+            activity_kind,
+            specialty_related,
+            title,
+            awarded_as,
+        ) in rows
     ]
 
 

@@ -22,6 +22,7 @@ from pydantic import (
 
 from cmeledger.accounts.models import Degree
 from cmeledger.ledger.vocabulary import ActivityKind, CreditType, Topic
+from cmeledger.lib.credits import Unit
 
 Credits = Annotated[Decimal, Field(ge=0, le=10_000, multiple_of=Decimal("0.25"))]
 SetId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
@@ -244,9 +245,19 @@ class RequirementSet(Strict):
     requires_cme: bool = Field(
         True, description="False: the authority requires no CME for this license (no rules)."
     )
+    unit: Unit = Field(
+        Unit.CREDITS,
+        description="What the authority counts in: credits, contact-hours (nursing boards) "
+        "or hours; only the words change, the arithmetic is the same.",
+    )
     applies: Applies = Applies()
     cycle: Cycle
     accepted_credit_types: list[CreditType] = Field([], validate_default=True)
+    accepted_participation: list[CreditType] = Field(
+        [],
+        description="Credit types whose certificates of participation count as that credit "
+        "(NCCPA: AMA PRA Category 1 for PAs); empty: they never count.",
+    )
     rules: list[Rule] = []
     carry_forward: CarryForward | None = None
     weights: list[Weight] = []
@@ -271,6 +282,11 @@ class RequirementSet(Strict):
             raise ValueError("requires_cme = false: a set that requires no CME has no rules")
         if not self.requires_cme and self.cure:
             raise ValueError("requires_cme = false: a set that requires no CME has no cure")
+        unaccepted = [t for t in self.accepted_participation if t not in self.accepted_credit_types]
+        if unaccepted:
+            raise ValueError(
+                f"accepted_participation: {', '.join(unaccepted)} not in accepted_credit_types"
+            )
         if self.applies.certification_years and not self.applies.boards:
             raise ValueError("applies.certification_years: name the boards it narrows")
         for rule in self.rules:

@@ -91,7 +91,15 @@ def _fields(data: dict) -> dict:
 
 
 # PATCH fields are optional, but sending null for these would blank a required value.
-NOT_NULL = ("title", "activity_kind", "completed_on", "credit_type", "credits", "specialty_related")
+NOT_NULL = (
+    "title",
+    "activity_kind",
+    "completed_on",
+    "credit_type",
+    "credits",
+    "awarded_as",
+    "specialty_related",
+)
 
 
 def _refuse_nulls(data: dict) -> None:

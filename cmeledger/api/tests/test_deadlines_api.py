@@ -67,7 +67,7 @@ def test_it_lists_only_upcoming_deadlines_with_a_gap(api, alice):
     [item] = body["items"]
     assert (item["set_id"], item["deadline"], item["days_left"]) == (ONE_YEAR, "2026-12-31", 38)
     assert item["missing"][0] == "38 credits"
-    assert item["gap"].startswith("38 credits, ") and item["gap"].endswith("by 2026-12-31")
+    assert item["gap"].startswith("38 credits, ") and item["gap"].endswith("by Dec 31, 2026")
     assert body["problems"] == [
         {
             "set_id": "no-such-set",

@@ -12,6 +12,7 @@ from cmeledger.capture import evaluation
 from cmeledger.capture.extract import (
     FIELDS,
     Confidence,
+    Guess,
     as_json,
     each_credit,
     find_dates,
@@ -45,6 +46,7 @@ def test_a_classic_certificate_gives_every_field_with_its_confidence():
         "completed_on": date(2025, 5, 4),
         "credits": Decimal("6.25"),
         "credit_type": "ama-pra-1",
+        "awarded_as": "credit",
         "activity_kind": "live",
         "location": "Denver, CO",
         "topics": ("ethics",),
@@ -90,7 +92,7 @@ def test_impossible_dates_are_not_dates():
         ("earn up to 10 MOC points in the program", "10.00", "moc-points"),
         ("qualifies for 4 SA-CME credits", "4.00", "sa-cme"),
         ("Certificate of Attendance. This activity was designated for 6.0 AMA PRA Category 1 "
-         "Credits™ by Lakeside.", "6.00", "attendance"),
+         "Credits™ by Lakeside.", "6.00", "ama-pra-1"),
     ],
 )  # fmt: skip
 def test_each_designation_statement_gives_its_credit_type(sentence, amount, credit_type):
@@ -133,7 +135,68 @@ def test_an_attendance_statement_is_not_also_counted_as_the_ama_credit_it_quotes
         "Certificate of Attendance. This activity was designated for 6.0 AMA PRA Category 1 "
         "Credits™ by Lakeside, which is accredited by the ACCME.\n"
     )
-    assert page.value("credit_type") == "attendance" and page.also == []
+    assert page.value("credit_type") == "ama-pra-1" and page.also == []
+    assert page.value("awarded_as") == "participation"
+
+
+PARTICIPATION = """Certificate of Participation
+This is to certify that
+Riley Nakamura, PA-C
+has participated in the live activity titled
+Ethics in Rehabilitation Practice
+Date: May 4, 2025
+Summit Health CME Partners designates this live activity for a maximum of 2.0
+AMA PRA Category 1 Credits™. Physicians should claim only the credit commensurate with
+the extent of their participation in the activity.
+"""
+
+
+def test_a_certificate_of_participation_gives_the_designated_credit_and_participation():
+    draft = read_page(PARTICIPATION)
+    assert draft.value("credit_type") == "ama-pra-1"
+    assert draft.value("credits") == Decimal("2.00")
+    assert draft.fields["awarded_as"] == Guess("participation", Confidence.SURE)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This activity was designated for 2.0 AMA PRA Category 1 Credits™. This certificate "
+        "of participation is issued to non-physician participants.",
+        "This activity was designated for 2.0 AMA PRA Category 1 Credits™. This statement of "
+        "participation is issued to non-physician participants.",
+        "Statement of Attendance. The provider designated this activity for 2.0 AMA PRA "
+        "Category 1 Credits™.",
+    ],
+)
+def test_participation_is_read_in_the_ways_certificates_word_it(sentence):
+    draft = read_page(f"Jordan Lindqvist, NP\n{sentence}\n")
+    assert (draft.value("credit_type"), draft.value("credits")) == ("ama-pra-1", Decimal("2.00"))
+    assert draft.value("awarded_as") == "participation"
+
+
+def test_participation_wording_on_a_physicians_certificate_is_credit_to_check():
+    draft = read_page(PARTICIPATION.replace("Riley Nakamura, PA-C", "Riley Nakamura, MD"))
+    assert draft.fields["awarded_as"] == Guess("credit", Confidence.CHECK)
+
+
+def test_participation_without_a_degree_on_the_certificate_is_to_check():
+    draft = read_page(PARTICIPATION.replace("Riley Nakamura, PA-C", "Riley Nakamura"))
+    assert draft.fields["awarded_as"] == Guess("participation", Confidence.CHECK)
+
+
+def test_a_page_without_credit_says_nothing_about_what_was_received():
+    draft = read_page("Thank you for attending our dinner\nJordan Lindqvist, NP\n")
+    assert not draft.fields["awarded_as"].found
+
+
+def test_further_credits_on_a_participation_certificate_are_credit():
+    text = PARTICIPATION + "Nurses: this activity provides 2.0 ANCC contact hours.\n"
+    drafts = each_credit(read_page(text))
+    assert [(d.value("credit_type"), d.value("awarded_as")) for d in drafts] == [
+        ("ama-pra-1", "participation"),
+        ("ancc-contact-hour", "credit"),
+    ]
 
 
 def test_a_weak_credit_sign_is_not_a_second_credit():
@@ -190,3 +253,15 @@ def test_text_pdfs_of_the_evaluation_set_read_back_to_their_truth(db):
     assert score.accuracy() >= 0.97, score.misses
     for name in FIELDS:
         assert score.accuracy(name) >= 0.9, (name, score.misses)
+
+
+def test_certificates_of_participation_in_the_evaluation_set_read_back_as_participation(db):
+    samples = [
+        s
+        for s in evaluation.build(per_layout=3, seed=5)
+        if s.layout in evaluation.PARTICIPATION_LAYOUTS | {"physician-with-note"}
+    ]
+    score = evaluation.score_text_pdfs(samples)
+    assert score.pages == 12
+    assert score.accuracy("awarded_as") == 1.0, score.misses
+    assert score.accuracy("credit_type") == 1.0, score.misses

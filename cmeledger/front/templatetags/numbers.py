@@ -1,7 +1,9 @@
 """Credit amounts in every template, without a `{% load %}` (a builtin in settings).
 
 `{{ value|credits }}` writes cmeledger.lib.credits.credit_text ("12", "12.5", "1,250");
-`{{ value|credits_with_word }}` adds the word ("1 credit", "12.5 credits").
+`{{ value|credits_with_word }}` adds the word ("1 credit", "12.5 credits"), or a set's
+unit's (`{{ value|credits_with_word:result.unit }}`: "12.5 contact hours");
+`{{ unit|unit_words }}` is the unit's plural word ("contact hours").
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import lru_cache
 from django import template
 from django.utils import translation
 
-from cmeledger.lib.credits import credit_text, credits_phrase
+from cmeledger.lib.credits import Unit, credit_text, credits_phrase, unit_word
 
 register = template.Library()
 
@@ -43,6 +45,11 @@ def credits(value: object) -> str:
 
 
 @register.filter(is_safe=True)
-def credits_with_word(value: object, unit: str = "credit") -> str:
+def credits_with_word(value: object, unit: str = Unit.CREDITS) -> str:
     number = _decimal(value)
-    return "" if number is None else credits_phrase(number, unit)
+    return "" if number is None else credits_phrase(number, unit or Unit.CREDITS)
+
+
+@register.filter(is_safe=True)
+def unit_words(unit: object) -> str:
+    return unit_word(2, str(unit or Unit.CREDITS))

@@ -66,7 +66,7 @@ def test_it_words_the_total_first_and_narrower_needs_as_part_of_it():
     item = deadlines.Deadline(
         "x", "X", "X", date(2026, 1, 1), date(2027, 12, 31), Status.BEHIND, 400, words
     )
-    assert item.gap == "12 AMA PRA Category 1 credits, 2 of them on ethics, by 2027-12-31"
+    assert item.gap == "12 AMA PRA Category 1 credits, 2 of them on ethics, by Dec 31, 2027"
 
 
 def test_it_words_quarters_singulars_components_and_several_types():
@@ -99,7 +99,7 @@ def test_a_set_with_a_gap_has_its_deadline_status_and_gap(alice):
     [item] = deadlines.of(alice, TODAY).items
     assert (item.set_id, item.deadline, item.days_left) == (ONE_YEAR, DEADLINE, 38)
     assert item.status != Status.MET and item.has_gap
-    assert item.gap.startswith("38 credits, ") and item.gap.endswith(", by 2026-12-31")
+    assert item.gap.startswith("38 credits, ") and item.gap.endswith(", by Dec 31, 2026")
 
 
 def test_a_met_set_has_a_deadline_but_no_gap(alice):
@@ -146,7 +146,7 @@ def test_each_event_says_the_status_and_the_gap(alice):
     text = str(event["DESCRIPTION"])
     assert "Cycle Jan 1, 2026 to Dec 31, 2026." in text
     assert "Status: behind." in text
-    assert "Still missing: 38 credits, " in text and "by 2026-12-31." in text
+    assert "Still missing: 38 credits, " in text and "by Dec 31, 2026." in text
 
 
 def test_the_uid_is_stable_across_requests_and_days_but_not_across_cycles(alice, bob):

@@ -155,3 +155,31 @@ def test_a_set_that_requires_no_cme_may_not_have_rules():
 def test_a_set_that_requires_cme_names_its_credit_types():
     with pytest.raises(CatalogError, match="accepted_credit_types"):
         parse(MINIMAL.replace('accepted_credit_types = ["ama-pra-1"]', ""), "test.toml")
+
+
+def test_a_set_counts_credits_unless_it_names_its_unit():
+    assert parse(MINIMAL, "test.toml").unit == "credits"
+    parsed = parse(MINIMAL.replace("[cycle]", 'unit = "contact-hours"\n\n[cycle]'), "t.toml")
+    assert parsed.unit == "contact-hours"
+
+
+def test_an_unknown_unit_is_refused_with_the_units_there_are():
+    with pytest.raises(CatalogError) as caught:
+        parse(MINIMAL.replace("[cycle]", 'unit = "ceus"\n\n[cycle]'), "bad.toml")
+    [problem] = caught.value.problems
+    assert problem.startswith("bad.toml: unit: ")
+    assert "'credits', 'contact-hours' or 'hours'" in problem
+
+
+def test_nurse_practitioner_sets_count_hours_and_pa_sets_credits():
+    catalog = load_catalog()
+    newest: dict[str, object] = {}
+    for s in sorted(catalog.sets, key=lambda s: s.version):
+        newest[s.id] = s
+    np_sets = [s for s in newest.values() if "NP" in s.applies.license_degrees]
+    pa_sets = [s for s in newest.values() if "PA" in s.applies.license_degrees]
+    assert len(np_sets) >= 9 and len(pa_sets) >= 11
+    assert {s.id: s.unit for s in np_sets if s.unit == "credits"} == {}
+    assert newest["us-ca-np"].unit == "contact-hours"  # 16 CCR § 1451: "contact hours"
+    assert newest["us-pa-np"].unit == "hours"  # 63 P.S. § 218.1: "30 hours"
+    assert {s.unit for s in pa_sets} == {"credits"}
