@@ -101,6 +101,7 @@ def add_credits(
     completed: date,
     *,
     topics: tuple[str, ...] = (),
+    participation: bool = False,
 ) -> None:
     page.get_by_role("link", name="Add credits").first.click()
     page.get_by_label("Activity title").fill(title)
@@ -110,6 +111,8 @@ def add_credits(
     page.get_by_label("Credits").fill(credits)
     for topic in topics:
         page.get_by_label(topic, exact=True).check()
+    if participation:
+        page.get_by_label(re.compile("A certificate of participation for an activity")).check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
@@ -185,23 +188,42 @@ def test_a_pa_signs_up_adds_nccpa_and_a_california_license_and_sees_both_sets(
             page, "Point-of-care ultrasound", "AMA PRA Category 1 Credit™", "12.5", recently
         )
         add_credits(page, "Wound care journal reading", "AMA PRA Category 2 Credit™", "5", recently)
+        # A PA at an activity designated for AMA PRA Category 1 Credit™ receives a
+        # certificate of participation: NCCPA counts it as Category 1, California does not.
+        add_credits(
+            page, "Trauma update", "AMA PRA Category 1 Credit™", "4", recently, participation=True
+        )
+        expect(
+            page.get_by_text("AMA PRA Category 1 Credit™ — certificate of participation")
+        ).to_be_visible()
+        counts = page.locator("section", has=page.get_by_role("heading", name="Where it counts"))
+        expect(counts).to_contain_text("NCCPA certification maintenance (PA-C) Counted")
+        expect(counts).to_contain_text("California physician assistant license (PA) Not counted")
+        expect(counts).to_contain_text(
+            "Not counted: certificate of participation for AMA PRA Category 1 Credit™"
+        )
 
-        text = dashboard_at_both_widths(page, base, "pa-dashboard")
-        # NCCPA counts all three entries toward its 100: 20 + 12.5 + 5 = 37.5, so 62.5
-        # are still needed; Category 1 is the AAPA and AMA PRA Category 1 entries,
-        # 20 + 12.5 = 32.5 of 50, so 17.5 more. The PANRE is not on record yet.
+        dashboard_at_both_widths(page, base, "pa-dashboard")
+        # NCCPA certification is current, so the PA is a PA-C.
+        expect(page.locator(".clinician-name")).to_have_text("Pat Rivera, PA-C")
+        # NCCPA counts all four entries toward its 100: 20 + 12.5 + 5 + 4 = 41.5, so 58.5
+        # are still needed. Category 1 is the AAPA and AMA PRA Category 1 credit and the
+        # certificate of participation, 20 + 12.5 + 4 = 36.5 of 50, so 13.5 more (the
+        # Category 2 reading is not Category 1). The PANRE is not on record yet.
         nccpa_set = standing(page, "NCCPA certification maintenance (PA-C)")
-        expect(nccpa_set.locator(".still-needed")).to_contain_text("62.5")
-        expect(nccpa_set.locator(".still-needed")).to_contain_text("17.5 of them")
-        expect(nccpa_set.locator(".still-needed")).to_contain_text("PANRE")
-        expect(nccpa_set).to_contain_text(
-            f"37.5 of 100 counted; 62.5 still needed by {day(cycle_end)}."
+        expect(nccpa_set.locator(".still-needed")).to_have_text(
+            "Still needed: 58.5 credits; 13.5 of them toward “At least 50 Category 1 CME "
+            "credits”; Pass PANRE or PANRE-LA by the end of the tenth year."
         )
         expect(nccpa_set).to_contain_text(
-            f"32.5 of 50 counted; 17.5 still needed by {day(cycle_end)}."
+            f"41.5 of 100 counted; 58.5 still needed by {day(cycle_end)}."
         )
-        # California takes Category I only (AAPA and AMA PRA Category 1), not the
-        # Category 2 reading: 20 + 12.5 = 32.5 of 50, so 17.5 more by the license's expiry.
+        expect(nccpa_set).to_contain_text(
+            f"36.5 of 50 counted; 13.5 still needed by {day(cycle_end)}."
+        )
+        # California takes Category I credit only (AAPA and AMA PRA Category 1), neither
+        # the Category 2 reading nor the certificate of participation: 20 + 12.5 = 32.5
+        # of 50, so 17.5 more by the license's expiry.
         california = standing(page, "California physician assistant license (PA)")
         expect(california.locator(".still-needed")).to_have_text("Still needed: 17.5 credits.")
         expect(california).to_contain_text(
@@ -214,7 +236,8 @@ def test_a_pa_signs_up_adds_nccpa_and_a_california_license_and_sees_both_sets(
     assert set(Enrollment.objects.values_list("set_id", flat=True)) == {"nccpa-pa", "us-ca-pa"}
     assert Certification.objects.get().board.code == "nccpa"
     assert (License.objects.get().state, License.objects.get().profession) == ("CA", "PA")
-    assert CreditEntry.objects.count() == 3
+    assert CreditEntry.objects.count() == 4
+    assert CreditEntry.objects.get(title="Trauma update").awarded_as == "participation"
 
 
 def test_an_np_signs_up_adds_aanpcb_and_a_texas_license_and_sees_both_sets(
@@ -258,24 +281,31 @@ def test_an_np_signs_up_adds_aanpcb_and_a_texas_license_and_sees_both_sets(
         )
 
         dashboard_at_both_widths(page, base, "np-dashboard")
+        expect(page.locator(".clinician-name")).to_have_text("Nora Quinn, NP")
         # AANPCB takes contact hours and AMA PRA Category 1: 3.5 + 15 + 2 + 6 = 26.5 of
         # 100, so 73.5 more; pharmacology is 3.5 + 6 = 9.5 of 25, so 15.5 more.
         aanpcb_set = standing(page, "AANPCB recertification (NP-C) by CE and clinical practice")
-        expect(aanpcb_set.locator(".still-needed")).to_contain_text("73.5")
-        expect(aanpcb_set.locator(".still-needed")).to_contain_text("15.5 of them on pharmacology")
-        expect(aanpcb_set).to_contain_text(
-            f"26.5 of 100 counted; 73.5 still needed by {day(cycle_end)}."
+        # NP sets count in contact hours, and say so.
+        expect(aanpcb_set.locator(".still-needed")).to_have_text(
+            "Still needed: 73.5 contact hours; 15.5 of them on pharmacology."
         )
         expect(aanpcb_set).to_contain_text(
-            f"9.5 of 25 counted; 15.5 still needed by {day(cycle_end)}."
+            f"26.5 of 100 contact hours counted; 73.5 still needed by {day(cycle_end)}."
+        )
+        expect(aanpcb_set).to_contain_text(
+            f"9.5 of 25 contact hours counted; 15.5 still needed by {day(cycle_end)}."
         )
         # Texas takes ANCC contact hours only: the AMA PRA pharmacology hours do not
         # count, so pharmacotherapeutics is 3.5 of 5, 1.5 more; the 2 hours of
         # jurisprudence and ethics are done; the opioid hours are for DEA registrants.
         texas = standing(page, "Texas APRN license renewal (NP)")
-        expect(texas.locator(".still-needed")).to_contain_text("1.5")
-        expect(texas).to_contain_text(f"3.5 of 5 counted; 1.5 still needed by {day(expires)}.")
-        expect(texas).to_contain_text("2 of 2 counted")
+        expect(texas.locator(".still-needed")).to_have_text(
+            "Still needed: 1.5 ANCC contact hours on pharmacology."
+        )
+        expect(texas).to_contain_text(
+            f"3.5 of 5 contact hours counted; 1.5 still needed by {day(expires)}."
+        )
+        expect(texas).to_contain_text("2 of 2 contact hours counted")
         expect(texas).to_contain_text("Does not apply: applies only to DEA registrants.")
         text = page.locator("main").inner_text()
         assert not CODES.search(text), f"a code on the NP's dashboard: {CODES.search(text)}"
