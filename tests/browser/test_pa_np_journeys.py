@@ -229,6 +229,9 @@ def test_a_pa_signs_up_adds_nccpa_and_a_california_license_and_sees_both_sets(
         expect(california).to_contain_text(
             f"32.5 of 50 counted; 17.5 still needed by {day(expires)}."
         )
+        cycles = page.locator("section", has=page.get_by_role("heading", name="Your cycles"))
+        expect(cycles).to_contain_text("Certification cycle")
+        expect(cycles).not_to_contain_text("Board certification")
         text = page.locator("main").inner_text()
         assert not CODES.search(text), f"a code on the PA's dashboard: {CODES.search(text)}"
         assert_accessible(page, "pa-dashboard-rules")
