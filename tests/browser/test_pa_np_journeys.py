@@ -298,6 +298,10 @@ def test_an_np_signs_up_adds_aanpcb_and_a_texas_license_and_sees_both_sets(
         expect(aanpcb_set).to_contain_text(
             f"9.5 of 25 contact hours counted; 15.5 still needed by {day(cycle_end)}."
         )
+        # The precepting cap has nothing to limit, in words that fit contact hours too.
+        expect(aanpcb_set.locator(".limit")).to_contain_text(
+            "At most 25 contact hours count in the cycle; none of your entries in this cycle"
+        )
         # Texas takes ANCC contact hours only: the AMA PRA pharmacology hours do not
         # count, so pharmacotherapeutics is 3.5 of 5, 1.5 more; the 2 hours of
         # jurisprudence and ethics are done; the opioid hours are for DEA registrants.
