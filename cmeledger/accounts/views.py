@@ -214,9 +214,8 @@ def certification_add(request: SignedInRequest) -> HttpResponse:
 @clinicians_only
 def certification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_for_user(request, Certification, pk)
-    title = (
-        "Edit certification" if _certified_by_a_body(request.user) else "Edit board certification"
-    )
+    by_a_body = _certified_by_a_body(record.clinician)
+    title = "Edit certification" if by_a_body else "Edit board certification"
     return _record_form(request, CertificationForm, record, title)
 
 

@@ -1,8 +1,11 @@
 """A physician assistant's and a nurse practitioner's first day, in Chromium (issue 21):
 each signs up with their degree, adds their certification (the form offers the bodies of
-their degree only) and a state license, adds credits, and finds on the dashboard every
-set they follow by its name, with the numbers worked out by hand below. Dashboards are
-photographed at 1366 and 390 px and checked with axe-core."""
+their degree only) and a state license, adds credits, and finds on the dashboard, under
+"Name, PA-C" or "Name, NP", every set they follow by its name, with the numbers worked
+out by hand below. The PA's certificate of participation for an AMA PRA Category 1
+activity counts toward NCCPA and not toward California; the NP's sets count in contact
+hours. Dashboards are photographed at 1366 and 390 px, folded and unfolded
+(ci-output/screenshots/pa-dashboard-*.png, np-dashboard-*.png), and checked with axe-core."""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ BODIES = [
     ("nccpa", "National Commission on Certification of Physician Assistants", "PA", "PA-C"),
     ("aanpcb", "American Academy of Nurse Practitioners Certification Board", "NP", "NP-C"),
     ("ancc", "American Nurses Credentialing Center", "NP", "-BC"),
+    # A physician board, which neither the PA nor the NP may be offered.
     ("abim", "American Board of Internal Medicine", "physician", ""),
 ]
 
