@@ -47,6 +47,8 @@ class Glance:
     next_step: NextStep | None
     rows: list[RuleRow]
     limits: list[RuleResult]  # caps with no total to stand beside
+    # A step's date can pass while its cycle runs on (a yearly record missed last year).
+    cycle_running: bool = False
 
     @property
     def result(self) -> SetResult | None:
@@ -57,7 +59,7 @@ class Glance:
         if self.days_left is None:
             return ""
         if self.days_left < 0:
-            return "the cycle has ended"
+            return "overdue" if self.cycle_running else "the cycle has ended"
         if self.days_left == 0:
             return "due today"
         return ngettext("%(days)d day left", "%(days)d days left", self.days_left) % {
@@ -141,11 +143,15 @@ def glance(item: EnrollmentProgress, today: date) -> Glance:
     if result is None:
         return Glance(item, "", None, None, [], [])
     requirements, limits = rows(result)
+    step = next_step(result)
+    # Days left to the step the line names; a yearly record is due before the cycle ends.
+    deadline = step.due if step and step.due else result.cycle_end
     return Glance(
         item=item,
         still_needed=still_needed(result),
-        days_left=(result.cycle_end - today).days,
-        next_step=next_step(result),
+        days_left=(deadline - today).days,
+        next_step=step,
+        cycle_running=result.cycle_end >= today,
         rows=requirements,
         limits=limits,
     )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from cmeledger.accounts.credentials import credential, display_name_with_credential, license_words
 from cmeledger.accounts.models import ClinicianProfile, User
 from cmeledger.ledger.models import CreditEntry, EntryTopic
-from cmeledger.ledger.vocabulary import Source
+from cmeledger.ledger.vocabulary import AwardedAs, Source, credit_words
 from cmeledger.lib.credits import Unit, credits_phrase, day_text
 from cmeledger.reports.models import IssuedTranscript, ShareLink, new_code
 from cmeledger.requirements import progress
@@ -53,6 +53,13 @@ class TranscriptEntry:
     topics: list[str]
     source: str
     certificate_ids: list[str]
+    awarded_as: str = AwardedAs.CREDIT
+
+    @property
+    def credit_words(self) -> str:
+        """"AMA PRA Category 1 Credit™ — certificate of participation" where it is one: a
+        transcript sent to a board says what the clinician holds."""
+        return credit_words(self.credit_type, self.awarded_as)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,11 @@ class TypeTotal:
     credit_type: str
     credits: Decimal
     entries: int
+    awarded_as: str = AwardedAs.CREDIT
+
+    @property
+    def credit_words(self) -> str:
+        return credit_words(self.credit_type, self.awarded_as)
 
 
 @dataclass
@@ -269,11 +281,12 @@ def _entries(
         certificates.setdefault(str(entry_id), []).append(str(certificate_id))
     fields = (
         "id", "completed_on", "title", "provider", "accreditor", "credit_type", "credits",
-        "source", "reported_by__name",
+        "source", "reported_by__name", "awarded_as",
     )  # fmt: skip
     out = []
     for row in rows.order_by("completed_on", "created_at").values_list(*fields):
-        pk, completed_on, title, provider, accreditor, credit_type, credits, source, org = row
+        (pk, completed_on, title, provider, accreditor, credit_type, credits, source, org,
+         awarded_as) = row  # fmt: skip
         key = str(pk)
         out.append(
             TranscriptEntry(
@@ -288,18 +301,22 @@ def _entries(
                 topics=sorted(topics.get(key, [])),
                 source=source if source != Source.ORGANIZATION or not org else f"{source}:{org}",
                 certificate_ids=certificates.get(key, []),
+                awarded_as=awarded_as,
             )
         )
     return out
 
 
 def _totals(entries: list[TranscriptEntry]) -> list[TypeTotal]:
-    sums: dict[str, list] = {}
+    sums: dict[tuple[str, str], list] = {}
     for entry in entries:
-        item = sums.setdefault(entry.credit_type, [ZERO, 0])
+        item = sums.setdefault((entry.credit_type, entry.awarded_as), [ZERO, 0])
         item[0] += entry.credits
         item[1] += 1
-    return [TypeTotal(code, total, count) for code, (total, count) in sorted(sums.items())]
+    return [
+        TypeTotal(code, total, count, awarded_as)
+        for (code, awarded_as), (total, count) in sorted(sums.items())
+    ]
 
 
 def label(choices, code: str) -> str:

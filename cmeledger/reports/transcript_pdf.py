@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from cmeledger.ledger.vocabulary import Accreditor, CreditType, Topic
+from cmeledger.ledger.vocabulary import Accreditor, Topic
 from cmeledger.lib.credits import Unit, credit_text, credits_phrase, day_text, unit_word
 from cmeledger.reports import pdf
 from cmeledger.reports.transcript import Transcript, label, source_label, status_label
@@ -116,7 +116,7 @@ def _entry_row(entry, widths: list[float]) -> list:
         "\n".join(
             filter(None, [pdf.wrapped(activity, widths[1]), pdf.wrapped(provider, widths[1])])
         ),
-        pdf.wrapped(label(CreditType, entry.credit_type), widths[2], 7),
+        pdf.wrapped(entry.credit_words, widths[2], 7),
         pdf.wrapped(topics, widths[3], 7),
         pdf.wrapped(source_label(entry.source), widths[4], 7),
         _num(entry.credits),
@@ -163,7 +163,7 @@ def _type_totals(data: Transcript) -> list:
         return []
     rows = [["Credit type", "Entries", "Credits claimed"]]
     rows += [
-        [label(CreditType, t.credit_type), str(t.entries), _num(t.credits)] for t in data.totals
+        [t.credit_words, str(t.entries), _num(t.credits)] for t in data.totals
     ]
     rows.append(["All", str(len(data.entries)), _num(data.total_claimed)])
     table = Table(rows, colWidths=[4 * inch, 1 * inch, 1.4 * inch])

@@ -20,6 +20,7 @@ from cmeledger.ledger.testing import entry_fields, make_pdf
 from cmeledger.requirements.catalog import load_catalog
 from cmeledger.requirements.cycles import Anchors, Window
 from cmeledger.requirements.engine import Credit, Facts, Need, RuleResult, Status, evaluate
+from cmeledger.requirements.progress import EnrollmentProgress
 from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,9 @@ def test_the_next_step_is_the_need_due_first_whatever_its_kind():
     result = abpmr([])
     result.needed = [total, yearly]
     assert glance.next_step(result) == glance.NextStep("LA-PM&R this year", soon)
+    item = EnrollmentProgress(1, "abpmr-cc", True, "a certification", result, None)
+    assert glance.glance(item, date(2026, 12, 1)).days_left_words == "30 days left"
+    assert glance.glance(item, date(2027, 1, 5)).days_left_words == "overdue"
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,20 @@ def test_a_range_transcript_lists_every_entry_in_the_range_with_totals_by_type(a
     assert all(e.counted is None for e in data.entries)
 
 
+def test_a_certificate_of_participation_is_named_as_one_on_the_transcript_and_in_its_totals(
+    alice,
+):
+    add(alice, "Credit", date(2025, 2, 1), "2.00")
+    add(alice, "Participation", date(2025, 3, 1), "3.00", awarded_as="participation")
+    data = gather(alice, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert [(t.credit_words, t.credits) for t in data.totals] == [
+        ("AMA PRA Category 1 Credit™", Decimal("2.00")),
+        ("AMA PRA Category 1 Credit™ — certificate of participation", Decimal("3.00")),
+    ]
+    text = " ".join(pdf_text(transcript_pdf(data)).split())
+    assert "certificate of participation" in text
+
+
 def test_deleted_entries_and_linked_self_reports_stay_off_the_transcript(alice):
     gone = add(alice, "Deleted one", date(2025, 2, 1))
     services.delete_entry(gone, alice)

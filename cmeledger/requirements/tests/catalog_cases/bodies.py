@@ -1,4 +1,4 @@
-"""Table cases of the PA and NP certifying bodies' sets (issue 21): NCCPA v3, AANPCB, ANCC.
+"""Table cases of the PA and NP certifying bodies' sets (issue 21): NCCPA v2, AANPCB, ANCC.
 
 Each case was worked out by hand from the set's source before it was run. An exam or
 assessment is a record of its activity kind (here the smallest entry, 0.25 credit of a
@@ -32,7 +32,31 @@ def exam(on: str):
 
 
 CASES = [
-    # NCCPA v3 (two-year cycle 2025-01-01 .. 2026-12-31) --------------------------------
+    # Certificates of participation (accepted_participation = ["ama-pra-1"] in all three) -
+    Case(
+        "nccpa counts a certificate of participation as category 1",
+        "nccpa-pa",
+        "2026-12-31",
+        [
+            c("30", "2025-03-01", participation=True),
+            c("20", "2025-04-01", "aapa-1"),
+            c("50", "2026-05-01", "ama-pra-2"),
+            exam("2017-06-01"),
+        ],
+        "met",
+        {"total": ("met", "100"), "category-1": ("met", "50")},
+        PA,
+    ),
+    Case(
+        "ancc counts a certificate of participation toward the 75 hours and pharmacology",
+        "ancc-np",
+        "2026-12-31",
+        [c("50", "2023-03-01", participation=True), c("25", "2024-04-01", CH, "pharmacology")],
+        "met",
+        {"total": ("met", "75"), "pharmacology": ("met", "25")},
+        NP_LICENSED,
+    ),
+    # NCCPA v2 (two-year cycle 2025-01-01 .. 2026-12-31) --------------------------------
     Case(
         "nccpa counts aoa 1-a and aafp prescribed as category 1",
         "nccpa-pa",
@@ -48,9 +72,9 @@ CASES = [
         PA,
     ),
     Case(
-        # v3: a PA's certificate of participation for an activity designated for AMA PRA
-        # Category 1 counts as that credit; one for AAPA Category 1 is not accepted.
-        "nccpa counts a certificate of participation for ama pra category 1 as category 1",
+        # A certificate of participation counts only for the credit type NCCPA accepts
+        # it for (AMA PRA Category 1); one for AAPA Category 1 does not count.
+        "nccpa counts a certificate of participation for ama pra category 1 only",
         "nccpa-pa",
         "2026-12-31",
         [
