@@ -28,8 +28,10 @@ from cmeledger.accounts.models import (
     ApiToken,
     Certification,
     ClinicianProfile,
+    Degree,
     IdentifierState,
     License,
+    User,
 )
 
 Record = TypeVar("Record", License, Certification, ApiToken)
@@ -117,6 +119,14 @@ def resend_confirmation(request: SignedInRequest) -> HttpResponse:
     return redirect("dashboard")
 
 
+def _certified_by_a_body(user: User) -> bool:
+    """Whether the clinician's certification is by a certifying body rather than a board:
+    NCCPA certifies PAs and AANPCB or ANCC NPs, and none of them is a "board", so their
+    pages say "certification" and "certifying body" as the certification form does."""
+    degree = ClinicianProfile.objects.filter(user=user).values_list("degree", flat=True).first()
+    return degree in (Degree.PA, Degree.NP)
+
+
 @login_required
 @clinicians_only
 def profile(request: SignedInRequest) -> HttpResponse:
@@ -141,7 +151,12 @@ def profile(request: SignedInRequest) -> HttpResponse:
         for item in items:
             # A flag for the template only, not a field of any of these models.
             setattr(item, "also_claimed", (kind, item.pk) in shared)  # noqa: B010
-    ctx = {"form": form, "licenses": licenses, "certifications": certifications}
+    ctx = {
+        "form": form,
+        "licenses": licenses,
+        "certifications": certifications,
+        "by_a_body": record.degree in (Degree.PA, Degree.NP),
+    }
     return render(request, "accounts/profile.html", ctx)
 
 
@@ -189,14 +204,19 @@ def license_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @clinicians_only
 def certification_add(request: SignedInRequest) -> HttpResponse:
     record = Certification(clinician=request.user)
-    return _record_form(request, CertificationForm, record, "Add a board certification")
+    title = (
+        "Add a certification" if _certified_by_a_body(request.user) else "Add a board certification"
+    )
+    return _record_form(request, CertificationForm, record, title)
 
 
 @login_required
 @clinicians_only
 def certification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_for_user(request, Certification, pk)
-    return _record_form(request, CertificationForm, record, "Edit board certification")
+    by_a_body = _certified_by_a_body(record.clinician)
+    title = "Edit certification" if by_a_body else "Edit board certification"
+    return _record_form(request, CertificationForm, record, title)
 
 
 @login_required

@@ -43,7 +43,8 @@ class Cycle:
 
     @property
     def kind_label(self) -> str:
-        return "Board certification cycle" if self.kind == "certification" else "License period"
+        # "Certification", not "Board certification": NCCPA, AANPCB and ANCC are not boards.
+        return "Certification cycle" if self.kind == "certification" else "License period"
 
     @property
     def total(self) -> Decimal:

@@ -841,7 +841,7 @@ class _Evaluation:
         text = f"At most {set_amount(rule.credits, self.rset.unit)} count in {period}; " + (
             f"{_fmt(counted)} of {_fmt(claimed)} counted."
             if claimed
-            else "none of your credits in this cycle are of this kind."
+            else "none of your entries in this cycle are of this kind."
         )
         return RuleResult(
             **base,

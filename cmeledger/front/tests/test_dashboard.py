@@ -66,6 +66,13 @@ def test_each_cycle_totals_only_its_own_period_by_credit_type(alice_cycles):
     assert sum(t.percent for t in license_cycle.totals) == pytest.approx(100)
 
 
+def test_a_cycle_is_labelled_a_certification_cycle_whatever_certifies_it(alice_cycles):
+    # NCCPA, AANPCB and ANCC are certifying bodies, not boards: one word fits them all.
+    board_cycle, license_cycle = cycles_for(alice_cycles)
+    assert board_cycle.kind_label == "Certification cycle"
+    assert license_cycle.kind_label == "License period"
+
+
 def test_totals_for_all_cycles_take_one_query(alice_cycles, board):
     for year in (2023, 2024, 2025):
         Certification.objects.create(

@@ -240,7 +240,7 @@ def test_the_page_draws_empty_bars_for_nothing_done_and_no_met_badge_on_a_cap(di
     limit = board[board.index('class="limit small"') :]
     limit = limit[: limit.index("</p>")]
     assert "LA-PM&amp;R counts for at most 12 credits a year" in limit
-    assert "Met" not in limit and "none of your credits in this cycle are of this kind" in limit
+    assert "Met" not in limit and "none of your entries in this cycle are of this kind" in limit
 
 
 # First-run checklist ----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from cmeledger.reports.reminders import reminder_email
 from cmeledger.reports.sharing import create_link
 from cmeledger.reports.testing import add_entry, follow_texas, pdf_text
 from cmeledger.requirements.models import Enrollment, RequirementSetVersion
+from cmeledger.requirements.sync import sync
 
 pytestmark = pytest.mark.django_db
 
@@ -199,4 +200,17 @@ def test_the_boards_diplomate_list_names_its_sets(several_sets, board_staff, cli
     assert response.status_code == 200
     text = visible_text(response.content.decode())
     assert "ABPMR Continuing Certification" in text
+    assert codes_in(text) == set(), _around(text, codes_in(text))
+
+
+def test_a_set_that_cannot_be_worked_out_yet_is_named_on_the_dashboard(alice, client):
+    # A license with no expiry date has no cycle yet: the dashboard says so under the
+    # set's name, never its id.
+    sync()
+    License.objects.create(clinician=alice, state="CA", number="A-2")
+    assert set_ids(alice) == ["us-ca-md"]
+    client.force_login(alice)
+    response = client.get(reverse("dashboard"))
+    text = visible_text(response.content.decode())
+    assert "Complete your profile" in text
     assert codes_in(text) == set(), _around(text, codes_in(text))

@@ -121,6 +121,13 @@ def test_an_nps_dashboard_counts_contact_hours(nurse_practitioner):
     assert not re.search(r"\d credits?\b", text), "an NP's set speaks of credits"
 
 
+def test_an_nps_pace_chart_says_contact_hours_on_its_axis_and_in_its_table(nurse_practitioner):
+    text = dashboard_text(nurse_practitioner)
+    assert "Your contact hours (solid line)" in text
+    assert "Contact hours that month" in text
+    assert "Credits that month" not in text
+
+
 def test_an_nps_planner_and_deadlines_say_contact_hours(nurse_practitioner, client):
     client.force_login(nurse_practitioner)
     planner = visible_text(client.get(reverse("planner")).content.decode())

@@ -445,6 +445,7 @@ def test_catalog_set(case: Case):
             x.topics,
             x.activity_kind,
             x.specialty_related,
+            participation=x.participation,
         )
         for i, x in enumerate(case.credits)
     ]

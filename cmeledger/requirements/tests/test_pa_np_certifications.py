@@ -229,3 +229,32 @@ def test_every_body_a_catalog_set_names_is_one_a_fresh_install_has(db):
     named = {code for s in load_catalog().sets for code in s.applies.boards}
     assert {"nccpa", "aanpcb", "ancc"} <= named
     assert named <= set(Board.objects.values_list("code", flat=True))
+
+
+@pytest.mark.parametrize("who", ["pa", "np_clinician"])
+def test_a_pa_or_np_profile_says_certification_and_certifying_body_not_board(client, who, request):
+    clinician = request.getfixturevalue(who)
+    client.force_login(clinician)
+    empty = client.get("/accounts/profile/")
+    assertContains(empty, "No certifications yet.")
+    assertContains(empty, ">Add a certification</a>")
+    assertNotContains(empty, "board certification")
+    assertNotContains(empty, "Board certification")
+    assertContains(client.get(ADD), "<h1>Add a certification</h1>", html=False)
+    body = "nccpa" if who == "pa" else "aanpcb"
+    client.post(ADD, _form(body))
+    listed = client.get("/accounts/profile/")
+    assertContains(listed, '<h2 id="certifications-heading">Certifications</h2>', html=True)
+    assertContains(listed, "<th>Certifying body</th><th>ID</th>", html=False)
+    assertNotContains(listed, "Board ID")
+    cert = Certification.objects.get(clinician=clinician)
+    assertContains(
+        client.get(f"/accounts/certifications/{cert.pk}/"), "<h1>Edit certification</h1>"
+    )
+
+
+def test_a_physician_profile_keeps_saying_board_certification(alice_client):
+    page = alice_client.get("/accounts/profile/")
+    assertContains(page, "Board certifications")
+    assertContains(page, ">Add a board certification</a>")
+    assertContains(alice_client.get(ADD), "<h1>Add a board certification</h1>")

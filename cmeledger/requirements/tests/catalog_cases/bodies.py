@@ -72,6 +72,22 @@ CASES = [
         PA,
     ),
     Case(
+        # A certificate of participation counts only for the credit type NCCPA accepts
+        # it for (AMA PRA Category 1); one for AAPA Category 1 does not count.
+        "nccpa counts a certificate of participation for ama pra category 1 only",
+        "nccpa-pa",
+        "2026-12-31",
+        [
+            c("50", "2025-03-01", "ama-pra-1", participation=True),
+            c("10", "2025-04-01", "aapa-1", participation=True),
+            c("50", "2026-05-01", "ama-pra-2"),
+            exam("2020-06-01"),
+        ],
+        "met",
+        {"total": ("met", "100"), "category-1": ("met", "50"), "recertification-exam": "met"},
+        PA,
+    ),
+    Case(
         "nccpa sa-cme counts one and a half times",
         "nccpa-pa",
         "2026-12-31",
