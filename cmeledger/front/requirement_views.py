@@ -112,6 +112,11 @@ class SetUploadForm(forms.Form):
             data["toml"], data["name"] = text, "pasted text"
         return data
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("file", "text"):  # one of the two, so neither reads "(optional)"
+            self.fields[name].one_of = True
+
 
 @require_http_methods(["GET", "POST"])
 @set_editor_required

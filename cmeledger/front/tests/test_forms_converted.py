@@ -1,0 +1,93 @@
+"""The forms that once were written out by hand now use the shared pattern: a refused form
+lists its problems at the top, each linking to its field, and marks the field invalid."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from cmeledger.reports import deadlines
+from cmeledger.reports.models import DeadlinePreferences
+from cmeledger.requirements.models import RequirementSetVersion
+from cmeledger.requirements.testing import board_set_toml
+
+pytestmark = pytest.mark.django_db
+
+
+def summary_of(page: str) -> str:
+    found = re.search(r'<div class="error-summary" role="alert".*?</div>', page, re.S)
+    assert found is not None, "no error summary"
+    return found.group()
+
+
+def widget(page: str, field_id: str) -> str:
+    found = re.search(rf'<(?:input|select|textarea)[^>]*id="{field_id}"[^>]*>', page)
+    assert found is not None, f"no {field_id}"
+    return found.group()
+
+
+def assert_marked_invalid(page: str, field_id: str) -> None:
+    tag = widget(page, field_id)
+    assert 'aria-invalid="true"' in tag
+    assert f"{field_id}_error" in tag
+    assert f'id="{field_id}_error"' in page
+
+
+# Reminder preferences on the deadlines page -------------------------------------------------
+
+
+def test_bad_reminder_days_are_listed_at_the_top_and_the_field_marked(alice_client):
+    response = alice_client.post(reverse("deadline-preferences"), {"reminder_days": "abc"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    summary = summary_of(page)
+    assert '<a href="#id_reminder_days">' in summary
+    assert "“abc” is not a whole number of days." in summary
+    assert_marked_invalid(page, "id_reminder_days")
+    assert page.index("error-summary") < page.index('id="id_reminder_days"')
+
+
+def test_the_reminder_days_hint_still_says_which_days_are_in_force(alice_client, alice):
+    deadlines.save_preferences(alice, enabled=True, days=[30, 7])
+    page = alice_client.get(reverse("deadlines")).content.decode()
+    days = widget(page, "id_reminder_days")
+    assert 'aria-describedby="id_reminder_days_helptext"' in days
+    assert "Now: 30, 7." in page
+    assert "error-summary" not in page
+
+
+def test_saving_reminder_days_touches_only_ones_own_preferences(alice_client, bob):
+    deadlines.save_preferences(bob, enabled=True, days=[14])
+    alice_client.post(reverse("deadline-preferences"), {"reminder_days": "60"})
+    prefs = DeadlinePreferences.objects.get(clinician=bob)
+    assert (prefs.reminders_enabled, prefs.reminder_days) == (True, [14])
+
+
+# Adding a set version -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client, board_staff):
+    client.force_login(board_staff)
+    return client
+
+
+def test_an_empty_set_upload_is_listed_at_the_top(staff_client):
+    response = staff_client.post(reverse("set-upload"), {"text": "  "})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose a TOML file or paste its text (one of the two)." in summary_of(page)
+    assert "(optional)" not in page  # one of the two is needed
+
+
+def test_another_boards_set_stays_refused_and_is_listed_at_the_top(
+    client, other_board_staff
+):
+    client.force_login(other_board_staff)
+    text = board_set_toml()  # a set for ABPMR, not for the other board
+    response = client.post(reverse("set-upload"), {"text": text})
+    assert response.status_code == 400
+    assert summary_of(response.content.decode())
+    assert not RequirementSetVersion.objects.filter(set_id="abpmr-ethics").exists()
