@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cmeledger.front.report_forms import MockAuditForm
 from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.permissions import clinician_required
 from cmeledger.portable.schema import dumps
@@ -47,20 +48,25 @@ def _cycle_query(request: HttpRequest) -> tuple[str, date | None]:
     return set_id, parse_day("on", request.GET.get("on"), timezone.localdate())
 
 
-def _mock_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+def _mock_page(
+    request: HttpRequest, *, problem: ValueError | None = None, status: int = 200
+) -> HttpResponse:
+    form = MockAuditForm(_sets(request.user), request.GET)
     context: dict = {
-        "sets": _sets(request.user),
+        "form": form,
+        "sets": form.fields["set"].choices,
         "set_id": request.GET.get("set", ""),
         "on": request.GET.get("on", ""),
-        "error": error,
         "gaps": None,
     }
-    if not error and context["set_id"]:
+    if problem is None and request.GET.get("set", ""):
         try:
             set_id, on = _cycle_query(request)
             context["gaps"] = missing_proof(request.user, set_id=set_id, on=on)
-        except (ExportError, TranscriptError) as problem:
-            context["error"], status = str(problem), 400
+        except (ExportError, TranscriptError) as found:
+            problem, status = found, 400
+    if problem is not None:
+        form.refuse(getattr(problem, "field", None), str(problem))
     return render(request, "front/reports/mock_audit.html", context, status=status)
 
 
@@ -85,7 +91,7 @@ def packet_download(request: HttpRequest) -> HttpResponse:
             target.close()
             raise
     except (ExportError, TranscriptError, PacketError) as problem:
-        return _mock_page(request, error=str(problem), status=400)
+        return _mock_page(request, problem=problem, status=400)
     target.seek(0)
     response = FileResponse(target, content_type="application/zip")
     return _private(response, summary.filename)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cmeledger.reports import deadlines
 from cmeledger.reports.models import DeadlinePreferences
+from cmeledger.reports.testing import follow_texas
 from cmeledger.requirements.models import RequirementSetVersion
 from cmeledger.requirements.testing import board_set_toml
 
@@ -82,12 +83,56 @@ def test_an_empty_set_upload_is_listed_at_the_top(staff_client):
     assert "(optional)" not in page  # one of the two is needed
 
 
-def test_another_boards_set_stays_refused_and_is_listed_at_the_top(
-    client, other_board_staff
-):
+def test_another_boards_set_stays_refused_and_is_listed_at_the_top(client, other_board_staff):
     client.force_login(other_board_staff)
     text = board_set_toml()  # a set for ABPMR, not for the other board
     response = client.post(reverse("set-upload"), {"text": text})
     assert response.status_code == 400
     assert summary_of(response.content.decode())
     assert not RequirementSetVersion.objects.filter(set_id="abpmr-ethics").exists()
+
+
+# The mock audit ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def texan_client(client, alice):
+    follow_texas(alice)
+    client.force_login(alice)
+    return client
+
+
+def test_a_bad_mock_audit_date_is_listed_at_the_top_and_the_field_marked(texan_client):
+    query = {"set": "us-tx-md", "on": "31/12/2025"}
+    response = texan_client.get(reverse("mock-audit"), query)
+    page = response.content.decode()
+    assert response.status_code == 400
+    summary = summary_of(page)
+    assert '<a href="#id_on">Cycle holding this date: enter a date as YYYY-MM-DD' in summary
+    assert_marked_invalid(page, "id_on")
+    assert 'type="date"' in widget(page, "id_on")
+    assert 'value="31/12/2025"' in widget(page, "id_on")  # what was typed stays
+    assert '<option value="us-tx-md" selected>' in page
+
+
+def test_a_packet_without_a_set_links_to_the_set_field(texan_client):
+    response = texan_client.get(reverse("packet-download"), {"set": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_set">Requirement set: choose the requirement set' in summary_of(page)
+    assert_marked_invalid(page, "id_set")
+    assert "---------" not in page
+
+
+def test_a_mock_audit_of_a_set_one_does_not_follow_stays_refused(client, bob, alice):
+    follow_texas(alice)
+    client.force_login(bob)
+    response = client.get(reverse("mock-audit"), {"set": "us-tx-md"})
+    assert response.status_code == 400
+    assert "You do not follow the requirement set" in summary_of(response.content.decode())
+
+
+def test_a_good_mock_audit_shows_no_error_summary(texan_client):
+    response = texan_client.get(reverse("mock-audit"), {"set": "us-tx-md"})
+    assert response.status_code == 200
+    assert "error-summary" not in response.content.decode()
