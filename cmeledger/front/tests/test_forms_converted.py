@@ -8,10 +8,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from cmeledger.accounts.models import ClinicianProfile
 from cmeledger.reports import deadlines
 from cmeledger.reports.models import DeadlinePreferences
 from cmeledger.reports.testing import follow_texas
 from cmeledger.requirements.models import RequirementSetVersion
+from cmeledger.requirements.sync import sync
 from cmeledger.requirements.testing import board_set_toml
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +138,24 @@ def test_a_good_mock_audit_shows_no_error_summary(texan_client):
     response = texan_client.get(reverse("mock-audit"), {"set": "us-tx-md"})
     assert response.status_code == 200
     assert "error-summary" not in response.content.decode()
+
+
+# The AMA PRA award summary -------------------------------------------------------------------
+
+
+def test_an_unknown_award_tier_is_listed_at_the_top_and_the_field_marked(alice_client):
+    sync()
+    response = alice_client.get(reverse("award-summary"), {"tier": "4y"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_tier">Certificate to apply for: Unknown tier “4y”' in summary_of(page)
+    assert_marked_invalid(page, "id_tier")
+
+
+def test_a_clinician_not_eligible_for_the_award_is_told_at_the_top(alice_client, alice):
+    sync()
+    ClinicianProfile.objects.filter(user=alice).update(degree="PA")
+    response = alice_client.get(reverse("award-summary"), {"tier": "1y"})
+    assert response.status_code == 400
+    summary = summary_of(response.content.decode())
+    assert "for physicians (MD or DO) only" in summary and "<a href" not in summary
