@@ -115,7 +115,7 @@ class SetUploadForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("file", "text"):  # one of the two, so neither reads "(optional)"
-            self.fields[name].one_of = True
+            self.fields[name].required_sometimes = True
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 
 from cmeledger.accounts.models import ClinicianProfile
+from cmeledger.directcredit.models import Status
+from cmeledger.directcredit.testing import article, completed_cycle
 from cmeledger.reports import deadlines
 from cmeledger.reports.models import DeadlinePreferences
 from cmeledger.reports.testing import follow_texas
@@ -159,3 +161,45 @@ def test_a_clinician_not_eligible_for_the_award_is_told_at_the_top(alice_client,
     assert response.status_code == 400
     summary = summary_of(response.content.decode())
     assert "for physicians (MD or DO) only" in summary and "<a href" not in summary
+
+
+# A board's decision on a direct-credit application ------------------------------------------
+
+
+@pytest.fixture
+def application(alice, board):
+    completed_cycle(alice, board)
+    return article(alice, board)
+
+
+def test_declining_without_a_reason_is_listed_at_the_top_and_the_reason_marked(
+    client, board_staff, application
+):
+    client.force_login(board_staff)
+    url = reverse("board-direct-credit-decline", args=[application.pk])
+    response = client.post(url, {"reason": "  "})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_reason">Reason: Give the reason for declining' in summary_of(page)
+    assert_marked_invalid(page, "id_reason")
+    assert "(optional)" not in page  # needed to decline
+
+
+def test_a_reason_too_long_is_refused_by_the_form(client, board_staff, application):
+    client.force_login(board_staff)
+    url = reverse("board-direct-credit-approve", args=[application.pk])
+    response = client.post(url, {"reason": "x" * 2001})
+    assert response.status_code == 400
+    assert '<a href="#id_reason">' in summary_of(response.content.decode())
+    application.refresh_from_db()
+    assert application.status == Status.PENDING
+
+
+def test_another_boards_staff_cannot_decline_the_application(
+    client, other_board_staff, application
+):
+    client.force_login(other_board_staff)
+    url = reverse("board-direct-credit-decline", args=[application.pk])
+    assert client.post(url, {"reason": "No."}).status_code == 404
+    application.refresh_from_db()
+    assert application.status == Status.PENDING
