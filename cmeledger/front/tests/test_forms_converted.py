@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cmeledger.accounts.models import ClinicianProfile
 from cmeledger.directcredit.models import Status
 from cmeledger.directcredit.testing import article, completed_cycle
+from cmeledger.ledger.testing import make_pdf
 from cmeledger.reports import deadlines
 from cmeledger.reports.models import DeadlinePreferences
 from cmeledger.reports.testing import follow_texas
@@ -203,3 +205,37 @@ def test_another_boards_staff_cannot_decline_the_application(
     assert client.post(url, {"reason": "No."}).status_code == 404
     application.refresh_from_db()
     assert application.status == Status.PENDING
+
+
+# Uploading certificates ----------------------------------------------------------------------
+
+
+def test_an_upload_without_files_is_listed_at_the_top_and_the_field_marked(alice_client):
+    response = alice_client.post(reverse("certificates"), {})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_upload">Certificate files: Choose at least one file.' in summary_of(page)
+    assert_marked_invalid(page, "id_upload")
+
+
+def test_a_refused_file_is_named_at_the_top(alice_client):
+    junk = SimpleUploadedFile("bad.pdf", b"junk")
+    response = alice_client.post(reverse("certificates"), {"upload": [junk]})
+    assert response.status_code == 400
+    summary = summary_of(response.content.decode())
+    assert '<a href="#id_upload">' in summary and "bad.pdf" in summary
+
+
+def test_the_upload_hint_keeps_the_size_limit(alice_client, settings):
+    settings.CERTIFICATE_MAX_BYTES = 3 * 1_048_576
+    page = alice_client.get(reverse("certificates")).content.decode()
+    assert "Or drop files on this box. Up to 3 MB each." in page
+    assert 'aria-describedby="id_upload_helptext"' in widget(page, "id_upload")
+
+
+def test_uploading_for_another_clinicians_entry_stays_refused(client, bob, alice_entry):
+    client.force_login(bob)
+    url = reverse("certificates") + f"?entry={alice_entry.pk}"
+    pdf = SimpleUploadedFile("c.pdf", make_pdf("Certificate"), content_type="application/pdf")
+    assert client.post(url, {"upload": [pdf]}).status_code == 404
+    assert not alice_entry.certificates.exists()
