@@ -16,7 +16,7 @@ from cmeledger.ledger.testing import make_pdf
 from cmeledger.reports import deadlines
 from cmeledger.reports.models import DeadlinePreferences
 from cmeledger.reports.testing import follow_texas
-from cmeledger.requirements.models import RequirementSetVersion
+from cmeledger.requirements.models import Enrollment, RequirementSetVersion
 from cmeledger.requirements.sync import sync
 from cmeledger.requirements.testing import board_set_toml
 
@@ -239,3 +239,50 @@ def test_uploading_for_another_clinicians_entry_stays_refused(client, bob, alice
     pdf = SimpleUploadedFile("c.pdf", make_pdf("Certificate"), content_type="application/pdf")
     assert client.post(url, {"upload": [pdf]}).status_code == 404
     assert not alice_entry.certificates.exists()
+
+
+# Adding a requirement set --------------------------------------------------------------------
+
+
+def test_a_bad_start_date_is_listed_at_the_top_and_its_rows_date_marked(alice_client):
+    sync()
+    data = {"set_id": "ama-pra-3y", "started_on": "2025-02-30"}
+    response = alice_client.post(reverse("requirement-add"), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_started_on">Start date: Enter a start date as YYYY-MM-DD' in summary_of(
+        page
+    )
+    assert_marked_invalid(page, "id_started_on")
+    assert 'value="2025-02-30"' in widget(page, "id_started_on")
+    assert page.count('id="id_started_on"') == 1
+
+
+def test_a_set_not_offered_is_refused_at_the_top_without_a_link(alice_client):
+    sync()
+    data = {"set_id": "no-such-set", "started_on": "2025-02-30"}
+    response = alice_client.post(reverse("requirement-add"), data)
+    summary = summary_of(response.content.decode())
+    assert response.status_code == 400
+    assert "Enter a start date as YYYY-MM-DD" in summary and "<a href" not in summary
+
+
+def test_a_refusal_from_the_catalog_is_listed_at_the_top(alice_client):
+    sync()
+    alice_client.post(reverse("requirement-add"), {"set_id": "ama-pra-3y"})
+    response = alice_client.post(reverse("requirement-add"), {"set_id": "ama-pra-3y"})
+    assert response.status_code == 400
+    assert "You already follow AMA PRA certificate, 3 years" in summary_of(
+        response.content.decode()
+    )
+
+
+def test_dropping_another_clinicians_set_stays_refused(client, alice, bob):
+    sync()
+    client.force_login(alice)
+    client.post(reverse("requirement-add"), {"set_id": "ama-pra-3y"})
+    enrollment = Enrollment.objects.get(clinician=alice)
+    client.force_login(bob)
+    assert client.post(reverse("requirement-drop", args=[enrollment.pk])).status_code == 404
+    enrollment.refresh_from_db()
+    assert enrollment.dropped_at is None
