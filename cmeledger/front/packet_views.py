@@ -14,8 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cmeledger.front.report_forms import MockAuditForm
-from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.front.report_forms import ExportsForm, MockAuditForm
 from cmeledger.permissions import clinician_required
 from cmeledger.portable.schema import dumps
 from cmeledger.reports import exports
@@ -97,15 +96,13 @@ def packet_download(request: HttpRequest) -> HttpResponse:
     return _private(response, summary.filename)
 
 
-def _exports_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
-    context = {
-        "sets": _sets(request.user),
-        "credit_types": CreditType.choices,
-        "sources": Source.choices,
-        "query": {name: request.GET.get(name, "") for name in exports.FILTER_FIELDS},
-        "error": error,
-        "columns": exports.CSV_COLUMNS,
-    }
+def _exports_page(
+    request: HttpRequest, *, problem: ExportError | None = None, status: int = 200
+) -> HttpResponse:
+    form = ExportsForm(_sets(request.user), request.GET)
+    if problem is not None:
+        form.refuse(problem.field, str(problem))
+    context = {"form": form, "columns": exports.CSV_COLUMNS}
     return render(request, "front/reports/exports.html", context, status=status)
 
 
@@ -125,7 +122,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     try:
         chosen = _filter(request)
     except ExportError as problem:
-        return _exports_page(request, error=str(problem), status=400)
+        return _exports_page(request, problem=problem, status=400)
     lines = exports.csv_lines(request.user, chosen)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     return _private(response, exports.filename(chosen, "csv"))
@@ -137,7 +134,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
     try:
         chosen = _filter(request)
     except ExportError as problem:
-        return _exports_page(request, error=str(problem), status=400)
+        return _exports_page(request, problem=problem, status=400)
     document = exports.ledger_document(request.user, chosen)
     response = HttpResponse(dumps(document), content_type="application/json")
     return _private(response, exports.filename(chosen, "json"))

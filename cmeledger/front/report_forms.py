@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 
 from cmeledger.accounts.forms import DateInput
+from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.reports.sharing import DEFAULT_DAYS, MAX_DAYS
 from cmeledger.requirements.award import AwardTier
 from cmeledger.requirements.choices import followed
@@ -101,3 +102,30 @@ class MockAuditForm(QueryForm):
 
 class AwardTierForm(QueryForm):
     tier = forms.ChoiceField(label="Certificate to apply for", choices=AwardTier.choices)
+
+
+class ExportsForm(QueryForm):
+    """The export filter, in the query's own names (reports.exports.FILTER_FIELDS)."""
+
+    def __init__(self, sets: list[tuple[str, str]], *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "export-%s")
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so the fields are added here rather than declared.
+        self.fields["from"] = forms.DateField(
+            label="Completed from", required=False, widget=DateInput()
+        )
+        self.fields["to"] = forms.DateField(
+            label="Completed to", required=False, widget=DateInput()
+        )
+        self.fields["credit_type"] = forms.ChoiceField(
+            label="Credit type",
+            required=False,
+            choices=[("", "Any credit type"), *CreditType.choices],
+            widget=forms.Select(attrs={"id": "export-type"}),
+        )
+        self.fields["source"] = forms.ChoiceField(
+            label="Source", required=False, choices=[("", "Any source"), *Source.choices]
+        )
+        self.fields["set"] = forms.ChoiceField(
+            label="Current cycle of", required=False, choices=[("", "Any date"), *sets]
+        )

@@ -286,3 +286,38 @@ def test_dropping_another_clinicians_set_stays_refused(client, alice, bob):
     assert client.post(reverse("requirement-drop", args=[enrollment.pk])).status_code == 404
     enrollment.refresh_from_db()
     assert enrollment.dropped_at is None
+
+
+# The export filter ---------------------------------------------------------------------------
+
+
+def test_a_bad_export_filter_is_listed_at_the_top_and_the_field_marked(alice_client):
+    response = alice_client.get(reverse("export-csv"), {"from": "31/12/2025"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#export-from">Completed from: enter a date as YYYY-MM-DD' in summary_of(page)
+    tag = widget(page, "export-from")
+    assert 'aria-invalid="true"' in tag and 'type="date"' in tag and 'value="31/12/2025"' in tag
+
+
+def test_an_unknown_credit_type_links_to_the_credit_type_choice(alice_client):
+    response = alice_client.get(reverse("export-json"), {"credit_type": "ama-pra-9"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#export-type">Credit type: unknown code' in summary_of(page)
+    assert 'aria-invalid="true"' in widget(page, "export-type")
+
+
+def test_the_export_filter_offers_any_instead_of_dashes(alice_client):
+    page = alice_client.get(reverse("exports")).content.decode()
+    assert '<option value="" selected>Any credit type</option>' in page
+    assert '<option value="" selected>Any source</option>' in page
+    assert "---------" not in page and "error-summary" not in page
+
+
+def test_exporting_another_clinicians_cycle_is_refused(client, alice, bob):
+    follow_texas(alice)
+    client.force_login(bob)
+    response = client.get(reverse("export-json"), {"set": "us-tx-md"})
+    assert response.status_code == 400
+    assert '<a href="#export-set">Current cycle of:' in summary_of(response.content.decode())

@@ -156,7 +156,7 @@ def test_a_bad_filter_shows_the_exports_page_naming_the_field(alice_client, name
     response = alice_client.get(reverse(name), {"credit_type": "ama-pra-9"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "credit_type: unknown code" in page and 'role="alert"' in page
+    assert "Credit type: unknown code" in page and 'role="alert"' in page
 
 
 def test_another_clinicians_entries_are_never_exported(client, texan, bob):
