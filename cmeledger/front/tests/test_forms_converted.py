@@ -321,3 +321,23 @@ def test_exporting_another_clinicians_cycle_is_refused(client, alice, bob):
     response = client.get(reverse("export-json"), {"set": "us-tx-md"})
     assert response.status_code == 400
     assert '<a href="#export-set">Current cycle of:' in summary_of(response.content.decode())
+
+
+# Filter forms --------------------------------------------------------------------------------
+
+
+def test_a_bad_directory_search_is_listed_at_the_top_and_the_field_marked(alice_client):
+    response = alice_client.get(reverse("directory"), {"q": "x" * 101, "specialty": "y" * 81})
+    page = response.content.decode()
+    assert response.status_code == 400
+    summary = summary_of(page)
+    assert '<a href="#id_q">Name or keyword:' in summary
+    assert '<a href="#id_specialty">Specialty:' in summary
+    assert_marked_invalid(page, "id_q")
+    assert_marked_invalid(page, "id_specialty")
+
+
+def test_the_directory_search_offers_any_accreditor(alice_client):
+    page = alice_client.get(reverse("directory")).content.decode()
+    assert ">Any accreditor</option>" in page
+    assert "---------" not in page and "error-summary" not in page
