@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cmeledger.front.report_forms import AwardTierForm
 from cmeledger.permissions import clinician_required
 from cmeledger.reports.award_pdf import award_summary_pdf
 from cmeledger.reports.award_summary import AwardError, default_filename, parse_tier, summary
@@ -15,12 +16,19 @@ from cmeledger.requirements import award
 from cmeledger.requirements.award import AwardTier
 
 
-def _page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
-    context = {
-        "award": award.standing(request.user, timezone.localdate()),
-        "tiers": AwardTier.choices,
-        "error": error,
-    }
+def _page(
+    request: HttpRequest, problem: AwardError | None = None, field: str | None = None
+) -> HttpResponse:
+    """The award page; with `problem`, refused (400) and the problem shown at the top,
+    under `field` when one field is at fault."""
+    standing = award.standing(request.user, timezone.localdate())
+    if problem is None:
+        form = AwardTierForm(initial={"tier": standing.best_tier})
+    else:
+        form = AwardTierForm(request.GET)
+        form.refuse(field, str(problem))
+    context = {"award": standing, "tiers": AwardTier.choices, "form": form}
+    status = 200 if problem is None else 400
     return render(request, "front/reports/award.html", context, status=status)
 
 
@@ -35,9 +43,12 @@ def award_page(request: HttpRequest) -> HttpResponse:
 def award_summary(request: HttpRequest) -> HttpResponse:
     try:
         tier = parse_tier(request.GET.get("tier"))
-        data = summary(request.user, tier, timezone.localdate(), timezone.now())
     except AwardError as error:
-        return _page(request, str(error), status=400)
+        return _page(request, error, field="tier")
+    try:
+        data = summary(request.user, tier, timezone.localdate(), timezone.now())
+    except AwardError as error:  # not eligible, or the tier's set is missing
+        return _page(request, error)
     response = HttpResponse(award_summary_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{default_filename(data)}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -86,7 +86,9 @@ def _upload(
 def _list_context(request: HttpRequest, form: CertificateUploadForm) -> dict:
     certificates = Certificate.objects.owned_by(request.user).prefetch_related("entries")
     max_mb = settings.CERTIFICATE_MAX_BYTES // 1_048_576
-    return {"form": form, "certificates": certificates, "max_mb": max_mb}
+    upload = form.fields["upload"]
+    upload.help_text = f"{upload.help_text} Or drop files on this box. Up to {max_mb} MB each."
+    return {"form": form, "certificates": certificates}
 
 
 def _entry_from_query(request: HttpRequest):

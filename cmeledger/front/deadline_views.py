@@ -28,7 +28,7 @@ class PreferencesForm(forms.Form):
         label="Days before a deadline",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"aria-describedby": "days-help", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         help_text=(
             f"Whole numbers from 1 to {MAX_DAYS_BEFORE}, at most {MAX_STEPS}, separated by "
             "commas. Leave empty for the defaults: 180, 90, 30, 7."
@@ -52,6 +52,9 @@ def _initial(prefs: DeadlinePreferences) -> dict:
 
 
 def _page(request: HttpRequest, prefs: DeadlinePreferences, form, status: int = 200):
+    # The days in force beside the hint, so an empty field ("the defaults") is not a puzzle.
+    days = form.fields["reminder_days"]
+    days.help_text = f"{days.help_text} Now: {', '.join(map(str, prefs.days))}."
     context = {
         "deadlines": deadlines.of(request.user, timezone.localdate()),
         "prefs": prefs,

@@ -142,7 +142,17 @@ class ApplicationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    reason = forms.CharField(max_length=services.MAX_TEXT, required=False)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=services.MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to decline; an optional note when approving.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required_sometimes = True  # the service asks for it to decline
 
 
 # Clinician pages --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cmeledger.ledger.vocabulary import CreditType, Source
+from cmeledger.front.report_forms import ExportsForm, MockAuditForm
 from cmeledger.permissions import clinician_required
 from cmeledger.portable.schema import dumps
 from cmeledger.reports import exports
@@ -47,20 +47,25 @@ def _cycle_query(request: HttpRequest) -> tuple[str, date | None]:
     return set_id, parse_day("on", request.GET.get("on"), timezone.localdate())
 
 
-def _mock_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+def _mock_page(
+    request: HttpRequest, *, problem: ValueError | None = None, status: int = 200
+) -> HttpResponse:
+    form = MockAuditForm(_sets(request.user), request.GET)
     context: dict = {
-        "sets": _sets(request.user),
+        "form": form,
+        "sets": form.fields["set"].choices,
         "set_id": request.GET.get("set", ""),
         "on": request.GET.get("on", ""),
-        "error": error,
         "gaps": None,
     }
-    if not error and context["set_id"]:
+    if problem is None and request.GET.get("set", ""):
         try:
             set_id, on = _cycle_query(request)
             context["gaps"] = missing_proof(request.user, set_id=set_id, on=on)
-        except (ExportError, TranscriptError) as problem:
-            context["error"], status = str(problem), 400
+        except (ExportError, TranscriptError) as found:
+            problem, status = found, 400
+    if problem is not None:
+        form.refuse(getattr(problem, "field", None), str(problem))
     return render(request, "front/reports/mock_audit.html", context, status=status)
 
 
@@ -85,21 +90,19 @@ def packet_download(request: HttpRequest) -> HttpResponse:
             target.close()
             raise
     except (ExportError, TranscriptError, PacketError) as problem:
-        return _mock_page(request, error=str(problem), status=400)
+        return _mock_page(request, problem=problem, status=400)
     target.seek(0)
     response = FileResponse(target, content_type="application/zip")
     return _private(response, summary.filename)
 
 
-def _exports_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
-    context = {
-        "sets": _sets(request.user),
-        "credit_types": CreditType.choices,
-        "sources": Source.choices,
-        "query": {name: request.GET.get(name, "") for name in exports.FILTER_FIELDS},
-        "error": error,
-        "columns": exports.CSV_COLUMNS,
-    }
+def _exports_page(
+    request: HttpRequest, *, problem: ExportError | None = None, status: int = 200
+) -> HttpResponse:
+    form = ExportsForm(_sets(request.user), request.GET)
+    if problem is not None:
+        form.refuse(problem.field, str(problem))
+    context = {"form": form, "columns": exports.CSV_COLUMNS}
     return render(request, "front/reports/exports.html", context, status=status)
 
 
@@ -119,7 +122,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     try:
         chosen = _filter(request)
     except ExportError as problem:
-        return _exports_page(request, error=str(problem), status=400)
+        return _exports_page(request, problem=problem, status=400)
     lines = exports.csv_lines(request.user, chosen)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     return _private(response, exports.filename(chosen, "csv"))
@@ -131,7 +134,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
     try:
         chosen = _filter(request)
     except ExportError as problem:
-        return _exports_page(request, error=str(problem), status=400)
+        return _exports_page(request, problem=problem, status=400)
     document = exports.ledger_document(request.user, chosen)
     response = HttpResponse(dumps(document), content_type="application/json")
     return _private(response, exports.filename(chosen, "json"))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from cmeledger.accounts.forms import DateInput
+from cmeledger.ledger.vocabulary import CreditType, Source
 from cmeledger.reports.sharing import DEFAULT_DAYS, MAX_DAYS
+from cmeledger.requirements.award import AwardTier
 from cmeledger.requirements.choices import followed
 
 
@@ -62,3 +65,67 @@ class VerifyForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+
+class QueryForm(forms.Form):
+    """A GET form whose query the reports code parses, with its own rules and messages: the
+    form only draws the fields (keeping what was asked) and shows the problems the view
+    adds with `refuse`, so the page keeps the shared error summary without a second set
+    of rules that could disagree."""
+
+    def full_clean(self) -> None:
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+
+    def refuse(self, field: str | None, message: str) -> None:
+        """`message` under `field` (None: the whole form); a "field: " prefix is dropped,
+        since the summary names the field by its label."""
+        if field is not None and field in self.fields:
+            self.add_error(field, message.removeprefix(f"{field}: "))
+        else:
+            self.add_error(None, message)
+
+
+class MockAuditForm(QueryForm):
+    set = forms.ChoiceField(label="Requirement set")
+    on = forms.DateField(
+        label="Cycle holding this date",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty for the current cycle.",
+    )
+
+    def __init__(self, sets: list[tuple[str, str]], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["set"].choices = sets
+
+
+class AwardTierForm(QueryForm):
+    tier = forms.ChoiceField(label="Certificate to apply for", choices=AwardTier.choices)
+
+
+class ExportsForm(QueryForm):
+    """The export filter, in the query's own names (reports.exports.FILTER_FIELDS)."""
+
+    def __init__(self, sets: list[tuple[str, str]], *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "export-%s")
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so the fields are added here rather than declared.
+        self.fields["from"] = forms.DateField(
+            label="Completed from", required=False, widget=DateInput()
+        )
+        self.fields["to"] = forms.DateField(
+            label="Completed to", required=False, widget=DateInput()
+        )
+        self.fields["credit_type"] = forms.ChoiceField(
+            label="Credit type",
+            required=False,
+            choices=[("", "Any credit type"), *CreditType.choices],
+            widget=forms.Select(attrs={"id": "export-type"}),
+        )
+        self.fields["source"] = forms.ChoiceField(
+            label="Source", required=False, choices=[("", "Any source"), *Source.choices]
+        )
+        self.fields["set"] = forms.ChoiceField(
+            label="Current cycle of", required=False, choices=[("", "Any date"), *sets]
+        )

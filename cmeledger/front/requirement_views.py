@@ -19,10 +19,29 @@ from cmeledger.requirements.models import RequirementSetVersion
 
 
 class AddSetForm(forms.Form):
-    set_id = forms.CharField(max_length=64)
-    started_on = forms.DateField(
-        required=False, widget=DateInput, help_text="Leave empty for today."
+    set_id = forms.CharField(
+        max_length=64,
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose a set.", "max_length": "Choose a set from the list."},
     )
+    started_on = forms.DateField(
+        label="Start date",
+        required=False,
+        widget=DateInput,
+        help_text="Leave empty for today.",
+        error_messages={
+            "invalid": "Enter a start date as YYYY-MM-DD, or leave it empty for today."
+        },
+    )
+
+    def refused(self, offered: set[str]) -> AddSetForm:
+        """The form as the page shows it refused. Its date field is drawn in the row of the
+        set posted; when that set is not offered there is no row, so every problem is the
+        form's (the set itself comes from the row's button, not from anything typed)."""
+        if self.data.get("set_id") not in offered:
+            for name in [name for name in self.errors if name in self.fields]:
+                self.add_error(None, list(self.errors.pop(name)))
+        return self
 
 
 def _requirements_context(request: HttpRequest) -> dict:
@@ -44,14 +63,12 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def requirement_add(request: HttpRequest) -> HttpResponse:
     form = AddSetForm(request.POST)
-    if not form.is_valid():
-        error = "Choose a set, and a start date as YYYY-MM-DD (or none for today)."
-    else:
+    if form.is_valid():
         data = form.cleaned_data
         try:
             enrollment = choices.add_enrollment(request.user, data["set_id"], data["started_on"])
         except choices.EnrollmentError as refused:
-            error = str(refused)
+            form.add_error(None, str(refused))
         else:
             messages.success(
                 request,
@@ -59,7 +76,9 @@ def requirement_add(request: HttpRequest) -> HttpResponse:
                 f"{day_text(enrollment.started_on)}.",
             )
             return redirect("requirements")
-    context = _requirements_context(request) | {"error": error}
+    context = _requirements_context(request)
+    offered = {offer.version.set_id for offer in context["offers"] if not offer.refusal}
+    context["form"] = form.refused(offered)
     return render(request, "front/requirements.html", context, status=400)
 
 
@@ -111,6 +130,11 @@ class SetUploadForm(forms.Form):
         else:
             data["toml"], data["name"] = text, "pasted text"
         return data
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("file", "text"):  # one of the two, so neither reads "(optional)"
+            self.fields[name].required_sometimes = True
 
 
 @require_http_methods(["GET", "POST"])

@@ -104,8 +104,8 @@ def test_the_packet_download_is_a_zip_from_a_temporary_file(client, texan):
     [
         ({}, "set: choose the requirement set whose cycle is audited."),
         ({"set": "us-zz-md"}, "You do not follow the requirement set us-zz-md."),
-        ({"set": "us-tx-md", "on": "31/12/2025"}, "on: enter a date as YYYY-MM-DD"),
-        ({"set": "us-tx-md", "on": "0001-01-01"}, "on: the date 0001-01-01 must be between"),
+        ({"set": "us-tx-md", "on": "31/12/2025"}, "this date: enter a date as YYYY-MM-DD"),
+        ({"set": "us-tx-md", "on": "0001-01-01"}, "this date: the date 0001-01-01 must be"),
         ({"set": "x" * 200}, "set: a set id has at most 64 characters."),
     ],
 )
@@ -156,7 +156,7 @@ def test_a_bad_filter_shows_the_exports_page_naming_the_field(alice_client, name
     response = alice_client.get(reverse(name), {"credit_type": "ama-pra-9"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "credit_type: unknown code" in page and 'role="alert"' in page
+    assert "Credit type: unknown code" in page and 'role="alert"' in page
 
 
 def test_another_clinicians_entries_are_never_exported(client, texan, bob):
