@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from cmeledger.accounts.credentials import degree_of
 from cmeledger.accounts.models import Certification, License
 from cmeledger.front import glance
 from cmeledger.ledger.dashboard import cycles_for, timeline
@@ -66,7 +67,7 @@ def _render(request: HttpRequest, today: date) -> Sections:
         "today": today,
         "standing": standing.sets,
         "glances": glance.glances(standing.sets, today),
-        "suggestions": planner.plan(results)[:NEXT_SHOWN],
+        "suggestions": planner.plan(results, degree_of(user))[:NEXT_SHOWN],
         "charts": charts.for_dashboard(user, standing, today),
         "cycles": cycles,
         "timeline": timeline(cycles, today),

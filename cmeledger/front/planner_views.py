@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cmeledger.accounts.credentials import degree_of
 from cmeledger.accounts.forms import DateInput
 from cmeledger.ledger.vocabulary import (
     CREDIT_STEP,
@@ -71,7 +72,7 @@ def planner_page(request: HttpRequest) -> HttpResponse:
         after = progress.report(request.user, today, extra=[form.planned()])
         changes = planner.compare(results, [i.result for i in after.sets if i.result])
     context = {
-        "suggestions": planner.plan(results),
+        "suggestions": planner.plan(results, degree_of(request.user)),
         "form": form,
         "changes": changes,
         "has_sets": bool(standing.sets),

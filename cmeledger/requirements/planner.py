@@ -16,6 +16,10 @@ from cmeledger.lib.credits import Unit, credit_text, credits_phrase, day_text
 from cmeledger.requirements.engine import Need, SetResult, Status
 
 PREFERRED = [CreditType.AMA_PRA_1, CreditType.AOA_1A, CreditType.AAPA_1, CreditType.AMA_PRA_2]
+# The credit a clinician of this degree is awarded. A PA or NP at an AMA PRA Category 1
+# activity receives a certificate of participation, which some sets do not take (decision
+# 101), so the planner suggests their own profession's credit first.
+EARNED_FIRST = {"PA": CreditType.AAPA_1, "NP": CreditType.ANCC_CONTACT_HOUR}
 
 
 @dataclass
@@ -62,19 +66,25 @@ def _best_type(needs: list[Need], first: str | None = None) -> str | None:
     return min(common) if common else ""
 
 
-def plan(results: list[SetResult]) -> list[Suggestion]:
-    """Every open need of these results, combined; amounts in each set's unit."""
+def plan(results: list[SetResult], degree: str = "") -> list[Suggestion]:
+    """Every open need of these results, combined; amounts in each set's unit, credit
+    types as a clinician of `degree` earns them."""
     needs = [(r.short_name, need) for r in results for need in r.needed]
-    return combine(needs, {r.short_name: r.unit for r in results})
+    return combine(needs, {r.short_name: r.unit for r in results}, EARNED_FIRST.get(degree))
 
 
-def combine(needs: list[tuple[str, Need]], units: dict[str, str] | None = None) -> list[Suggestion]:
+def combine(
+    needs: list[tuple[str, Need]],
+    units: dict[str, str] | None = None,
+    earned: str | None = None,
+) -> list[Suggestion]:
     """Group (set short name, need) pairs into activities that close several gaps at once.
-    `units` gives a set's unit by short name (credits when not given)."""
+    `units` gives a set's unit by short name (credits when not given); `earned` is the
+    credit type to suggest first where every need takes it."""
     units = units or {}
-    suggestions = _topic_suggestions([(s, n) for s, n in needs if n.topics and n.credits])
+    suggestions = _topic_suggestions([(s, n) for s, n in needs if n.topics and n.credits], earned)
     suggestions += _credit_suggestions(
-        [(s, n) for s, n in needs if not n.topics and n.credits], units
+        [(s, n) for s, n in needs if not n.topics and n.credits], units, earned
     )
     for set_name, need in needs:
         if need.component:
@@ -91,7 +101,7 @@ def combine(needs: list[tuple[str, Need]], units: dict[str, str] | None = None) 
     return sorted(suggestions, key=lambda s: (s.before, -len(s.closes), s.sentence))
 
 
-def _topic_suggestions(needs: list[tuple[str, Need]]) -> list[Suggestion]:
+def _topic_suggestions(needs: list[tuple[str, Need]], earned: str | None) -> list[Suggestion]:
     open_needs = list(needs)
     out = []
     while open_needs:
@@ -101,20 +111,22 @@ def _topic_suggestions(needs: list[tuple[str, Need]]) -> list[Suggestion]:
                 counts[topic] = counts.get(topic, 0) + 1
         topic = min(counts, key=lambda t: (-counts[t], t))
         group = [(s, n) for s, n in open_needs if topic in n.topics]
-        credit_type = _best_type([n for _, n in group])
+        credit_type = _best_type([n for _, n in group], earned)
         if credit_type == "":  # no type suits all: the most urgent need goes alone
             group = [min(group, key=lambda sn: (sn[1].due, sn[0]))]
-            credit_type = _best_type([group[0][1]])
+            credit_type = _best_type([group[0][1]], earned)
         open_needs = [sn for sn in open_needs if sn not in group]
         out.append(_suggest(topic, credit_type, group))
     return out
 
 
-def _credit_suggestions(needs: list[tuple[str, Need]], units: dict[str, str]) -> list[Suggestion]:
+def _credit_suggestions(
+    needs: list[tuple[str, Need]], units: dict[str, str], earned: str | None
+) -> list[Suggestion]:
     by_type: dict[str | None, list[tuple[str, Need]]] = {}
     for set_name, need in needs:
         nursing = units.get(set_name) == Unit.CONTACT_HOURS
-        first = CreditType.ANCC_CONTACT_HOUR if nursing else None
+        first = CreditType.ANCC_CONTACT_HOUR if nursing else earned
         by_type.setdefault(_best_type([need], first), []).append((set_name, need))
     return [
         _suggest(None, credit_type, group, units)

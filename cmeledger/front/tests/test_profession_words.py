@@ -172,6 +172,15 @@ def test_a_certified_pas_dashboard_says_pa_c_and_credits(physician_assistant):
     assert re.search(r"Still needed: 40 (\S+ )*credits", text), text
 
 
+def test_a_pas_next_steps_suggest_aapa_credit_not_ama_credit_a_pa_is_not_awarded(
+    physician_assistant,
+):
+    text = dashboard_text(physician_assistant)
+    upcoming = text[text.index("What is next") : text.index("See the whole plan")]
+    assert "AAPA Category 1 CME" in upcoming, upcoming
+    assert "AMA PRA Category 1 Credit™" not in upcoming, upcoming
+
+
 def test_a_pas_transcript_names_nccpa_in_full_and_the_license(physician_assistant):
     text = transcript_pdf_text(physician_assistant, "us-ca-pa")
     assert "Pat Lee, PA-C" in text
