@@ -16,7 +16,7 @@ from django.urls import reverse
 from cmeledger.accounts import twofactor
 
 WELCOME = (
-    "Welcome, {name}. Add your NPI, licenses and board certifications so your credits "
+    "Welcome, {name}. Add your NPI, licenses and certifications so your credits "
     "count toward each of them."
 )
 

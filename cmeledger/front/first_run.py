@@ -1,5 +1,5 @@
 """The first-run checklist a new clinician sees on the dashboard instead of empty
-sections: add a license, a board certification, credits and a certificate, each ticked
+sections: add a license, a certification, credits and a certificate, each ticked
 as soon as it is done; gone once every step is done.
 
 Licenses, certifications and entries are in the kept sections' key (front/overview.py),
@@ -50,8 +50,9 @@ class Checklist:
                 self.has_license,
             ),
             Step(
-                "Add a board certification",
-                "your board's cycle and its requirements follow from it.",
+                "Add a certification",
+                "your board's (or NCCPA's, AANPCB's, ANCC's) cycle and its requirements "
+                "follow from it.",
                 reverse("certification-add"),
                 self.has_certification,
             ),

@@ -84,7 +84,7 @@ def test_a_new_account_sees_the_first_run_checklist(live_server, browser, db, si
         log_in(page, live_server.url, "nia@example.net", PASSWORD)
         checklist = page.locator("section", has=page.get_by_role("heading", name="Get started"))
         expect(checklist).to_contain_text("0 of 4 done")
-        for step in ("Add a license", "Add a board certification", "Add credits"):
+        for step in ("Add a license", "Add a certification", "Add credits"):
             expect(checklist.get_by_role("link", name=step)).to_be_visible()
         expect(page.get_by_role("heading", name="Your credits")).to_have_count(0)
         screenshot(page, f"dashboard-glance-new-{size}")

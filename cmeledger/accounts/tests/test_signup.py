@@ -16,7 +16,7 @@ URL = "/accounts/signup/"
 SENT = "/accounts/confirm-email/"
 LINK = re.compile(r"http://127\.0\.0\.1:8000(/accounts/confirm-email/[^/\s]+/)")
 WELCOME = (
-    "Welcome, Carol. Add your NPI, licenses and board certifications so your credits "
+    "Welcome, Carol. Add your NPI, licenses and certifications so your credits "
     "count toward each of them."
 )
 

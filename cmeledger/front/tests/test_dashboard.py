@@ -122,7 +122,7 @@ def test_a_new_clinician_gets_the_first_run_checklist_instead_of_empty_sections(
     assert "0 of 4 done" in page
     for label, url in [
         ("Add a license", reverse("license-add")),
-        ("Add a board certification", reverse("certification-add")),
+        ("Add a certification", reverse("certification-add")),
         ("Add credits", reverse("entry-add")),
         ("Upload a certificate", reverse("certificates")),
     ]:
