@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -99,7 +99,11 @@ def _license_cycles(user) -> list[Cycle]:
     cycles = []
     for lic in License.objects.filter(clinician=user, expires_on__isnull=False):
         assert lic.expires_on is not None  # the filter keeps licenses that expire
-        start = lic.issued_on or _years_before(lic.expires_on, DEFAULT_LICENSE_YEARS)
+        # Without an issue date the period is the two years that end on the expiry day,
+        # as the requirement sets count it (expiry 2026-08-31: from 2024-09-01).
+        start = lic.issued_on or _years_before(lic.expires_on, DEFAULT_LICENSE_YEARS) + timedelta(
+            days=1
+        )
         label = f"{lic.get_state_display()} {lic.get_profession_display()} license {lic.number}"
         short = f"{lic.state} license"
         cycles.append(Cycle("license", label, short, start=start, end=lic.expires_on))

@@ -60,8 +60,9 @@ def test_each_cycle_totals_only_its_own_period_by_credit_type(alice_cycles):
         "aoa-1a": Decimal("3.00"),
     }
     assert board_cycle.total == Decimal("6.50")
-    # The license has no issue date: its period is the two years before it expires.
-    assert license_cycle.start == date(2024, 8, 31)
+    # The license has no issue date: its period is the two years that end on its expiry,
+    # the days the Texas set counts (us-tx-md: 2024-09-01 to 2026-08-31).
+    assert license_cycle.start == date(2024, 9, 1)
     assert license_cycle.total == Decimal("4.50")
     assert sum(t.percent for t in license_cycle.totals) == pytest.approx(100)
 
