@@ -98,6 +98,15 @@ def test_the_list_filters_by_status_and_searches_by_name_email_and_board_id(staf
         assert "Abbott" in page and "Zimmer" not in page, term
 
 
+def test_the_csv_link_counts_its_rows_in_words_and_each_cycle_reads_as_two_dates(staff_client, run):
+    page = staff_client.get(list_url()).content.decode()
+    assert "Download these 2 rows as CSV" in page
+    row = run.rows.first()
+    assert f"{row.cycle_start:%b} {row.cycle_start.day}, {row.cycle_start.year} – " in page
+    page = staff_client.get(list_url(q="Zimmer")).content.decode()
+    assert "Download this row as CSV" in page
+
+
 def test_the_list_sorts_by_name(staff_client, run):
     page = staff_client.get(list_url(sort="name")).content.decode()
     assert page.index("Abbott") < page.index("Zimmer")
