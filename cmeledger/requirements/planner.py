@@ -145,12 +145,17 @@ def _suggest(
     sets = _joined([s for s, _ in group])
     # Sets of one unit say it ("8 contact hours"); sets of mixed units, credits.
     named = {(units or {}).get(s, Unit.CREDITS) for s, _ in group}
+    unit = named.pop() if len(named) == 1 else Unit.CREDITS
     what = (
         f"{credit_text(credits)} h {_label(Topic, topic).lower()}"
         if topic
-        else credits_phrase(credits, named.pop() if len(named) == 1 else Unit.CREDITS)
+        else credits_phrase(credits, unit)
     )
     kind = f", {_label(CreditType, credit_type)}" if credit_type else ""
+    if not topic and unit == Unit.CONTACT_HOURS and credit_type == CreditType.ANCC_CONTACT_HOUR:
+        # "17.5 ANCC contact hours", not "17.5 contact hours, ANCC contact hours".
+        amount, words = what.split(" ", 1)
+        what, kind = f"{amount} ANCC {words}", ""
     reach = (
         f"closes a gap in {sets} at once"
         if len({s for s, _ in group}) > 1
