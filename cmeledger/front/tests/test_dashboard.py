@@ -118,6 +118,14 @@ def test_the_dashboard_shows_cycles_and_entries_with_source_badges(
     assert "source-organization" in page
 
 
+def test_a_cycle_with_one_credit_says_credit(alice_cycles, client):
+    add(alice_cycles, "One hour", date(2025, 1, 5), "1.00")
+    client.force_login(alice_cycles)
+    text = " ".join(client.get(reverse("dashboard")).content.decode().split())
+    assert "<strong>1</strong> credit earned in this license period" in text
+    assert "<strong>1</strong> credits" not in text
+
+
 def test_a_new_clinician_gets_the_first_run_checklist_instead_of_empty_sections(alice_client):
     page = alice_client.get(reverse("dashboard")).content.decode()
     assert "0 of 4 done" in page
