@@ -298,11 +298,7 @@ def records(request: HttpRequest, organization: Organization) -> HttpResponse:
 
 
 def _text(label: str, help_text: str = "") -> forms.CharField:
-    field = forms.CharField(required=False, max_length=1000, label=label, help_text=help_text)
-    # The reporting rules say which fields a record needs (a title, a date, credits, one
-    # identifier), as for a file row: no field is marked "(optional)" on its own.
-    field.required_sometimes = True  # type: ignore[attr-defined]
-    return field
+    return forms.CharField(required=False, max_length=1000, label=label, help_text=help_text)
 
 
 DATE_HELP = "YYYY-MM-DD or MM/DD/YYYY"
@@ -332,7 +328,10 @@ class CorrectForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity_kind"].required_sometimes = True  # type: ignore[attr-defined]
+        # The reporting rules say which fields a record needs (a title, a date, credits,
+        # one identifier), as for a file row: no field is marked "(optional)" on its own.
+        for field in self.fields.values():
+            field.required_sometimes = True  # type: ignore[attr-defined]
 
 
 def _stored_values(record: ReportedRecord) -> dict[str, str]:
